@@ -1,0 +1,37 @@
+# Layout, shared patterns and error pages.
+service-name = Madoguchi: My Number Card and health insurance
+skip-to-content = Skip to main content
+language-nav-label = Language
+main-nav-label = Main
+nav-home = Home
+nav-dates = Convert a date
+nav-contact = Contact and help
+demo-tag = DEMO
+demo-banner = This is a demonstration service. Do not enter real personal information.
+footer-heading = Support links
+footer-accessibility = Accessibility statement
+footer-privacy = Privacy
+footer-contact = Contact
+footer-note = Run by Aoba City with the health insurers that serve its residents.
+back = Back
+error-summary-title = There is a problem
+error-prefix = Error:
+title-error-prefix = Error:{" "}
+
+error-not-found-title = Page not found
+error-not-found-body = If you typed the web address, check it is correct. If you followed a link or a request number, it may have moved, or you may not be allowed to see it.
+error-forbidden-title = You cannot see this page
+error-forbidden-body = Your account does not give access to this page. If you think it should, contact us.
+error-csrf-title = Your form could not be sent
+error-csrf-body = For your safety, forms expire. Go back, reload the page and send the form again. Cookies must be allowed for this service.
+error-too-large-title = The file or form is too large
+error-too-large-body = Go back and send a smaller file or shorter text.
+error-too-many-title = Too many attempts
+error-too-many-body = You have tried too many times. Wait 15 minutes and try again.
+error-bad-request-title = Something in your request was not right
+error-bad-request-body = Go back and try again.
+error-internal-title = Sorry, there is a problem with the service
+error-internal-body = Try again later. Nothing you sent has been half-saved.
+error-reference = If you contact us, quote this reference: { $id }
+error-home-link = Go to the home page
+error-contact-link = Contact us

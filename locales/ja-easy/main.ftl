@@ -1,0 +1,37 @@
+# レイアウト、共通の部品、エラーページ（やさしい日本語）
+service-name = [窓口|まどぐち]：マイナンバーカードと [健康保険|けんこうほけん]
+skip-to-content = [本文|ほんぶん]へ [行|い]く
+language-nav-label = ことば
+main-nav-label = メニュー
+nav-home = はじめ
+nav-dates = [年|ねん]の [書|か]き[方|かた]を かえる
+nav-contact = [聞|き]きたいとき
+demo-tag = デモ
+demo-banner = これは ためしに [使|つか]う サービスです。 [本当|ほんとう]の [名前|なまえ]や [番号|ばんごう]は [書|か]かないで ください。
+footer-heading = サポート
+footer-accessibility = だれでも [使|つか]えるように
+footer-privacy = [個人情報|こじんじょうほう]の [使|つか]い[方|かた]
+footer-contact = [聞|き]きたいとき
+footer-note = あおば[市|し]と [医療保険|いりょうほけん]の [会社|かいしゃ]や [団体|だんたい]が [運営|うんえい]しています。
+back = [前|まえ]に もどる
+error-summary-title = [書|か]いたことを [見|み]て ください
+error-prefix = まちがい：
+title-error-prefix = まちがい：
+
+error-not-found-title = ページが ありません
+error-not-found-body = アドレスが [正|ただ]しいか [見|み]て ください。 リンクから [来|き]た ときは、 ページが なくなったかも しれません。 あなたが [見|み]ることが できない ページかも しれません。
+error-forbidden-title = この ページは [見|み]ることが できません
+error-forbidden-body = あなたの アカウントでは この ページを [見|み]ることが できません。 [見|み]ることが できるはずの ときは、 [聞|き]いて ください。
+error-csrf-title = [送|おく]ることが できませんでした
+error-csrf-body = [安全|あんぜん]のため、 [時間|じかん]が たつと [送|おく]れなくなります。 [前|まえ]の ページに もどって、 ページを もう[一度|いちど] [開|ひら]いて から [送|おく]って ください。 Cookieを [使|つか]えるように して ください。
+error-too-large-title = ファイルか [文|ぶん]が [大|おお]きすぎます
+error-too-large-body = [前|まえ]の ページに もどって、 [小|ちい]さい ファイルか [短|みじか]い [文|ぶん]を [送|おく]って ください。
+error-too-many-title = [何回|なんかい]も ためしました
+error-too-many-body = [回数|かいすう]が [多|おお]すぎます。 15[分|ふん] [待|ま]って から、 もう[一度|いちど] ためして ください。
+error-bad-request-title = [送|おく]った [内容|ないよう]に まちがいが あります
+error-bad-request-body = [前|まえ]の ページに もどって、 もう[一度|いちど] ためして ください。
+error-internal-title = ごめんなさい。 システムに [問題|もんだい]が あります
+error-internal-body = あとで もう[一度|いちど] ためして ください。 [送|おく]った [内容|ないよう]が [半分|はんぶん]だけ [残|のこ]ることは ありません。
+error-reference = [聞|き]く ときは この [番号|ばんごう]を [言|い]って ください：{ $id }
+error-home-link = はじめの ページへ
+error-contact-link = [聞|き]きたいとき

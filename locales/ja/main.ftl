@@ -1,0 +1,37 @@
+# レイアウト、共通の部品、エラーページ
+service-name = 窓口：マイナンバーカードと健康保険
+skip-to-content = 本文へ移動
+language-nav-label = 言語
+main-nav-label = メインメニュー
+nav-home = ホーム
+nav-dates = 和暦・西暦の変換
+nav-contact = お問い合わせ・ヘルプ
+demo-tag = デモ
+demo-banner = これはデモ用のサービスです。本当の個人情報は入力しないでください。
+footer-heading = サポート
+footer-accessibility = アクセシビリティ方針
+footer-privacy = 個人情報の取り扱い
+footer-contact = お問い合わせ
+footer-note = あおば市と、市民が加入する医療保険者が運営しています。
+back = 戻る
+error-summary-title = 入力内容を確認してください
+error-prefix = エラー：
+title-error-prefix = エラー：
+
+error-not-found-title = ページが見つかりません
+error-not-found-body = アドレスを入力した場合は、間違いがないか確かめてください。リンクや申請番号から来た場合は、ページが移動したか、このページを見る権限がない可能性があります。
+error-forbidden-title = このページは表示できません
+error-forbidden-body = お使いのアカウントでは、このページを見ることができません。見られるはずだと思う場合は、お問い合わせください。
+error-csrf-title = フォームを送信できませんでした
+error-csrf-body = 安全のため、フォームには有効期限があります。前のページに戻り、ページを再読み込みしてから、もう一度送信してください。このサービスではCookieを有効にしてください。
+error-too-large-title = ファイルまたは入力内容が大きすぎます
+error-too-large-body = 前のページに戻り、小さいファイルか短い文章で送信してください。
+error-too-many-title = 試行回数が多すぎます
+error-too-many-body = 何度も試したため、一時的に受け付けを止めています。15分待ってから、もう一度お試しください。
+error-bad-request-title = 送られた内容に問題がありました
+error-bad-request-body = 前のページに戻り、もう一度お試しください。
+error-internal-title = 申し訳ありません。システムに問題が起きています
+error-internal-body = 時間をおいて、もう一度お試しください。送信した内容が中途半端に保存されることはありません。
+error-reference = お問い合わせの際は、この番号をお伝えください：{ $id }
+error-home-link = ホームへ
+error-contact-link = お問い合わせ

@@ -1,0 +1,96 @@
+//! Start-up: connect and migrate the database, load demo data if asked, bind, serve.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{HttpServer, web};
+
+use crate::config::{LogFormat, Settings};
+use crate::i18n::Localizer;
+use crate::store::Store;
+use crate::web::AppState;
+use crate::web::assets::Assets;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    #[error("the locale files do not load: {0}")]
+    Locales(#[from] crate::i18n::LocaleFileError),
+}
+
+pub struct Application {
+    port: u16,
+    base_url: url::Url,
+    store: Store,
+    server: Server,
+}
+
+/// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
+pub async fn prepare_store(settings: &Settings) -> Result<Store, StartError> {
+    let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
+    store.migrate().await?;
+    if settings.demo_mode && store.load_demo_data().await? {
+        tracing::info!("demo data loaded");
+    }
+    Ok(store)
+}
+
+impl Application {
+    pub async fn build(mut settings: Settings) -> Result<Application, StartError> {
+        let store = prepare_store(&settings).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|source| StartError::Bind { addr: settings.bind.to_string(), source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr: settings.bind.to_string(), source })?
+            .port();
+        // Port 0 (tests) means "any free port": the base URL follows the port we got.
+        if settings.bind.port() == 0 && settings.base_url.port() == Some(0) {
+            let _ = settings.base_url.set_port(Some(port));
+        }
+        let base_url = settings.base_url.clone();
+        let state = web::Data::new(AppState {
+            settings: Arc::new(settings),
+            store: store.clone(),
+            localizer: Arc::new(Localizer::load()?),
+            assets: Arc::new(Assets::load()),
+        });
+        let server = HttpServer::new(move || crate::web::app(state.clone()))
+            .listen(listener)
+            .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
+            .run();
+        Ok(Application { port, base_url, store, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &url::Url {
+        &self.base_url
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MADOGUCHI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

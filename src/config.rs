@@ -1,0 +1,331 @@
+//! Settings from the environment (and an optional `KEY=value` file named by `MADOGUCHI_CONFIG`).
+//!
+//! Every setting has one name, one default and one parser here. A bad value stops start-up with a message
+//! that names the variable and says what would be right.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::crypto::SecretKey;
+use crate::i18n::Locale;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub base_url: url::Url,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub data_dir: PathBuf,
+    pub secret_key: SecretKey,
+    pub default_locale: Locale,
+    pub demo_mode: bool,
+    pub smtp: SmtpSettings,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpSettings {
+    /// `smtp://host:port`, `smtps://user:pass@host` … as lettre reads it; `None` keeps mail in the outbox only.
+    pub url: Option<String>,
+    pub from: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable} is not valid: {problem}. {expected}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+/// The raw key/value pairs settings are read from: the config file first, the environment over it.
+pub struct Source {
+    values: HashMap<String, String>,
+}
+
+impl Source {
+    pub fn from_environment() -> Result<Source, ConfigError> {
+        let mut values = HashMap::new();
+        if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
+            values.extend(read_config_file(Path::new(&path))?);
+        }
+        values.extend(std::env::vars().filter(|(k, _)| k.starts_with("MADOGUCHI_") || k == "DATABASE_URL"));
+        Ok(Source { values })
+    }
+
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Source {
+        Source { values: pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+}
+
+fn read_config_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        variable: "MADOGUCHI_CONFIG",
+        problem: format!("cannot read {}: {e}", path.display()),
+        expected: "Name a readable file of KEY=value lines, or unset it.",
+    })?;
+    let mut pairs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_CONFIG",
+                problem: format!("line {} of {} has no '='", n + 1, path.display()),
+                expected: "Write one KEY=value a line; lines starting with # are comments.",
+            });
+        };
+        pairs.push((k.trim().to_string(), v.trim().trim_matches('"').to_string()));
+    }
+    Ok(pairs)
+}
+
+fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(ConfigError {
+            variable,
+            problem: format!("'{other}' is not a yes/no value"),
+            expected: "Use true or false.",
+        }),
+    }
+}
+
+impl Settings {
+    pub fn load(source: &Source) -> Result<Settings, ConfigError> {
+        let bind = match source.get("MADOGUCHI_BIND") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(v) => v.parse().map_err(|_| ConfigError {
+                variable: "MADOGUCHI_BIND",
+                problem: format!("'{v}' is not an address and port"),
+                expected: "Use an IP address and a port, such as 127.0.0.1:8080 or 0.0.0.0:8080.",
+            })?,
+        };
+
+        let base_url_text = source.get("MADOGUCHI_BASE_URL").unwrap_or("http://localhost:8080");
+        let base_url = url::Url::parse(base_url_text)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| ConfigError {
+                variable: "MADOGUCHI_BASE_URL",
+                problem: format!("'{base_url_text}' is not an http or https URL"),
+                expected: "Use the address people type, such as https://madoguchi.example.jp.",
+            })?;
+        if matches!(base_url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_BASE_URL",
+                problem: format!("'{base_url_text}' uses an IP address"),
+                expected: "Passkeys need a domain name: use http://localhost:PORT locally, or the service's domain.",
+            });
+        }
+
+        let data_dir = PathBuf::from(source.get("MADOGUCHI_DATA_DIR").unwrap_or("data"));
+
+        let database_url = match source.get("DATABASE_URL") {
+            None => format!("sqlite:{}?mode=rwc", data_dir.join("madoguchi.db").display()),
+            Some(v) if v.starts_with("sqlite:") || v.starts_with("postgres:") || v.starts_with("postgresql:") => {
+                v.to_string()
+            }
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "DATABASE_URL",
+                    problem: format!("'{}' is neither SQLite nor PostgreSQL", redact_url(v)),
+                    expected: "Use sqlite:path/to/file.db?mode=rwc or postgres://user@host:port/database.",
+                });
+            }
+        };
+
+        let database_max_connections = match source.get("MADOGUCHI_DATABASE_MAX_CONNECTIONS") {
+            None => 10,
+            Some(v) => v.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| ConfigError {
+                variable: "MADOGUCHI_DATABASE_MAX_CONNECTIONS",
+                problem: format!("'{v}' is not a number from 1 to 1000"),
+                expected: "Use a pool size such as 10.",
+            })?,
+        };
+
+        let secret_key = match source.get("MADOGUCHI_SECRET_KEY") {
+            Some(v) => SecretKey::from_hex(v).ok_or(ConfigError {
+                variable: "MADOGUCHI_SECRET_KEY",
+                problem: "it is not 64 hexadecimal characters".into(),
+                expected: "Generate one with `openssl rand -hex 32`, or unset it to have one made under the data folder.",
+            })?,
+            None => SecretKey::load_or_create(&data_dir.join("secret.key")).map_err(|e| ConfigError {
+                variable: "MADOGUCHI_SECRET_KEY",
+                problem: format!("it is unset and {} could not be read or written: {e}", data_dir.display()),
+                expected: "Set MADOGUCHI_SECRET_KEY (64 hex characters) or make MADOGUCHI_DATA_DIR writable.",
+            })?,
+        };
+
+        let default_locale = match source.get("MADOGUCHI_DEFAULT_LOCALE") {
+            None => Locale::Ja,
+            Some(v) => Locale::from_code(v).ok_or_else(|| ConfigError {
+                variable: "MADOGUCHI_DEFAULT_LOCALE",
+                problem: format!("'{v}' is not a supported language"),
+                expected: "Use ja, en or ja-easy.",
+            })?,
+        };
+
+        let demo_mode = match source.get("MADOGUCHI_DEMO") {
+            None => true,
+            Some(v) => parse_bool("MADOGUCHI_DEMO", v)?,
+        };
+
+        let smtp_url = source.get("MADOGUCHI_SMTP_URL").map(str::to_string);
+        if let Some(u) = &smtp_url {
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(ConfigError {
+                    variable: "MADOGUCHI_SMTP_URL",
+                    problem: format!("'{}' is not an smtp:// or smtps:// URL", redact_url(u)),
+                    expected: "Use smtp://host:port (add ?tls=required for STARTTLS) or smtps://user:password@host.",
+                });
+            }
+        }
+        let from = source.get("MADOGUCHI_MAIL_FROM").unwrap_or("madoguchi <no-reply@localhost>").to_string();
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_MAIL_FROM",
+                problem: format!("'{from}' is not a mailbox"),
+                expected: "Use a sender such as \"窓口 <no-reply@city.example.jp>\".",
+            });
+        }
+
+        let log_format = match source.get("MADOGUCHI_LOG_FORMAT") {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "MADOGUCHI_LOG_FORMAT",
+                    problem: format!("'{v}' is not a log format"),
+                    expected: "Use text or json.",
+                });
+            }
+        };
+
+        Ok(Settings {
+            bind,
+            base_url,
+            database_url,
+            database_max_connections,
+            data_dir,
+            secret_key,
+            default_locale,
+            demo_mode,
+            smtp: SmtpSettings { url: smtp_url, from },
+            log_format,
+        })
+    }
+
+    /// Cookies get `Secure` when people reach the service over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+}
+
+/// A URL with any password replaced, for messages and logs.
+pub fn redact_url(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap().to_string();
+        let mut all: Vec<(&str, &str)> = vec![("MADOGUCHI_DATA_DIR", data.as_str())];
+        all.extend_from_slice(pairs);
+        Settings::load(&Source::from_pairs(all))
+    }
+
+    #[test]
+    fn defaults_start_a_local_portal() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url.as_str(), "http://localhost:8080/");
+        assert!(s.database_url.starts_with("sqlite:"));
+        assert!(s.demo_mode);
+        assert_eq!(s.default_locale, Locale::Ja);
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable_and_the_fix() {
+        let e = load(&[("MADOGUCHI_BIND", "localhost")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_BIND");
+        assert!(e.to_string().contains("127.0.0.1:8080"));
+
+        let e = load(&[("MADOGUCHI_BASE_URL", "http://127.0.0.1:8080")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_BASE_URL");
+        assert!(e.expected.contains("domain"));
+
+        let e = load(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+
+        let e = load(&[("MADOGUCHI_SECRET_KEY", "abc")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_SECRET_KEY");
+
+        let e = load(&[("MADOGUCHI_DEFAULT_LOCALE", "fr")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_DEFAULT_LOCALE");
+
+        let e = load(&[("MADOGUCHI_DEMO", "perhaps")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_DEMO");
+
+        let e = load(&[("MADOGUCHI_SMTP_URL", "http://mail")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_SMTP_URL");
+    }
+
+    #[test]
+    fn passwords_in_urls_are_never_echoed() {
+        let e = load(&[("DATABASE_URL", "mysql://user:hunter2@db/x")]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+        let e = load(&[("MADOGUCHI_SMTP_URL", "http://user:hunter2@mail")]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn the_secret_key_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let a = Settings::load(&Source::from_pairs([("MADOGUCHI_DATA_DIR", data)])).unwrap();
+        let b = Settings::load(&Source::from_pairs([("MADOGUCHI_DATA_DIR", data)])).unwrap();
+        assert_eq!(a.secret_key, b.secret_key);
+    }
+
+    #[test]
+    fn the_config_file_is_read_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("madoguchi.conf");
+        std::fs::write(&file, "# comment\nMADOGUCHI_BIND=0.0.0.0:9000\nMADOGUCHI_DEMO=false\n").unwrap();
+        let mut values: HashMap<String, String> = read_config_file(&file).unwrap().into_iter().collect();
+        values.insert("MADOGUCHI_DEMO".into(), "true".into());
+        values.insert("MADOGUCHI_DATA_DIR".into(), dir.path().to_str().unwrap().into());
+        let s = Settings::load(&Source { values }).unwrap();
+        assert_eq!(s.bind.port(), 9000);
+        assert!(s.demo_mode);
+
+        std::fs::write(&file, "no equals sign\n").unwrap();
+        assert_eq!(read_config_file(&file).unwrap_err().variable, "MADOGUCHI_CONFIG");
+    }
+}

@@ -1,0 +1,146 @@
+//! My Number Card and electronic-certificate validity (dates-and-cards.md §6).
+//!
+//! All the age rules live here, so that a change (for example a separate rule for infants' cards)
+//! is made in one place.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::wareki_date::full_years;
+
+/// Birthdays after issue until a card of a holder at or above the adult threshold expires.
+pub const ADULT_CARD_BIRTHDAYS: u32 = 10;
+/// Birthdays after issue until a card of a younger holder expires (face changes).
+pub const MINOR_CARD_BIRTHDAYS: u32 = 5;
+/// Birthdays after issue until the electronic certificates expire, whatever the age.
+pub const ECERT_BIRTHDAYS: u32 = 5;
+
+/// Applications received by J-LIS on or after this date use the adult threshold 18 (before: 20).
+pub fn threshold_change_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2022, 4, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The age from which a card gets the 10-birthday validity: 18 for applications received on or
+/// after 2022-04-01, 20 before.
+pub fn adult_age_threshold(applied: NaiveDate) -> u32 {
+    if applied >= threshold_change_date() { 18 } else { 20 }
+}
+
+/// The birthday of someone born on `birth` in `year`; 29 February becomes 28 February in non-leap
+/// years (INFERENCE in dates-and-cards.md §6.3; no source found).
+fn birthday_in(birth: NaiveDate, year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).filter(|_| birth.month() == 2))
+}
+
+/// The `n`-th birthday strictly after `issue` (「発行の日後の n 回目の誕生日」), as in `wareki.py`.
+/// A card issued on a birthday does not count that day. If `issue` is before `birth`, counting
+/// starts from the birth. `None` when `n` is 0 or the date is beyond chrono's range.
+pub fn nth_birthday_after(issue: NaiveDate, birth: NaiveDate, n: u32) -> Option<NaiveDate> {
+    if n == 0 {
+        return None;
+    }
+    let from = issue.max(birth);
+    let this_year = birthday_in(birth, from.year())?;
+    let first_year = if this_year > from { from.year() } else { from.year().checked_add(1)? };
+    let year = first_year.checked_add(i32::try_from(n - 1).ok()?)?;
+    birthday_in(birth, year)
+}
+
+fn nth_birthday_or_max(issue: NaiveDate, birth: NaiveDate, n: u32) -> NaiveDate {
+    nth_birthday_after(issue, birth, n).unwrap_or(NaiveDate::MAX)
+}
+
+/// How many birthdays after issue the card body is valid for, from the age on the J-LIS
+/// 申請受付日 (not the issue or pick-up date).
+pub fn card_birthdays(birth: NaiveDate, applied: NaiveDate) -> u32 {
+    if full_years(birth, applied) >= adult_age_threshold(applied) { ADULT_CARD_BIRTHDAYS } else { MINOR_CARD_BIRTHDAYS }
+}
+
+/// (card expiry, electronic-certificate expiry) for a card applied for on `applied` (J-LIS 申請受付日)
+/// and issued on `issued` (J-LIS 発行日). Holders at or above [`adult_age_threshold`] on `applied`:
+/// 10th birthday after issue; others 5th. E-certificates: 5th birthday after issue.
+/// (Foreign residents' cards are further capped by the period of stay; that is not modelled here.)
+pub fn my_number_card_expiry(birth: NaiveDate, applied: NaiveDate, issued: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (nth_birthday_or_max(issued, birth, card_birthdays(birth, applied)), electronic_certificate_expiry(birth, issued))
+}
+
+/// Electronic certificates (署名用・利用者証明用): 5th birthday after issue.
+pub fn electronic_certificate_expiry(birth: NaiveDate, issued: NaiveDate) -> NaiveDate {
+    nth_birthday_or_max(issued, birth, ECERT_BIRTHDAYS)
+}
+
+/// Card of an infant (applied for under 1, photo-less): the under-18 rule, 5th birthday after issue.
+/// No separate source was found (README decision); change [`MINOR_CARD_BIRTHDAYS`] or this
+/// function if one appears.
+pub fn infant_card_expiry(birth: NaiveDate, issued: NaiveDate) -> NaiveDate {
+    nth_birthday_or_max(issued, birth, MINOR_CARD_BIRTHDAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// dates-and-cards.md §6.3, every row: (birth, applied, issued, card expiry, e-cert expiry).
+    #[test]
+    fn shared_table() {
+        let rows = [
+            // adult
+            (ymd(1990, 6, 15), ymd(2025, 2, 1), ymd(2025, 3, 10), ymd(2034, 6, 15), ymd(2029, 6, 15)),
+            // adult, issued on birthday
+            (ymd(1980, 3, 10), ymd(2025, 2, 1), ymd(2025, 3, 10), ymd(2035, 3, 10), ymd(2030, 3, 10)),
+            // 17 at application
+            (ymd(2007, 8, 1), ymd(2025, 2, 1), ymd(2025, 3, 10), ymd(2029, 8, 1), ymd(2029, 8, 1)),
+            // 17 at application, 18 by issuance: age at application governs
+            (ymd(2007, 2, 20), ymd(2025, 2, 1), ymd(2025, 3, 10), ymd(2030, 2, 20), ymd(2030, 2, 20)),
+            // infant (photo-less)
+            (ymd(2025, 1, 5), ymd(2025, 1, 10), ymd(2025, 1, 20), ymd(2030, 1, 5), ymd(2030, 1, 5)),
+            // leap-day adult
+            (ymd(1988, 2, 29), ymd(2025, 2, 1), ymd(2025, 3, 10), ymd(2035, 2, 28), ymd(2030, 2, 28)),
+        ];
+        for (birth, applied, issued, card, ecert) in rows {
+            assert_eq!(my_number_card_expiry(birth, applied, issued), (card, ecert), "birth {birth}");
+        }
+        assert_eq!(infant_card_expiry(ymd(2025, 1, 5), ymd(2025, 1, 20)), ymd(2030, 1, 5));
+    }
+
+    #[test]
+    fn threshold_was_20_before_april_2022() {
+        assert_eq!(adult_age_threshold(ymd(2022, 3, 31)), 20);
+        assert_eq!(adult_age_threshold(ymd(2022, 4, 1)), 18);
+        // 19 at application on 2022-03-31: 5th birthday (養老町 table)
+        let birth = ymd(2003, 1, 1);
+        assert_eq!(my_number_card_expiry(birth, ymd(2022, 3, 31), ymd(2022, 4, 20)).0, ymd(2027, 1, 1));
+        // the same person applying on 2022-04-01: 10th birthday
+        assert_eq!(my_number_card_expiry(birth, ymd(2022, 4, 1), ymd(2022, 4, 20)).0, ymd(2032, 1, 1));
+        // 20 at application before the change: 10th birthday
+        assert_eq!(my_number_card_expiry(ymd(2001, 5, 5), ymd(2021, 6, 1), ymd(2021, 7, 1)).0, ymd(2031, 5, 5));
+    }
+
+    #[test]
+    fn nth_birthday_cases() {
+        let birth = ymd(1988, 2, 29);
+        assert_eq!(nth_birthday_after(ymd(2025, 3, 10), birth, 1), Some(ymd(2026, 2, 28)));
+        assert_eq!(nth_birthday_after(ymd(2025, 3, 10), birth, 3), Some(ymd(2028, 2, 29)));
+        assert_eq!(nth_birthday_after(ymd(2028, 2, 29), birth, 1), Some(ymd(2029, 2, 28)));
+        assert_eq!(nth_birthday_after(ymd(2027, 2, 28), birth, 1), Some(ymd(2028, 2, 29)));
+        assert_eq!(nth_birthday_after(ymd(2025, 3, 10), birth, 0), None);
+        // issued on the birthday: that day does not count
+        assert_eq!(nth_birthday_after(ymd(2025, 3, 10), ymd(1980, 3, 10), 1), Some(ymd(2026, 3, 10)));
+        // issued the day before the birthday
+        assert_eq!(nth_birthday_after(ymd(2025, 3, 9), ymd(1980, 3, 10), 1), Some(ymd(2025, 3, 10)));
+        // issue before birth: counting starts at birth
+        assert_eq!(nth_birthday_after(ymd(2020, 1, 1), ymd(2025, 1, 5), 1), Some(ymd(2026, 1, 5)));
+        assert_eq!(nth_birthday_after(NaiveDate::MAX, ymd(2000, 1, 1), 5), None);
+    }
+
+    #[test]
+    fn ecert_is_always_fifth_birthday() {
+        assert_eq!(electronic_certificate_expiry(ymd(1990, 6, 15), ymd(2025, 3, 10)), ymd(2029, 6, 15));
+        assert_eq!(card_birthdays(ymd(1990, 6, 15), ymd(2025, 2, 1)), 10);
+        assert_eq!(card_birthdays(ymd(2007, 2, 20), ymd(2025, 2, 1)), 5);
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per user journey: its routes, forms and page structs.
+
+pub mod public;

@@ -1,0 +1,81 @@
+use std::process::ExitCode;
+
+use madoguchi::app::{Application, init_tracing, prepare_store};
+use madoguchi::config::{Settings, Source};
+
+const HELP: &str = "\
+madoguchi — accessible self-service portal for the My Number Card and health insurance
+
+Usage: madoguchi [COMMAND]
+
+Commands:
+  serve       Migrate the database, load demo data when MADOGUCHI_DEMO is on, and serve (the default)
+  migrate     Bring the database schema up to date, then stop
+  demo-data   Load the demo data (once; again changes nothing), then stop
+  help        Show this text
+
+Configuration is read from the environment (and from a KEY=value file named by MADOGUCHI_CONFIG):
+  MADOGUCHI_BIND                       address to listen on            (127.0.0.1:8080)
+  MADOGUCHI_BASE_URL                   address people use              (http://localhost:8080)
+  DATABASE_URL                         sqlite:… or postgres://…        (SQLite under MADOGUCHI_DATA_DIR)
+  MADOGUCHI_DATA_DIR                   folder for SQLite and the key   (data)
+  MADOGUCHI_DATABASE_MAX_CONNECTIONS   pool size                       (10)
+  MADOGUCHI_SECRET_KEY                 64 hex characters               (made and kept in the data folder)
+  MADOGUCHI_DEFAULT_LOCALE             ja, en or ja-easy               (ja)
+  MADOGUCHI_DEMO                       demo data and demo helpers      (true)
+  MADOGUCHI_SMTP_URL                   smtp://host:port …              (unset: mail stays in the outbox)
+  MADOGUCHI_MAIL_FROM                  sender mailbox                  (madoguchi <no-reply@localhost>)
+  MADOGUCHI_LOG, MADOGUCHI_LOG_FORMAT  log filter and text|json        (info, text)
+";
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_string());
+    if matches!(command.as_str(), "help" | "--help" | "-h") {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data") {
+        eprintln!("madoguchi: unknown command '{command}'.\n\n{HELP}");
+        return ExitCode::from(2);
+    }
+    let settings = match Source::from_environment().and_then(|s| Settings::load(&s)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("madoguchi: cannot start. {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(settings.log_format);
+    let outcome = match command.as_str() {
+        "migrate" => prepare_store(&Settings { demo_mode: false, ..settings }).await.map(|_| {
+            println!("The database is up to date.");
+        }),
+        "demo-data" => match prepare_store(&Settings { demo_mode: false, ..settings }).await {
+            Ok(store) => match store.load_demo_data().await {
+                Ok(true) => Ok(println!("Demo data loaded.")),
+                Ok(false) => Ok(println!("Demo data was already there; nothing changed.")),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) => Err(e),
+        },
+        _ => serve(settings).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("madoguchi: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), madoguchi::app::StartError> {
+    let demo = settings.demo_mode;
+    let app = Application::build(settings).await?;
+    println!("madoguchi is running at {}", app.base_url());
+    if demo {
+        println!("Demo mode: demo data is loaded. Set MADOGUCHI_DEMO=false for real use.");
+    }
+    app.run_until_stopped().await.map_err(|source| madoguchi::app::StartError::Bind { addr: "server".into(), source })
+}

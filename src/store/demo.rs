@@ -1,0 +1,280 @@
+//! Demo data: a municipality, insurers, a care facility, residents, a guardian with a ward, facility staff
+//! and officers, so that a newcomer can try every journey. Loaded once; loading again changes nothing.
+
+use super::{Store, now_ms};
+
+pub struct DemoOrganisation {
+    pub id: &'static str,
+    pub name_ja: &'static str,
+    pub name_en: &'static str,
+}
+
+pub const MUNICIPALITY: DemoOrganisation =
+    DemoOrganisation { id: "mun-aoba", name_ja: "あおば市", name_en: "Aoba City" };
+pub const FACILITY: DemoOrganisation =
+    DemoOrganisation {
+        id: "fac-hidamari", name_ja: "特別養護老人ホーム ひだまり荘", name_en: "Hidamari Care Home"
+    };
+
+/// (id, number, name_ja, name_en, default certificate months)
+pub const INSURERS: &[(&str, &str, &str, &str, i64)] = &[
+    ("ins-aoba-kokuho", "138008", "あおば市国民健康保険", "Aoba City National Health Insurance", 12),
+    ("ins-kyokai-tokyo", "01130012", "全国健康保険協会 東京支部", "Japan Health Insurance Association, Tokyo", 60),
+    ("ins-koki-tokyo", "39131016", "後期高齢者医療広域連合", "Late-Stage Elderly Medical Care Union", 12),
+];
+
+pub struct DemoPerson {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub name_kana: &'static str,
+    pub birth_date: &'static str,
+    pub email: Option<&'static str>,
+    pub locale: &'static str,
+    /// (role, organisation id)
+    pub roles: &'static [(&'static str, &'static str)],
+}
+
+pub const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        id: "p-taro",
+        name: "山田 太郎",
+        name_kana: "ヤマダ タロウ",
+        birth_date: "1985-01-02",
+        email: Some("taro@example.jp"),
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-maria",
+        name: "Maria SANTOS",
+        name_kana: "マリア サントス",
+        birth_date: "1992-07-14",
+        email: Some("maria@example.jp"),
+        locale: "en",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-hanako",
+        name: "佐藤 花子",
+        name_kana: "サトウ ハナコ",
+        birth_date: "1960-03-03",
+        email: Some("hanako@example.jp"),
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-ichiro",
+        name: "佐藤 一郎",
+        name_kana: "サトウ イチロウ",
+        birth_date: "1938-05-05",
+        email: None,
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-misaki",
+        name: "高橋 美咲",
+        name_kana: "タカハシ ミサキ",
+        birth_date: "1978-11-20",
+        email: Some("facility-admin@example.jp"),
+        locale: "ja",
+        roles: &[("facility_admin", "fac-hidamari")],
+    },
+    DemoPerson {
+        id: "p-ken",
+        name: "伊藤 健",
+        name_kana: "イトウ ケン",
+        birth_date: "1990-04-01",
+        email: Some("staff@example.jp"),
+        locale: "ja",
+        roles: &[("facility_staff", "fac-hidamari")],
+    },
+    DemoPerson {
+        id: "p-tome",
+        name: "渡辺 トメ",
+        name_kana: "ワタナベ トメ",
+        birth_date: "1935-02-11",
+        email: None,
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-shigeru",
+        name: "小林 茂",
+        name_kana: "コバヤシ シゲル",
+        birth_date: "1940-09-30",
+        email: None,
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-suzuki",
+        name: "鈴木 一郎",
+        name_kana: "スズキ イチロウ",
+        birth_date: "1975-06-15",
+        email: Some("officer@city.aoba.example.jp"),
+        locale: "ja",
+        roles: &[("municipal_officer", "mun-aoba")],
+    },
+    DemoPerson {
+        id: "p-tanaka",
+        name: "田中 誠",
+        name_kana: "タナカ マコト",
+        birth_date: "1982-08-08",
+        email: Some("kokuho@city.aoba.example.jp"),
+        locale: "ja",
+        roles: &[("insurer_officer", "ins-aoba-kokuho")],
+    },
+    DemoPerson {
+        id: "p-nakamura",
+        name: "中村 結衣",
+        name_kana: "ナカムラ ユイ",
+        birth_date: "1988-12-24",
+        email: Some("kyokai@example.jp"),
+        locale: "en",
+        roles: &[("insurer_officer", "ins-kyokai-tokyo")],
+    },
+    DemoPerson {
+        id: "p-admin",
+        name: "管理者",
+        name_kana: "カンリシャ",
+        birth_date: "1970-01-01",
+        email: Some("admin@example.jp"),
+        locale: "ja",
+        roles: &[("admin", "")],
+    },
+];
+
+/// (representative, ward, relationship)
+pub const REPRESENTATIONS: &[(&str, &str, &str)] = &[("p-hanako", "p-ichiro", "adult_guardian")];
+
+/// (facility, resident, consent recorded)
+pub const FACILITY_RESIDENTS: &[(&str, &str, bool)] =
+    &[("fac-hidamari", "p-tome", true), ("fac-hidamari", "p-shigeru", true)];
+
+const LOADED: &str = "demo_data_loaded";
+
+impl Store {
+    /// Loads the demo data unless it is there already. Returns whether it loaded anything.
+    pub async fn load_demo_data(&self) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let done: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM meta WHERE key = $1").bind(LOADED).fetch_optional(&mut *tx).await?;
+        if done.is_some() {
+            return Ok(false);
+        }
+        let now = now_ms();
+        sqlx::query("INSERT INTO municipalities (id, code, name_ja, name_en, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(MUNICIPALITY.id)
+            .bind("999991")
+            .bind(MUNICIPALITY.name_ja)
+            .bind(MUNICIPALITY.name_en)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (id, number, name_ja, name_en, months) in INSURERS {
+            let municipality = if number.len() == 6 { Some(MUNICIPALITY.id) } else { None };
+            sqlx::query(
+                "INSERT INTO insurers (id, number, name_ja, name_en, municipality_id, certificate_default_months, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(*id)
+            .bind(*number)
+            .bind(*name_ja)
+            .bind(*name_en)
+            .bind(municipality)
+            .bind(*months)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("INSERT INTO facilities (id, name_ja, name_en, kind, municipality_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(FACILITY.id)
+            .bind(FACILITY.name_ja)
+            .bind(FACILITY.name_en)
+            .bind("care_home")
+            .bind(MUNICIPALITY.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for p in PEOPLE {
+            sqlx::query(
+                "INSERT INTO people (id, name, name_kana, birth_date, postal_code, address, municipality_id, email, preferred_locale, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(p.id)
+            .bind(p.name)
+            .bind(p.name_kana)
+            .bind(p.birth_date)
+            .bind("9990001")
+            .bind("あおば市中央1-2-3")
+            .bind(MUNICIPALITY.id)
+            .bind(p.email)
+            .bind(p.locale)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            for (role, org) in p.roles {
+                sqlx::query("INSERT INTO roles (person_id, role, organisation_id, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(p.id)
+                    .bind(*role)
+                    .bind(*org)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for (i, (rep, ward, relationship)) in REPRESENTATIONS.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO representations (id, representative_id, ward_id, relationship, state, created_at) VALUES ($1, $2, $3, $4, 'approved', $5)",
+            )
+            .bind(format!("rep-demo-{i}"))
+            .bind(*rep)
+            .bind(*ward)
+            .bind(*relationship)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (facility, person, consent) in FACILITY_RESIDENTS {
+            sqlx::query(
+                "INSERT INTO facility_residents (facility_id, person_id, consent_recorded_at) VALUES ($1, $2, $3)",
+            )
+            .bind(*facility)
+            .bind(*person)
+            .bind(if *consent { Some(now) } else { None })
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
+            .bind(LOADED)
+            .bind(now.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// How many people and organisations there are, for the start-up message and the tests.
+    pub async fn counts(&self) -> Result<Counts, sqlx::Error> {
+        let people: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(self.pool()).await?;
+        let insurers: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM insurers").fetch_one(self.pool()).await?;
+        let facilities: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM facilities").fetch_one(self.pool()).await?;
+        let representations: (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM representations").fetch_one(self.pool()).await?;
+        Ok(Counts {
+            people: people.0,
+            insurers: insurers.0,
+            facilities: facilities.0,
+            representations: representations.0,
+        })
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub people: i64,
+    pub insurers: i64,
+    pub facilities: i64,
+    pub representations: i64,
+}

@@ -1,0 +1,82 @@
+//! What a form page needs to come back after a mistake: what was typed, and an error per field, shown in
+//! a summary at the top that links to each field and again beside the field.
+
+use std::collections::HashMap;
+
+use askama::filters::Safe;
+
+use crate::domain::FieldMessage;
+use crate::web::page::Page;
+
+#[derive(Default, Debug)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    /// (field id, message key, message arguments), in the order of the fields on the page.
+    errors: Vec<(String, &'static str, Vec<(&'static str, String)>)>,
+}
+
+pub struct ErrorLine {
+    pub field: String,
+    pub message: Safe<String>,
+}
+
+impl FormState {
+    pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> FormState {
+        FormState {
+            values: pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn set(&mut self, field: &str, value: &str) {
+        self.values.insert(field.to_string(), value.to_string());
+    }
+
+    pub fn error(&mut self, field: &str, error: &dyn FieldMessage) {
+        self.errors.push((field.to_string(), error.key(), error.args()));
+    }
+
+    pub fn error_key(&mut self, field: &str, key: &'static str) {
+        self.errors.push((field.to_string(), key, Vec::new()));
+    }
+
+    /// Keeps the value of a parse in the form, recording the error when it failed.
+    pub fn check<T, E: FieldMessage>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(field, &e);
+                None
+            }
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// What was typed in `field`, to put back in the input.
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is(&self, field: &str, option: &str) -> bool {
+        self.value(field) == option
+    }
+
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|(f, _, _)| f == field)
+    }
+
+    pub fn error_lines(&self, page: &Page) -> Vec<ErrorLine> {
+        self.errors
+            .iter()
+            .map(|(field, key, args)| ErrorLine { field: field.clone(), message: Safe(page.message_html(key, args)) })
+            .collect()
+    }
+
+    /// The message for one field, if it has one.
+    pub fn error_for(&self, page: &Page, field: &str) -> Option<Safe<String>> {
+        self.errors.iter().find(|(f, _, _)| f == field).map(|(_, key, args)| Safe(page.message_html(key, args)))
+    }
+}

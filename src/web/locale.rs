@@ -1,0 +1,64 @@
+//! Which language a request is answered in: the `lang` cookie, then `Accept-Language`, then the default.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+
+use crate::i18n::Locale;
+use crate::web::AppState;
+use crate::web::errors::AppError;
+
+pub const COOKIE: &str = "lang";
+
+pub fn negotiate(req: &HttpRequest, default: Locale) -> Locale {
+    if let Some(l) = req.cookie(COOKIE).and_then(|c| Locale::from_code(c.value())) {
+        return l;
+    }
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::from_accept_language)
+        .unwrap_or(default)
+}
+
+#[derive(serde::Deserialize)]
+pub struct SwitchQuery {
+    back: Option<String>,
+}
+
+/// `GET /language/{code}?back=/path`: keeps the choice in a cookie and returns to the page the person was on.
+/// A link, not a form, so it works everywhere; it changes only a display preference, so it needs no CSRF token.
+pub async fn switch(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<SwitchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let locale = Locale::from_code(&code).ok_or(AppError::NotFound)?;
+    let back = query.back.as_deref().filter(|b| is_local_path(b)).unwrap_or("/");
+    let cookie = Cookie::build(COOKIE, locale.code())
+        .path("/")
+        .max_age(Duration::days(365))
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .http_only(true)
+        .finish();
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, back)).cookie(cookie).finish())
+}
+
+/// Only paths on this site: never `//other.example` or `https://…`, so the switch is no open redirect.
+pub fn is_local_path(p: &str) -> bool {
+    p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/contact?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/a\r\nSet-Cookie: x"));
+    }
+}

@@ -1,0 +1,101 @@
+//! Everything HTTP that is not a journey: layout context, language, CSRF, security headers, request ids,
+//! error pages, static files, and the assembly of routes.
+
+pub mod assets;
+pub mod csrf;
+pub mod errors;
+pub mod forms;
+pub mod locale;
+pub mod page;
+pub mod request_id;
+
+use std::sync::Arc;
+
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, web};
+
+use crate::config::Settings;
+use crate::i18n::Localizer;
+use crate::store::Store;
+
+/// What every handler can reach. Nothing here is per-person: sessions, limits and queues live in the
+/// database, so any node can answer any request.
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub localizer: Arc<Localizer>,
+    pub assets: Arc<assets::Assets>,
+}
+
+/// The one content security policy: no inline script or style anywhere, nothing from other origins.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'";
+
+fn security_headers(settings: &Settings) -> DefaultHeaders {
+    let mut h = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        // Pages carry personal data: no shared or back-forward cache unless a handler says otherwise.
+        .add(("Cache-Control", "no-store"));
+    if settings.secure_cookies() {
+        h = h.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"));
+    }
+    h
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok"),
+        Err(e) => {
+            tracing::error!(cause = %e, "health check: database unreachable");
+            HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body("database unavailable")
+        }
+    }
+}
+
+/// The whole application, as the server and the tests build it.
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let headers = security_headers(&state.settings);
+    App::new()
+        .app_data(state)
+        .app_data(web::FormConfig::default().limit(256 * 1024))
+        .route("/healthz", web::get().to(healthz))
+        .route("/static/{name}", web::get().to(assets::serve))
+        .route("/language/{code}", web::get().to(locale::switch))
+        .configure(crate::journeys::public::routes)
+        .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
+        // Outermost last: headers on everything, then the request id, then error pages, then CSRF.
+        .wrap(from_fn(csrf::middleware))
+        .wrap(from_fn(errors::middleware))
+        .wrap(from_fn(request_id::middleware))
+        .wrap(headers)
+}
+
+/// A page, as HTML with status 200.
+pub fn render(template: &impl askama::Template) -> Result<HttpResponse, errors::AppError> {
+    render_with_status(actix_web::http::StatusCode::OK, template)
+}
+
+/// A page with another status: 422 for a form sent back with mistakes, 404 for a page that is not there.
+pub fn render_with_status(
+    status: actix_web::http::StatusCode,
+    template: &impl askama::Template,
+) -> Result<HttpResponse, errors::AppError> {
+    let html = template.render()?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+}

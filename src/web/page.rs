@@ -1,0 +1,118 @@
+//! The context every page template gets: language, messages, CSRF token, request id, where we are.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use askama::filters::Safe;
+
+use crate::domain::FieldMessage;
+use crate::i18n::{Locale, Localizer};
+use crate::web::assets::Assets;
+use crate::web::csrf::CsrfCookie;
+use crate::web::request_id::RequestId;
+use crate::web::{AppState, locale};
+
+pub struct Page {
+    pub locale: Locale,
+    l10n: Arc<Localizer>,
+    assets: Arc<Assets>,
+    /// The path and query of this page, for the language switcher to come back to.
+    pub here: String,
+    pub csrf_token: String,
+    pub request_id: String,
+    pub demo: bool,
+}
+
+impl Page {
+    pub fn from_request(req: &HttpRequest) -> Page {
+        let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered");
+        let locale = locale::negotiate(req, state.settings.default_locale);
+        let csrf_token =
+            req.extensions().get::<CsrfCookie>().map(|c| c.token(&state.settings.secret_key)).unwrap_or_default();
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.short().to_string()).unwrap_or_default();
+        let here = match req.uri().query() {
+            Some(q) if !q.is_empty() => format!("{}?{q}", req.path()),
+            _ => req.path().to_string(),
+        };
+        Page {
+            locale,
+            l10n: state.localizer.clone(),
+            assets: state.assets.clone(),
+            here,
+            csrf_token,
+            request_id,
+            demo: state.settings.demo_mode,
+        }
+    }
+
+    /// A message as HTML (escaped, readings as ruby).
+    pub fn t(&self, key: &str) -> Safe<String> {
+        Safe(self.l10n.html(self.locale, key, &[]))
+    }
+
+    /// A message with arguments, as HTML. Templates pass an array literal: `[("name", value)]` (askama lends it as a slice).
+    pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> Safe<String> {
+        let owned: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        Safe(self.l10n.html(self.locale, key, &owned))
+    }
+
+    /// A message as plain text, for `<title>` and attributes (askama escapes it there).
+    pub fn t_plain(&self, key: &str) -> String {
+        self.l10n.plain(self.locale, key, &[])
+    }
+
+    /// A field error in this page's language.
+    pub fn message(&self, error: &dyn FieldMessage) -> Safe<String> {
+        Safe(self.l10n.html(self.locale, error.key(), &error.args()))
+    }
+
+    pub fn message_html(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.l10n.html(self.locale, key, args)
+    }
+
+    pub fn message_plain(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.l10n.plain(self.locale, key, args)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.html_lang()
+    }
+
+    pub fn locales(&self) -> [Locale; 3] {
+        Locale::ALL
+    }
+
+    pub fn is_current(&self, locale: &Locale) -> bool {
+        *locale == self.locale
+    }
+
+    /// The link that switches to `locale` and comes back to this page.
+    pub fn switch_href(&self, locale: &Locale) -> String {
+        format!(
+            "/language/{}?back={}",
+            locale.code(),
+            url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect::<String>()
+        )
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        self.assets.href(name)
+    }
+
+    /// `aria-current="page"` for the navigation link of the page we are on.
+    pub fn current_attr(&self, path: &str) -> Safe<&'static str> {
+        let here = self.here.split('?').next().unwrap_or("");
+        Safe(if here == path { " aria-current=\"page\"" } else { "" })
+    }
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Page, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Page::from_request(req)))
+    }
+}

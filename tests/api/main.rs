@@ -1,0 +1,12 @@
+//! One test binary: the real application on a random port, real HTTP, a fresh database per test.
+//! SQLite by default; PostgreSQL as well when `MADOGUCHI_TEST_POSTGRES` names a server (`.ci/run` does).
+
+mod helpers;
+
+mod dates;
+mod errors_and_headers;
+mod feedback;
+mod languages;
+mod layout;
+mod locales;
+mod storage;
