@@ -8,6 +8,7 @@ use actix_web::{HttpServer, web};
 
 use crate::config::{LogFormat, Settings};
 use crate::i18n::Localizer;
+use crate::notify::{Mailer, WorkerConfig, WorkerHandle};
 use crate::store::Store;
 use crate::web::AppState;
 use crate::web::assets::Assets;
@@ -22,6 +23,8 @@ pub enum StartError {
     Bind { addr: String, source: std::io::Error },
     #[error("the locale files do not load: {0}")]
     Locales(#[from] crate::i18n::LocaleFileError),
+    #[error("cannot set up e-mail: {0}")]
+    Mailer(#[from] crate::notify::mailer::MailerConfigError),
 }
 
 pub struct Application {
@@ -29,6 +32,7 @@ pub struct Application {
     base_url: url::Url,
     store: Store,
     server: Server,
+    mail_worker: Option<WorkerHandle>,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -55,6 +59,7 @@ impl Application {
             let _ = settings.base_url.set_port(Some(port));
         }
         let base_url = settings.base_url.clone();
+        let mail_worker = start_mail_worker(&settings, &store)?;
         let state = web::Data::new(AppState {
             settings: Arc::new(settings),
             store: store.clone(),
@@ -65,7 +70,7 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server })
+        Ok(Application { port, base_url, store, server, mail_worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -80,9 +85,25 @@ impl Application {
         &self.store
     }
 
+    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the mail worker cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let outcome = self.server.await;
+        if let Some(worker) = self.mail_worker {
+            worker.stop().await;
+        }
+        outcome
     }
+}
+
+/// A delivery worker when SMTP is configured; without it, mail waits in the outbox.
+fn start_mail_worker(settings: &Settings, store: &Store) -> Result<Option<WorkerHandle>, StartError> {
+    let Some(url) = &settings.smtp.url else {
+        tracing::info!("MADOGUCHI_SMTP_URL is not set: e-mails stay in the outbox");
+        return Ok(None);
+    };
+    let mailer = Mailer::from_settings(&settings.smtp)?;
+    tracing::info!(smtp = %crate::config::redact_url(url), "e-mails are delivered over SMTP");
+    Ok(Some(crate::notify::worker::spawn(store.clone(), mailer, WorkerConfig::default())))
 }
 
 pub fn init_tracing(format: LogFormat) {

@@ -1,7 +1,7 @@
 //! madoguchi (窓口): an accessible self-service portal for the My Number Card and health insurance.
 //!
 //! The tree tells the architecture: `domain` (types that parse), `journeys` (one module per user journey),
-//! `store` (all SQL, both databases), `web` (layout, language, sessions, CSRF, headers, errors),
+//! `store` (all SQL, both databases), `notify` (e-mail outbox and delivery), `web` (layout, language, sessions, CSRF, headers, errors),
 //! `i18n` (fluent messages), `config`, `crypto`, and `app` (start-up).
 
 pub mod app;
@@ -10,5 +10,6 @@ pub mod crypto;
 pub mod domain;
 pub mod i18n;
 pub mod journeys;
+pub mod notify;
 pub mod store;
 pub mod web;

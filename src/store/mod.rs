@@ -8,6 +8,7 @@
 
 pub mod demo;
 pub mod feedback;
+pub mod outbox;
 
 use std::str::FromStr;
 use std::time::Duration;

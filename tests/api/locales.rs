@@ -64,6 +64,11 @@ fn keys_used_by_code() -> BTreeSet<String> {
         keys.insert(format!("{}-body", kind.key()));
     }
     keys.extend(madoguchi::domain::all_message_keys().into_iter().map(str::to_string));
+    for kind in madoguchi::notify::mail::KINDS {
+        keys.insert(format!("{kind}-subject"));
+        keys.insert(format!("{kind}-body-1"));
+    }
+    keys.insert(madoguchi::notify::mail::FOOTER.to_string());
     keys
 }
 

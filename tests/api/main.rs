@@ -2,6 +2,7 @@
 //! SQLite by default; PostgreSQL as well when `MADOGUCHI_TEST_POSTGRES` names a server (`.ci/run` does).
 
 mod helpers;
+mod smtp_sink;
 
 mod dates;
 mod errors_and_headers;
@@ -9,4 +10,5 @@ mod feedback;
 mod languages;
 mod layout;
 mod locales;
+mod notify;
 mod storage;

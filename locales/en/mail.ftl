@@ -1,0 +1,13 @@
+# E-mails. Each kind has <kind>-subject and its paragraphs <kind>-body-1, -2, … (numbered without gaps);
+# mail-footer ends every e-mail. A URL in a message becomes a link in the HTML part.
+mail-footer = This e-mail was sent by Madoguchi, the My Number Card and health insurance service of Aoba City. Replies to this address are not read. To contact us, use this page: { $contact }
+
+mail-sign-in-code-subject = Your Madoguchi sign-in code
+mail-sign-in-code-body-1 = Your sign-in code is { $code }.
+mail-sign-in-code-body-2 = It expires in { $minutes } minutes. Do not give this code to anyone.
+mail-sign-in-code-body-3 = If you did not ask for it, ignore this e-mail: nobody can sign in without the code.
+
+mail-invitation-subject = Invitation to Madoguchi
+mail-invitation-body-1 = You have been invited to use Madoguchi as: { $role }.
+mail-invitation-body-2 = To accept, open this link within { $hours } hours: { $link }
+mail-invitation-body-3 = If the link has expired, ask the person who invited you to send a new one. If you did not expect this invitation, ignore this e-mail.

@@ -1,0 +1,13 @@
+# メール。種類ごとに <種類>-subject と段落 <種類>-body-1, -2, …（番号は欠けずに続ける）。
+# どのメールも最後に mail-footer が付く。メッセージ中の URL は HTML 版でリンクになる。
+mail-footer = このメールは、あおば市の「窓口：マイナンバーカードと健康保険」から送信しています。このメールに返信されても、内容を確認できません。お問い合わせは次のページからどうぞ： { $contact }
+
+mail-sign-in-code-subject = 窓口のサインイン用確認コード
+mail-sign-in-code-body-1 = サインイン用の確認コードは { $code } です。
+mail-sign-in-code-body-2 = このコードの有効期限は { $minutes } 分です。このコードはだれにも教えないでください。
+mail-sign-in-code-body-3 = お心当たりがない場合は、このメールを無視してください。コードがなければ、だれもサインインできません。
+
+mail-invitation-subject = 窓口への招待
+mail-invitation-body-1 = 窓口を「{ $role }」として利用するよう招待されました。
+mail-invitation-body-2 = { $hours } 時間以内に次のリンクを開いて、登録を完了してください： { $link }
+mail-invitation-body-3 = リンクの期限が切れた場合は、招待した方に再送を依頼してください。お心当たりがない場合は、このメールを無視してください。

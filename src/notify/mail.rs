@@ -1,0 +1,218 @@
+//! Composing an e-mail in the recipient's language from fluent messages (`locales/*/mail.ftl`).
+//!
+//! A notice of kind `mail-x` reads its subject from `mail-x-subject` and its paragraphs from `mail-x-body-1`,
+//! `mail-x-body-2`, … (numbered without gaps; the first missing number ends the body), then `mail-footer`
+//! (who sent it, that replies are not read, the contact page). The plain-text part and the subject get the base
+//! text of `[漢字|かんじ]` reading marks; the HTML part gets `<ruby>`, escaped text, links for URLs and the
+//! `lang` of the language.
+
+use askama::Template;
+
+use crate::domain::{EmailAddress, MyNumber};
+use crate::i18n::{Locale, Localizer, escape_html, marks_to_ruby, strip_marks};
+use crate::store::outbox::NewMail;
+
+/// "Your sign-in code is …": arguments `code`, `minutes`.
+pub const SIGN_IN_CODE: &str = "mail-sign-in-code";
+/// An officer's or facility's invitation link: arguments `link`, `role` (already in the recipient's language),
+/// `hours`.
+pub const INVITATION: &str = "mail-invitation";
+/// Every kind of e-mail; the locale tests check each has a subject and a body in every language.
+pub const KINDS: [&str; 2] = [SIGN_IN_CODE, INVITATION];
+/// The paragraph that ends every e-mail: argument `contact` (the contact page URL).
+pub const FOOTER: &str = "mail-footer";
+
+/// What to tell someone: the message prefix and its arguments. Arguments are plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Notice {
+    pub fn sign_in_code(code: &str, minutes: u32) -> Notice {
+        Notice { kind: SIGN_IN_CODE, args: vec![("code", code.to_string()), ("minutes", minutes.to_string())] }
+    }
+
+    /// `role` is the role's name in the recipient's language; `link` the absolute URL to accept with.
+    pub fn invitation(link: &str, role: &str, hours: u32) -> Notice {
+        Notice {
+            kind: INVITATION,
+            args: vec![("link", link.to_string()), ("role", role.to_string()), ("hours", hours.to_string())],
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// A programming error the locale tests rule out for the kinds in [`KINDS`].
+    #[error("there is no message {0}-subject or {0}-body-1")]
+    UnknownKind(&'static str),
+    /// Personal numbers never go into an e-mail; the argument's value is not repeated here.
+    #[error("the argument {0} looks like a personal number; it is not sent by e-mail")]
+    PersonalNumber(&'static str),
+    #[error("mail template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+#[derive(Template)]
+#[template(path = "mail/layout.html")]
+struct HtmlMail<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    /// Escaped HTML, readings as ruby, URLs as links.
+    paragraphs: Vec<String>,
+    footer: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/layout.txt")]
+struct TextMail {
+    paragraphs: Vec<String>,
+    footer: String,
+}
+
+/// Writes `notice` for `to` in `locale`. `base_url` is the address people use (for the contact page link).
+/// The result goes to [`crate::store::outbox::enqueue`], in the transaction of the change it reports.
+pub fn compose(
+    l10n: &Localizer,
+    base_url: &url::Url,
+    locale: Locale,
+    to: &EmailAddress,
+    notice: &Notice,
+) -> Result<NewMail, ComposeError> {
+    let kind = notice.kind;
+    let subject_key = format!("{kind}-subject");
+    if !l10n.has(locale, &subject_key) || !l10n.has(locale, &format!("{kind}-body-1")) {
+        return Err(ComposeError::UnknownKind(kind));
+    }
+    if let Some((name, _)) = notice.args.iter().find(|(_, value)| contains_personal_number(value)) {
+        return Err(ComposeError::PersonalNumber(name));
+    }
+    let texts: Vec<String> = (1..)
+        .map(|n| format!("{kind}-body-{n}"))
+        .take_while(|key| l10n.has(locale, key))
+        .map(|key| l10n.text(locale, &key, &notice.args))
+        .collect();
+    let contact = base_url.join("/contact").map(|u| u.to_string()).unwrap_or_else(|_| base_url.to_string());
+    let footer = l10n.text(locale, FOOTER, &[("contact", contact)]);
+    // Subjects are one line whatever a message says.
+    let subject =
+        strip_marks(&l10n.text(locale, &subject_key, &notice.args)).split_whitespace().collect::<Vec<_>>().join(" ");
+    let body_html = HtmlMail {
+        lang: locale.html_lang(),
+        subject: &subject,
+        paragraphs: texts.iter().map(|t| to_html(t)).collect(),
+        footer: to_html(&footer),
+    }
+    .render()?;
+    let body_text =
+        TextMail { paragraphs: texts.iter().map(|t| strip_marks(t)).collect(), footer: strip_marks(&footer) }
+            .render()?;
+    Ok(NewMail {
+        kind: kind.to_string(),
+        recipient: to.as_str().to_string(),
+        locale: locale.code().to_string(),
+        subject,
+        body_text,
+        body_html,
+    })
+}
+
+/// A message as HTML: escaped, `http(s)://` URLs as links, readings as `<ruby>`.
+fn to_html(text: &str) -> String {
+    marks_to_ruby(&link_urls(&escape_html(text)))
+}
+
+/// Wraps each `http://…` or `https://…` in already-escaped text in a link. A URL ends at white space, at a
+/// character outside ASCII (Japanese text may follow it directly) or at `<`; a final `.`, `,`, `)` or `:` is
+/// punctuation, not part of it.
+fn link_urls(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 64);
+    let mut rest = escaped;
+    while let Some(start) = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| c.is_whitespace() || !c.is_ascii() || c == '<').unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ')', ':']);
+        if url.len() <= "https://".len() {
+            out.push_str(&tail[..end]);
+        } else {
+            out.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+            out.push_str(&tail[url.len()..end]);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True when the value holds something that parses as a personal number (12 digits with the right check
+/// digit, in any width, with or without separators). URLs are not checked: their tokens are random.
+fn contains_personal_number(value: &str) -> bool {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return false;
+    }
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let is_separator = |c: char| matches!(c, ' ' | '　' | '-' | 'ー' | '－' | '‐' | '−' | '―');
+    let mut run = String::new();
+    for c in value.chars().chain(std::iter::once('\n')) {
+        if is_digit(c) || (is_separator(c) && !run.is_empty()) {
+            run.push(c);
+        } else {
+            if run.trim().parse::<MyNumber>().is_ok() {
+                return true;
+            }
+            run.clear();
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_become_links_and_punctuation_stays_outside() {
+        assert_eq!(
+            link_urls("open https://a.example/x?a=1&amp;b=2. Then"),
+            "open <a href=\"https://a.example/x?a=1&amp;b=2\">https://a.example/x?a=1&amp;b=2</a>. Then"
+        );
+        assert_eq!(link_urls("こちら：http://x.jp/aから"), "こちら：<a href=\"http://x.jp/a\">http://x.jp/a</a>から");
+        assert_eq!(link_urls("no link https:// here"), "no link https:// here");
+    }
+
+    #[test]
+    fn personal_numbers_are_recognised_in_any_notation() {
+        // 1234 5678 9018 carries a valid check digit (see the domain tests).
+        let valid = "123456789018";
+        assert!(valid.parse::<MyNumber>().is_ok());
+        assert!(contains_personal_number(&format!("番号 {valid} です")));
+        assert!(contains_personal_number("1234-5678-9018"));
+        assert!(contains_personal_number("１２３４ ５６７８ ９０１８"));
+        assert!(!contains_personal_number("123456"));
+        assert!(!contains_personal_number("0120-000-000"));
+        assert!(!contains_personal_number(&format!("https://x.example/{valid}")));
+    }
+
+    #[test]
+    fn a_notice_is_written_in_the_recipients_language() {
+        let l = Localizer::load().unwrap();
+        let base = url::Url::parse("https://madoguchi.example.jp").unwrap();
+        let to: EmailAddress = "hanako@example.jp".parse().unwrap();
+        let mail = compose(&l, &base, Locale::JaEasy, &to, &Notice::sign_in_code("482913", 10)).unwrap();
+        assert_eq!(mail.subject, "窓口に サインインする 番号");
+        assert!(mail.body_text.starts_with("サインインする 番号は 482913 です。\n\n"), "{}", mail.body_text);
+        assert!(!mail.body_text.contains('['), "{}", mail.body_text);
+        assert!(mail.body_text.contains("https://madoguchi.example.jp/contact"));
+        assert!(mail.body_html.contains("<html lang=\"ja\">"));
+        assert!(mail.body_html.contains("<ruby>番号<rt>ばんごう</rt></ruby>"));
+        assert!(mail.body_html.contains("<a href=\"https://madoguchi.example.jp/contact\">"));
+        let bad = Notice { kind: SIGN_IN_CODE, args: vec![("code", "<b>1</b>".into()), ("minutes", "1".into())] };
+        let html = compose(&l, &base, Locale::En, &to, &bad).unwrap().body_html;
+        assert!(html.contains("&lt;b&gt;1&lt;/b&gt;") && !html.contains("<b>"));
+        let leak = Notice { kind: SIGN_IN_CODE, args: vec![("code", "1234 5678 9018".into())] };
+        assert!(matches!(compose(&l, &base, Locale::En, &to, &leak), Err(ComposeError::PersonalNumber("code"))));
+    }
+}
