@@ -165,7 +165,10 @@ impl Worker {
             Ok(()) => self.record_sent(&mail).await,
             Err(failure) => {
                 let (error, hint, retryable) = match &failure {
-                    Failure::Send(e) => (e.to_string(), e.hint(), e.is_retryable()),
+                    // A server's reply may quote the address; the log and the outbox row keep it out.
+                    Failure::Send(e) => {
+                        (e.to_string().replace(&mail.recipient, "<recipient>"), e.hint(), e.is_retryable())
+                    }
                     Failure::Deadline => (
                         "the mail server took too long".to_string(),
                         "the mail server is slow or hangs: check it, or MADOGUCHI_SMTP_URL",
