@@ -21,6 +21,8 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: std::io::Error },
+    #[error("passkeys cannot be set up for MADOGUCHI_BASE_URL: {0}")]
+    Passkeys(String),
     #[error("the locale files do not load: {0}")]
     Locales(#[from] crate::i18n::LocaleFileError),
     #[error("cannot set up e-mail: {0}")]
@@ -60,10 +62,15 @@ impl Application {
         }
         let base_url = settings.base_url.clone();
         let mail_worker = start_mail_worker(&settings, &store)?;
+        let localizer = Arc::new(Localizer::load()?);
+        let service_name = localizer.plain(settings.default_locale, "service-name", &[]);
+        let webauthn =
+            Arc::new(crate::accounts::passkeys::build(&base_url, &service_name).map_err(StartError::Passkeys)?);
         let state = web::Data::new(AppState {
+            webauthn,
             settings: Arc::new(settings),
             store: store.clone(),
-            localizer: Arc::new(Localizer::load()?),
+            localizer,
             assets: Arc::new(Assets::load()),
         });
         let server = HttpServer::new(move || crate::web::app(state.clone()))
@@ -114,4 +121,63 @@ pub fn init_tracing(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// The `add-staff` command: parses its flags, creates the person with their role and an invitation (e-mail
+/// queued in the outbox), and returns the invitation link. Errors are one line for the terminal.
+pub async fn add_staff_from_args(settings: &Settings, args: &[String]) -> Result<String, String> {
+    use crate::accounts::{self, Role};
+    use crate::domain::{EmailAddress, Furigana, PersonName};
+    use crate::notify::mail::{Notice, compose};
+    use crate::store::organisations::NewStaff;
+
+    let flag =
+        |name: &str| -> Option<String> { args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned() };
+    let need = |name: &str| flag(name).ok_or_else(|| format!("{name} is missing"));
+    let name: PersonName = need("--name")?.parse().map_err(|e| format!("--name: {e}"))?;
+    let kana: Furigana = need("--kana")?.parse().map_err(|e| format!("--kana: {e}"))?;
+    let email: EmailAddress = need("--email")?.parse().map_err(|e| format!("--email: {e}"))?;
+    let role = Role::from_code(&need("--role")?)
+        .filter(|r| *r != Role::Resident)
+        .ok_or("--role must be municipal_officer, insurer_officer, facility_admin, facility_staff or admin")?;
+    let organisation = flag("--organisation").unwrap_or_default();
+    let store = prepare_store(&Settings { demo_mode: false, ..settings.clone() }).await.map_err(|e| e.to_string())?;
+    let kind = crate::journeys::admin::organisation_kind(role).unwrap_or("");
+    let known = store.organisations().await.map_err(|e| e.to_string())?;
+    if kind.is_empty() != organisation.is_empty()
+        || (!kind.is_empty() && !known.iter().any(|o| o.id == organisation && o.kind == kind))
+    {
+        let ids: Vec<String> = known.iter().filter(|o| o.kind == kind).map(|o| o.id.clone()).collect();
+        return Err(format!("--organisation must name a {kind} for this role: one of {ids:?}"));
+    }
+    if store.person_by_email(&email.to_string()).await.map_err(|e| e.to_string())?.is_some() {
+        return Err(format!("{email} already has an account"));
+    }
+    let localizer = Localizer::load().map_err(|e| e.to_string())?;
+    let locale = settings.default_locale;
+    let role_name = localizer.plain(locale, role.message_key(), &[]);
+    let base = settings.base_url.clone();
+    let link_for = |token: &str| format!("{base}invitation/{token}");
+    let mail_for = Box::new(|token: &str| {
+        compose(
+            &localizer,
+            &base,
+            locale,
+            &email,
+            &Notice::invitation(&link_for(token), &role_name, accounts::INVITATION_LIFETIME_HOURS as u32),
+        )
+        .map_err(|e| e.to_string())
+    });
+    let staff = NewStaff {
+        name: &name.to_string(),
+        name_kana: &kana.to_string(),
+        email: &email.to_string(),
+        role: role.code(),
+        organisation_id: &organisation,
+        locale: locale.code(),
+    };
+    let (_, token) = accounts::add_staff(&store, &settings.secret_key, &staff, None, crate::store::now_ms(), mail_for)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(link_for(&token))
 }

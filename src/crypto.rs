@@ -30,6 +30,9 @@ pub enum Purpose {
     AtRest,
     Certificate,
     Session,
+    SignInCode,
+    Invitation,
+    PendingEmail,
 }
 
 impl Purpose {
@@ -39,6 +42,9 @@ impl Purpose {
             Purpose::AtRest => b"madoguchi/at-rest/v1",
             Purpose::Certificate => b"madoguchi/certificate/v1",
             Purpose::Session => b"madoguchi/session/v1",
+            Purpose::SignInCode => b"madoguchi/sign-in-code/v1",
+            Purpose::Invitation => b"madoguchi/invitation/v1",
+            Purpose::PendingEmail => b"madoguchi/pending-email/v1",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `store` (all SQL, both databases), `notify` (e-mail outbox and delivery), `web` (layout, language, sessions, CSRF, headers, errors),
 //! `i18n` (fluent messages), `config`, `crypto`, and `app` (start-up).
 
+pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod crypto;

@@ -12,6 +12,10 @@ Commands:
   serve       Migrate the database, load demo data when MADOGUCHI_DEMO is on, and serve (the default)
   migrate     Bring the database schema up to date, then stop
   demo-data   Load the demo data (once; again changes nothing), then stop
+  add-staff   Add an officer, facility staff member or administrator and print their invitation link:
+              madoguchi add-staff --name 鈴木一郎 --kana スズキイチロウ --email a@city.example.jp \
+                --role municipal_officer --organisation mun-aoba
+              (roles: municipal_officer, insurer_officer, facility_admin, facility_staff, admin)
   help        Show this text
 
 Configuration is read from the environment (and from a KEY=value file named by MADOGUCHI_CONFIG):
@@ -35,7 +39,7 @@ async fn main() -> ExitCode {
         print!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data") {
+    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data" | "add-staff") {
         eprintln!("madoguchi: unknown command '{command}'.\n\n{HELP}");
         return ExitCode::from(2);
     }
@@ -59,6 +63,7 @@ async fn main() -> ExitCode {
             },
             Err(e) => Err(e),
         },
+        "add-staff" => add_staff(settings).await,
         _ => serve(settings).await,
     };
     match outcome {
@@ -66,6 +71,21 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("madoguchi: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `madoguchi add-staff --name … --kana … --email … --role … [--organisation …]`
+async fn add_staff(settings: Settings) -> Result<(), madoguchi::app::StartError> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    match madoguchi::app::add_staff_from_args(&settings, &args).await {
+        Ok(link) => {
+            println!("Added. Invitation link (valid 24 hours, works once; also queued by e-mail):\n{link}");
+            Ok(())
+        }
+        Err(message) => {
+            eprintln!("madoguchi add-staff: {message}");
+            std::process::exit(2);
         }
     }
 }

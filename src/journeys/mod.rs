@@ -1,3 +1,5 @@
 //! One module per user journey: its routes, forms and page structs.
 
+pub mod accounts;
+pub mod admin;
 pub mod public;

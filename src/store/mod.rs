@@ -6,8 +6,10 @@
 //! since the epoch (UTC); calendar dates are TEXT `YYYY-MM-DD`; flags are BIGINT 0/1, never BOOLEAN (the Any
 //! driver cannot read a SQLite boolean). Only the DDL differs, in `migrations/sqlite` and `migrations/postgres`.
 
+pub mod accounts;
 pub mod demo;
 pub mod feedback;
+pub mod organisations;
 pub mod outbox;
 
 use std::str::FromStr;

@@ -24,6 +24,7 @@ static_files!(
     ("app.css", "text/css; charset=utf-8"),
     ("print.css", "text/css; charset=utf-8"),
     ("favicon.svg", "image/svg+xml"),
+    ("passkey.js", "text/javascript; charset=utf-8"),
 );
 
 pub struct Asset {

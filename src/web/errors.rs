@@ -32,6 +32,15 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<crate::accounts::SendError> for AppError {
+    fn from(e: crate::accounts::SendError) -> AppError {
+        match e {
+            crate::accounts::SendError::Database(d) => AppError::Database(d),
+            crate::accounts::SendError::Compose(c) => AppError::Internal(c),
+        }
+    }
+}
+
 impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         AppError::Internal(cause.to_string())

@@ -8,6 +8,7 @@ pub mod forms;
 pub mod locale;
 pub mod page;
 pub mod request_id;
+pub mod session;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub struct AppState {
     pub store: Store,
     pub localizer: Arc<Localizer>,
     pub assets: Arc<assets::Assets>,
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 /// The one content security policy: no inline script or style anywhere, nothing from other origins.
@@ -78,8 +80,12 @@ pub fn app(
         .route("/static/{name}", web::get().to(assets::serve))
         .route("/language/{code}", web::get().to(locale::switch))
         .configure(crate::journeys::public::routes)
+        .configure(crate::journeys::accounts::routes)
+        .configure(crate::journeys::admin::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
-        // Outermost last: headers on everything, then the request id, then error pages, then CSRF.
+        // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
+        // session (so a forged request never reaches the database through it).
+        .wrap(from_fn(session::middleware))
         .wrap(from_fn(csrf::middleware))
         .wrap(from_fn(errors::middleware))
         .wrap(from_fn(request_id::middleware))

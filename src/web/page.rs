@@ -12,6 +12,7 @@ use crate::i18n::{Locale, Localizer};
 use crate::web::assets::Assets;
 use crate::web::csrf::CsrfCookie;
 use crate::web::request_id::RequestId;
+use crate::web::session::CurrentUser;
 use crate::web::{AppState, locale};
 
 pub struct Page {
@@ -23,6 +24,18 @@ pub struct Page {
     pub csrf_token: String,
     pub request_id: String,
     pub demo: bool,
+    /// The signed-in person, for the header: name, whom they act for, and whom they could act for.
+    pub user: Option<UserView>,
+}
+
+pub struct UserView {
+    pub name: String,
+    pub acting_for: Option<String>,
+    pub acting_for_id: String,
+    /// (ward id, name) of each person this user may act for.
+    pub wards: Vec<(String, String)>,
+    pub is_officer: bool,
+    pub is_admin: bool,
 }
 
 impl Page {
@@ -36,7 +49,16 @@ impl Page {
             Some(q) if !q.is_empty() => format!("{}?{q}", req.path()),
             _ => req.path().to_string(),
         };
+        let user = req.extensions().get::<CurrentUser>().map(|u| UserView {
+            name: u.person.name.clone(),
+            acting_for: u.acting_for.as_ref().map(|w| w.name.clone()),
+            acting_for_id: u.acting_for.as_ref().map(|w| w.ward_id.clone()).unwrap_or_default(),
+            wards: u.wards.iter().map(|w| (w.ward_id.clone(), w.name.clone())).collect(),
+            is_officer: u.roles.is_officer(),
+            is_admin: u.has(crate::accounts::Role::Admin),
+        });
         Page {
+            user,
             locale,
             l10n: state.localizer.clone(),
             assets: state.assets.clone(),

@@ -8,7 +8,24 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Store,
     pub database_url: String,
-    _data_dir: tempfile::TempDir,
+    pub secret_key: madoguchi::crypto::SecretKey,
+    _data_dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+/// Another browser on the same running app: its own cookies.
+pub fn second_client(app: &TestApp) -> TestApp {
+    TestApp {
+        address: app.address.clone(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        store: app.store.clone(),
+        database_url: app.database_url.clone(),
+        secret_key: app.secret_key.clone(),
+        _data_dir: app._data_dir.clone(),
+    }
 }
 
 /// Which database this run of the suite uses, by name, for messages.
@@ -55,13 +72,14 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     ];
     pairs.extend_from_slice(extra);
     let settings = Settings::load(&Source::from_pairs(pairs)).expect("test settings are valid");
+    let secret_key = settings.secret_key.clone();
     let app = Application::build(settings).await.expect("the application starts");
     let address = format!("http://localhost:{}", app.port());
     let store = app.store().clone();
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { address, client, store, database_url, _data_dir: dir }
+    TestApp { address, client, store, database_url, secret_key, _data_dir: std::sync::Arc::new(dir) }
 }
 
 impl TestApp {

@@ -4,6 +4,7 @@
 mod helpers;
 mod smtp_sink;
 
+mod accounts;
 mod dates;
 mod errors_and_headers;
 mod feedback;

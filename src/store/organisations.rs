@@ -1,0 +1,91 @@
+//! Municipalities, insurers and facilities, and the staff who work for them.
+
+use sqlx::AnyConnection;
+
+use super::accounts::{AuditEntry, append_audit};
+use super::{Store, new_id, now_ms};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: String,
+    /// `municipality`, `insurer` or `facility`.
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaffRow {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub organisation_id: String,
+    pub passkeys: i64,
+}
+
+pub struct NewStaff<'a> {
+    pub name: &'a str,
+    pub name_kana: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub organisation_id: &'a str,
+    pub locale: &'a str,
+}
+
+impl Store {
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, 'municipality' AS kind, name_ja, name_en FROM municipalities \
+             UNION ALL SELECT id, 'insurer' AS kind, name_ja, name_en FROM insurers \
+             UNION ALL SELECT id, 'facility' AS kind, name_ja, name_en FROM facilities ORDER BY kind, name_ja",
+        )
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn staff(&self) -> Result<Vec<StaffRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT p.id, p.name, p.email, r.role, r.organisation_id, \
+             (SELECT COUNT(*) FROM passkeys k WHERE k.person_id = p.id) AS passkeys \
+             FROM people p JOIN roles r ON r.person_id = p.id WHERE r.role <> 'resident' ORDER BY r.role, p.name_kana, p.id",
+        )
+        .fetch_all(self.pool())
+        .await
+    }
+}
+
+/// Creates a staff member and their role on the caller's connection (the invitation goes in the same
+/// transaction). Returns the new person's id.
+pub async fn create_staff(
+    conn: &mut AnyConnection,
+    s: &NewStaff<'_>,
+    created_by: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO people (id, name, name_kana, birth_date, email, preferred_locale, created_at) VALUES ($1, $2, $3, '', $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(s.name)
+    .bind(s.name_kana)
+    .bind(s.email)
+    .bind(s.locale)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO roles (person_id, role, organisation_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(s.role)
+        .bind(s.organisation_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    append_audit(
+        conn,
+        &AuditEntry::new(created_by, "staff.created").subject(&id).organisation(s.organisation_id).detail(s.role),
+    )
+    .await?;
+    Ok(id)
+}
