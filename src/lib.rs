@@ -12,5 +12,6 @@ pub mod domain;
 pub mod i18n;
 pub mod journeys;
 pub mod notify;
+pub mod requests;
 pub mod store;
 pub mod web;

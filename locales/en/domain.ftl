@@ -70,3 +70,6 @@ err-email-local-part-too-long = The part of the email address before the @ must 
 err-email-invalid-domain = Enter the part of the email address after the @ in the correct format, like example.jp
 err-email-contains-space = The email address must not include spaces
 err-email-too-long = The email address must be { $max } characters or fewer
+err-reference-empty = Enter your reference number
+err-reference-format = Enter the reference number as it is written, like R-7K3F-9Q2X-M
+err-reference-check = This reference number is not right. Check each character and try again

@@ -70,3 +70,6 @@ err-email-local-part-too-long = メールアドレスの 「@」の [前|まえ]
 err-email-invalid-domain = メールアドレスの 「@」の [後|うし]ろが [違|ちが]います。 もう[一度|いちど] [見|み]て ください。
 err-email-contains-space = メールアドレスに スペースが あります。 スペースを [消|け]して ください。
 err-email-too-long = メールアドレスは { $max }[文字|もじ]までです。
+err-reference-empty = [受付番号|うけつけばんごう]を [書|か]いて ください
+err-reference-format = [受付番号|うけつけばんごう]は [紙|かみ]に ある とおりに [書|か]いて ください（[例|れい]：R-7K3F-9Q2X-M）
+err-reference-check = [受付番号|うけつけばんごう]が ちがいます。 1[文字|もじ]ずつ [見|み]て、 もう[一度|いちど] [書|か]いて ください

@@ -70,3 +70,6 @@ err-email-local-part-too-long = メールアドレスの「@」より前の部�
 err-email-invalid-domain = メールアドレスの「@」より後ろの部分が正しくありません。「example.jp」のような形か確かめてください。
 err-email-contains-space = メールアドレスに空白が入っています。空白を消してください。
 err-email-too-long = メールアドレスは{ $max }文字以内で入力してください。
+err-reference-empty = 受付番号を入力してください
+err-reference-format = 受付番号は、書かれているとおりに入力してください（例：R-7K3F-9Q2X-M）
+err-reference-check = 受付番号が正しくありません。1文字ずつ確かめて、もう一度入力してください

@@ -22,6 +22,7 @@ pub mod my_number;
 pub mod person_name;
 pub mod phone_number;
 pub mod postal_code;
+pub mod reference;
 pub mod wareki_date;
 
 pub use branch_number::BranchNumber;
@@ -37,6 +38,7 @@ pub use my_number::{MyNumber, MyNumberError};
 pub use person_name::{PersonName, PersonNameError};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use postal_code::{PostalCode, PostalCodeError};
+pub use reference::{ReferenceError, ReferenceNumber};
 pub use wareki_date::{DateError, DatePart, WarekiDate};
 
 use unicode_normalization::UnicodeNormalization;
@@ -71,6 +73,7 @@ pub fn all_message_keys() -> Vec<&'static str> {
     keys.extend_from_slice(postal_code::MESSAGE_KEYS);
     keys.extend_from_slice(phone_number::MESSAGE_KEYS);
     keys.extend_from_slice(email_address::MESSAGE_KEYS);
+    keys.extend_from_slice(reference::MESSAGE_KEYS);
     keys
 }
 

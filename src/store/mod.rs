@@ -11,6 +11,7 @@ pub mod demo;
 pub mod feedback;
 pub mod organisations;
 pub mod outbox;
+pub mod requests;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,151 @@
+//! Request reference numbers: `R-7K3F-9Q2X-M`. Eight Crockford base-32 characters (no I, L, O, U, so nothing
+//! is mistaken when read over the phone) and a check character (ISO 7064 MOD 37-2 style, over the 37-symbol
+//! alphabet 0-9 A-Z *), so a mistyped or swapped character is caught before anything is looked up.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::{FieldMessage, normalize_width};
+
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const CHECK_ALPHABET: &[u8; 37] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*";
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct ReferenceNumber(String);
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("empty reference number")]
+    Empty,
+    #[error("reference number has the wrong length or characters")]
+    Format,
+    #[error("reference number check character does not match")]
+    CheckCharacter,
+}
+
+pub const MESSAGE_KEYS: &[&str] = &["err-reference-empty", "err-reference-format", "err-reference-check"];
+
+impl FieldMessage for ReferenceError {
+    fn key(&self) -> &'static str {
+        match self {
+            ReferenceError::Empty => "err-reference-empty",
+            ReferenceError::Format => "err-reference-format",
+            ReferenceError::CheckCharacter => "err-reference-check",
+        }
+    }
+}
+
+fn value_of(c: u8) -> Option<u32> {
+    CHECK_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+}
+
+/// ISO 7064 MOD 37-2 check character over the body.
+fn check_character(body: &str) -> u8 {
+    let mut sum: u32 = 0;
+    for c in body.bytes() {
+        let v = value_of(c).expect("body characters are in the alphabet");
+        sum = ((sum + v) * 2) % 37;
+    }
+    let check = (38 - sum % 37) % 37;
+    CHECK_ALPHABET[check as usize]
+}
+
+impl ReferenceNumber {
+    /// A new random reference number.
+    pub fn generate() -> ReferenceNumber {
+        use rand::Rng;
+        let mut rng = rand::thread_rng();
+        let body: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..32)] as char).collect();
+        let check = check_character(&body) as char;
+        ReferenceNumber(format!("{body}{check}"))
+    }
+
+    /// The nine characters without separators, as stored.
+    pub fn compact(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ReferenceNumber {
+    type Err = ReferenceError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let cleaned = super::strip_separators(&normalize_width(s)).to_ascii_uppercase();
+        if cleaned.is_empty() {
+            return Err(ReferenceError::Empty);
+        }
+        let cleaned = cleaned.strip_prefix('R').filter(|r| r.len() == 9).map(str::to_string).unwrap_or(cleaned);
+        // Crockford reading: O is 0, I and L are 1.
+        let cleaned: String = cleaned
+            .chars()
+            .map(|c| match c {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            })
+            .collect();
+        if cleaned.len() != 9 {
+            return Err(ReferenceError::Format);
+        }
+        let (body, check) = cleaned.split_at(8);
+        if !body.bytes().all(|b| ALPHABET.contains(&b)) || !check.bytes().all(|b| CHECK_ALPHABET.contains(&b)) {
+            return Err(ReferenceError::Format);
+        }
+        if check.as_bytes()[0] != check_character(body) {
+            return Err(ReferenceError::CheckCharacter);
+        }
+        Ok(ReferenceNumber(cleaned))
+    }
+}
+
+impl fmt::Display for ReferenceNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R-{}-{}-{}", &self.0[..4], &self.0[4..8], &self.0[8..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn generated_numbers_parse_back_in_any_notation() {
+        for _ in 0..500 {
+            let r = ReferenceNumber::generate();
+            let shown = r.to_string();
+            assert_eq!(shown.len(), 13);
+            assert_eq!(shown.parse::<ReferenceNumber>().unwrap(), r);
+            assert_eq!(r.compact().parse::<ReferenceNumber>().unwrap(), r);
+            assert_eq!(shown.to_lowercase().parse::<ReferenceNumber>().unwrap(), r);
+        }
+        assert_eq!("".parse::<ReferenceNumber>(), Err(ReferenceError::Empty));
+        assert_eq!("R-1234".parse::<ReferenceNumber>(), Err(ReferenceError::Format));
+        assert_eq!("R-UUUU-UUUU-0".parse::<ReferenceNumber>(), Err(ReferenceError::Format));
+    }
+
+    proptest! {
+        #[test]
+        fn a_single_wrong_character_is_caught(seed in any::<u64>(), pos in 0usize..9, replacement in 0usize..32) {
+            let _ = seed;
+            let r = ReferenceNumber::generate();
+            let mut chars: Vec<u8> = r.compact().bytes().collect();
+            let new = if pos == 8 { CHECK_ALPHABET[replacement] } else { ALPHABET[replacement] };
+            prop_assume!(chars[pos] != new);
+            chars[pos] = new;
+            let typed = String::from_utf8(chars).unwrap();
+            prop_assert!(typed.parse::<ReferenceNumber>().is_err());
+        }
+
+        #[test]
+        fn swapping_two_neighbours_is_caught(pos in 0usize..7) {
+            let r = ReferenceNumber::generate();
+            let mut chars: Vec<u8> = r.compact().bytes().collect();
+            prop_assume!(chars[pos] != chars[pos + 1]);
+            chars.swap(pos, pos + 1);
+            let typed = String::from_utf8(chars).unwrap();
+            prop_assert!(typed.parse::<ReferenceNumber>().is_err());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! A qualification certificate request (資格確認書): its answers, and the questions that collect them, in
+//! order. The answers are kept as the draft goes, already in their parsed, normalised form.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CertificateAnswers {
+    /// The person the certificate is for.
+    pub for_whom: Option<String>,
+    pub reason: Option<String>,
+    pub insurer_id: Option<String>,
+    pub insurer_number: Option<String>,
+    pub symbol: Option<String>,
+    pub number: Option<String>,
+    pub branch: Option<String>,
+    pub name: Option<String>,
+    pub name_kana: Option<String>,
+    pub birth_date: Option<String>,
+    /// `post` or `download`.
+    pub delivery: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    /// `email`, `post` or `phone`.
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Why someone asks for a certificate (the plan's cases).
+pub const REASONS: [&str; 5] = ["lost-or-renewing", "no-card", "cannot-use-card", "accompanied", "other"];
+pub const DELIVERIES: [&str; 2] = ["post", "download"];
+pub const CONTACTS: [&str; 3] = ["email", "post", "phone"];
+
+/// The questions, in order. Each is one page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    ForWhom,
+    Reason,
+    Insurer,
+    Insured,
+    Name,
+    BirthDate,
+    Delivery,
+    Contact,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Step::ForWhom,
+        Step::Reason,
+        Step::Insurer,
+        Step::Insured,
+        Step::Name,
+        Step::BirthDate,
+        Step::Delivery,
+        Step::Contact,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::ForWhom => "for-whom",
+            Step::Reason => "reason",
+            Step::Insurer => "insurer",
+            Step::Insured => "insured",
+            Step::Name => "name",
+            Step::BirthDate => "birth-date",
+            Step::Delivery => "delivery",
+            Step::Contact => "contact",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    pub fn next(self) -> Option<Step> {
+        let i = Step::ALL.iter().position(|s| *s == self)?;
+        Step::ALL.get(i + 1).copied()
+    }
+
+    pub fn previous(self) -> Option<Step> {
+        let i = Step::ALL.iter().position(|s| *s == self)?;
+        i.checked_sub(1).map(|j| Step::ALL[j])
+    }
+
+    /// Whether this question has been answered.
+    pub fn answered(self, a: &CertificateAnswers) -> bool {
+        match self {
+            Step::ForWhom => a.for_whom.is_some(),
+            Step::Reason => a.reason.is_some(),
+            Step::Insurer => a.insurer_id.is_some(),
+            Step::Insured => a.number.is_some(),
+            Step::Name => a.name.is_some() && a.name_kana.is_some(),
+            Step::BirthDate => a.birth_date.is_some(),
+            Step::Delivery => {
+                a.delivery.as_deref() == Some("download")
+                    || (a.delivery.is_some() && a.address.is_some() && a.postal_code.is_some())
+            }
+            Step::Contact => a.contact.is_some() && (a.contact.as_deref() != Some("phone") || a.phone.is_some()),
+        }
+    }
+}
+
+impl CertificateAnswers {
+    /// The first question not yet answered, or `None` when every one is.
+    pub fn first_unanswered(&self) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| !s.answered(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questions_come_in_order_and_the_first_gap_is_found() {
+        let mut a = CertificateAnswers::default();
+        assert_eq!(a.first_unanswered(), Some(Step::ForWhom));
+        a.for_whom = Some("p".into());
+        a.reason = Some("no-card".into());
+        assert_eq!(a.first_unanswered(), Some(Step::Insurer));
+        a.delivery = Some("post".into());
+        assert!(!Step::Delivery.answered(&a), "post needs an address");
+        a.delivery = Some("download".into());
+        assert!(Step::Delivery.answered(&a));
+        assert_eq!(Step::Insurer.next(), Some(Step::Insured));
+        assert_eq!(Step::ForWhom.previous(), None);
+        for s in Step::ALL {
+            assert_eq!(Step::from_slug(s.slug()), Some(s));
+        }
+    }
+}

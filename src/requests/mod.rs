@@ -1,0 +1,183 @@
+//! Requests of every kind: reference numbers, one state machine whose transitions are enforced here and
+//! nowhere else, and the timeline. Each service (certificates first) adds its answers and its page flow.
+
+pub mod certificate;
+
+use crate::accounts::Roles;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    Certificate,
+}
+
+impl RequestKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RequestKind::Certificate => "certificate",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<RequestKind> {
+        match code {
+            "certificate" => Some(RequestKind::Certificate),
+            _ => None,
+        }
+    }
+    pub fn message_key(self) -> &'static str {
+        match self {
+            RequestKind::Certificate => "request-kind-certificate",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestState {
+    /// Being filled in; only the person filling it in sees it.
+    Draft,
+    Submitted,
+    InReview,
+    /// Done: the certificate (or card) has been issued.
+    Issued,
+    Declined,
+    Withdrawn,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 6] = [
+        RequestState::Draft,
+        RequestState::Submitted,
+        RequestState::InReview,
+        RequestState::Issued,
+        RequestState::Declined,
+        RequestState::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RequestState::Draft => "draft",
+            RequestState::Submitted => "submitted",
+            RequestState::InReview => "in_review",
+            RequestState::Issued => "issued",
+            RequestState::Declined => "declined",
+            RequestState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RequestState> {
+        RequestState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The state's name for people.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            RequestState::Draft => "request-state-draft",
+            RequestState::Submitted => "request-state-submitted",
+            RequestState::InReview => "request-state-in-review",
+            RequestState::Issued => "request-state-issued",
+            RequestState::Declined => "request-state-declined",
+            RequestState::Withdrawn => "request-state-withdrawn",
+        }
+    }
+
+    /// What happens next, for the person who asked.
+    pub fn next_step_key(self) -> &'static str {
+        match self {
+            RequestState::Draft => "request-next-draft",
+            RequestState::Submitted => "request-next-submitted",
+            RequestState::InReview => "request-next-in-review",
+            RequestState::Issued => "request-next-issued",
+            RequestState::Declined => "request-next-declined",
+            RequestState::Withdrawn => "request-next-withdrawn",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestState::Submitted | RequestState::InReview)
+    }
+}
+
+/// Who is moving a request along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// The person who filed it, or the person it is for.
+    Requester,
+    /// An officer of the responsible insurer or municipality.
+    Officer,
+}
+
+impl Actor {
+    pub fn code(self) -> &'static str {
+        match self {
+            Actor::Requester => "requester",
+            Actor::Officer => "officer",
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a request cannot go from {from:?} to {to:?} by {by:?}")]
+pub struct TransitionRefused {
+    pub from: RequestState,
+    pub to: RequestState,
+    pub by: Actor,
+}
+
+/// The state machine: every change of state goes through here.
+pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Result<(), TransitionRefused> {
+    use RequestState::*;
+    let allowed = match by {
+        Actor::Requester => matches!((from, to), (Draft, Submitted) | (Submitted, Withdrawn)),
+        Actor::Officer => matches!(
+            (from, to),
+            (Submitted, InReview)
+                | (Submitted, Issued)
+                | (InReview, Issued)
+                | (Submitted, Declined)
+                | (InReview, Declined)
+        ),
+    };
+    if allowed { Ok(()) } else { Err(TransitionRefused { from, to, by }) }
+}
+
+/// How a request was filed, which decides who else may see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiledAs {
+    SelfFiled,
+    Representative,
+    Facility,
+}
+
+impl FiledAs {
+    pub fn code(self) -> &'static str {
+        match self {
+            FiledAs::SelfFiled => "self",
+            FiledAs::Representative => "representative",
+            FiledAs::Facility => "facility",
+        }
+    }
+}
+
+/// Whether this person may start requests at all (officers work requests; they do not file them).
+pub fn may_file(roles: &Roles) -> bool {
+    !roles.is_officer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requesters_submit_and_withdraw_officers_decide() {
+        use RequestState::*;
+        assert!(check_transition(Draft, Submitted, Actor::Requester).is_ok());
+        assert!(check_transition(Submitted, Withdrawn, Actor::Requester).is_ok());
+        assert!(check_transition(Submitted, Issued, Actor::Requester).is_err(), "nobody approves their own request");
+        assert!(check_transition(Draft, Issued, Actor::Officer).is_err(), "officers never see drafts");
+        assert!(check_transition(InReview, Issued, Actor::Officer).is_ok());
+        assert!(check_transition(InReview, Declined, Actor::Officer).is_ok());
+        assert!(check_transition(Issued, Declined, Actor::Officer).is_err(), "a decision is final");
+        assert!(check_transition(Declined, Submitted, Actor::Requester).is_err());
+        for s in RequestState::ALL {
+            assert_eq!(RequestState::from_code(s.code()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Requests, drafts and their timeline. Every read of a request by id goes through `visible_request`,
+//! which answers only for the people entitled to see it.
+
+use sqlx::AnyConnection;
+
+use super::accounts::{AuditEntry, append_audit};
+use super::outbox::{NewMail, enqueue};
+use super::{Store, new_id, now_ms};
+use crate::requests::{Actor, RequestState, TransitionRefused, check_transition};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    pub reference: String,
+    pub kind: String,
+    pub state: String,
+    pub subject_id: String,
+    pub filed_by: String,
+    pub filed_as: String,
+    pub facility_id: Option<String>,
+    pub municipality_id: Option<String>,
+    pub insurer_id: Option<String>,
+    pub reason: String,
+    pub answers: String,
+    pub decision_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+const COLUMNS: &str = "r.id, r.reference, r.kind, r.state, r.subject_id, r.filed_by, r.filed_as, r.facility_id, \
+     r.municipality_id, r.insurer_id, r.reason, r.answers, r.decision_reason, r.created_at, r.updated_at, r.submitted_at";
+
+/// Who may see a submitted request: its subject, their approved representatives, staff of the facility that
+/// filed it, and officers of the responsible insurer or municipality. `$1` is the viewer.
+const VISIBLE_TO_VIEWER: &str = "(r.subject_id = $1 \
+     OR EXISTS (SELECT 1 FROM representations rp WHERE rp.representative_id = $1 AND rp.ward_id = r.subject_id AND rp.state = 'approved') \
+     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') AND ro.organisation_id = r.facility_id) \
+     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'insurer_officer' AND ro.organisation_id = r.insurer_id) \
+     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'municipal_officer' AND ro.organisation_id = r.municipality_id))";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub at: i64,
+    pub actor_id: Option<String>,
+    pub actor_role: String,
+    pub event: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub detail: String,
+}
+
+/// A request in a list, with the name of the person it is for.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestListRow {
+    pub id: String,
+    pub reference: String,
+    pub kind: String,
+    pub state: String,
+    pub subject_name: String,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+pub struct NewDraft<'a> {
+    pub kind: &'a str,
+    pub subject_id: &'a str,
+    pub filed_by: &'a str,
+    pub filed_as: &'a str,
+    pub facility_id: Option<&'a str>,
+    pub municipality_id: Option<&'a str>,
+}
+
+impl Store {
+    pub async fn create_draft(&self, d: &NewDraft<'_>) -> Result<String, sqlx::Error> {
+        let id = new_id();
+        let now = now_ms();
+        // Drafts get their reference number at once: it is shown only after submission.
+        let reference = crate::domain::ReferenceNumber::generate();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, facility_id, municipality_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&id)
+        .bind(reference.compact())
+        .bind(d.kind)
+        .bind(d.subject_id)
+        .bind(d.filed_by)
+        .bind(d.filed_as)
+        .bind(d.facility_id)
+        .bind(d.municipality_id)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        add_event(&mut tx, &id, Some(d.filed_by), Actor::Requester, "created", None, Some(RequestState::Draft), "")
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A draft, for the person filling it in only.
+    pub async fn draft(&self, id: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM requests r WHERE r.id = $1 AND r.filed_by = $2 AND r.state = 'draft'"
+        )))
+        .bind(id)
+        .bind(filed_by)
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// The newest draft of a kind this person started, to offer to continue it.
+    pub async fn latest_draft(&self, kind: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM requests r WHERE r.kind = $1 AND r.filed_by = $2 AND r.state = 'draft' ORDER BY r.updated_at DESC, r.id LIMIT 1"
+        )))
+        .bind(kind)
+        .bind(filed_by)
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// Saves a draft's answers (and the columns the queues filter on). Only the filer's own drafts change.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_draft(
+        &self,
+        id: &str,
+        filed_by: &str,
+        answers_json: &str,
+        subject_id: &str,
+        filed_as: &str,
+        facility_id: Option<&str>,
+        insurer_id: Option<&str>,
+        reason: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE requests SET answers = $1, subject_id = $2, filed_as = $3, facility_id = $4, insurer_id = $5, reason = $6, updated_at = $7 \
+             WHERE id = $8 AND filed_by = $9 AND state = 'draft'",
+        )
+        .bind(answers_json)
+        .bind(subject_id)
+        .bind(filed_as)
+        .bind(facility_id)
+        .bind(insurer_id)
+        .bind(reason)
+        .bind(now_ms())
+        .bind(id)
+        .bind(filed_by)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A submitted request, if `viewer` may see it; `None` otherwise (the page answers 404 either way).
+    pub async fn visible_request(&self, id: &str, viewer: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM requests r WHERE r.id = $2 AND r.state <> 'draft' AND {VISIBLE_TO_VIEWER}"
+        )))
+        .bind(viewer)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// The requests a person follows: their own and their wards' (and, for facility staff, those their facility
+    /// filed), newest first, plus their own drafts.
+    pub async fn requests_for(&self, viewer: &str) -> Result<Vec<RequestListRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT r.id, r.reference, r.kind, r.state, p.name AS subject_name, r.updated_at, r.submitted_at \
+             FROM requests r JOIN people p ON p.id = r.subject_id \
+             WHERE (r.state <> 'draft' AND {VISIBLE_TO_VIEWER} AND NOT EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role IN ('insurer_officer', 'municipal_officer') AND (ro.organisation_id = r.insurer_id OR ro.organisation_id = r.municipality_id))) \
+                OR (r.state = 'draft' AND r.filed_by = $1) \
+             ORDER BY r.updated_at DESC, r.id"
+        )))
+        .bind(viewer)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn events(&self, request_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT at, actor_id, actor_role, event, from_state, to_state, detail FROM request_events \
+             WHERE request_id = $1 ORDER BY at, id",
+        )
+        .bind(request_id)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    /// The state of a request found by its reference number and the date of birth of the person it is for,
+    /// for people without an account. Drafts are not found.
+    pub async fn lookup(&self, reference: &str, birth_date: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM requests r JOIN people p ON p.id = r.subject_id \
+             WHERE r.reference = $1 AND r.state <> 'draft' AND (p.birth_date = $2 OR r.answers LIKE $3)"
+        )))
+        .bind(reference)
+        .bind(birth_date)
+        .bind(format!("%\"birth_date\":\"{birth_date}\"%"))
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// Moves a request from one state to another under the state machine, with its timeline line, audit line
+    /// and notification in one transaction. Fails without writing anything when the state has moved on.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn transition(
+        &self,
+        id: &str,
+        from: RequestState,
+        to: RequestState,
+        actor_id: &str,
+        by: Actor,
+        detail: &str,
+        mail: Option<NewMail>,
+    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+        if let Err(refused) = check_transition(from, to, by) {
+            return Ok(Err(refused));
+        }
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let submitted_at = if to == RequestState::Submitted { Some(now) } else { None };
+        let decision = if matches!(to, RequestState::Declined | RequestState::Issued) { Some(detail) } else { None };
+        let done = sqlx::query(
+            "UPDATE requests SET state = $1, updated_at = $2, submitted_at = COALESCE($3, submitted_at), \
+             decision_reason = COALESCE($4, decision_reason) WHERE id = $5 AND state = $6",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(submitted_at)
+        .bind(decision)
+        .bind(id)
+        .bind(from.code())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Err(TransitionRefused { from, to, by }));
+        }
+        add_event(&mut tx, id, Some(actor_id), by, to.code(), Some(from), Some(to), detail).await?;
+        let subject: (String,) =
+            sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        append_audit(&mut tx, &AuditEntry::new(Some(actor_id), "request.state").subject(&subject.0).detail(to.code()))
+            .await?;
+        if let Some(m) = mail {
+            enqueue(&mut tx, &m).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_event(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    actor_id: Option<&str>,
+    by: Actor,
+    event: &str,
+    from: Option<RequestState>,
+    to: Option<RequestState>,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(request_id)
+    .bind(now_ms())
+    .bind(actor_id)
+    .bind(by.code())
+    .bind(event)
+    .bind(from.map(|s| s.code()))
+    .bind(to.map(|s| s.code()))
+    .bind(detail)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
