@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// The browser suite of madoguchi: every page, in every role and language, checked in Debian's Chromium.
+//   node tests/browser/run.mjs            (after `cargo build`; MADOGUCHI_BIN names another binary)
+// Order: the harness checks itself on fixtures (and stops the suite if it cannot be trusted), then the portal
+// is started with a fresh database, passkeys are proved, every role × locale is crawled, and the keyboard flows
+// run. The last line is "N passed, M failed" (results: one per page, form state, flow step and self-test).
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchBrowser } from './lib/browser.mjs';
+import { crawl } from './lib/crawl.mjs';
+import { runFlow } from './lib/flow.mjs';
+import { LOCALES } from './lib/locales.mjs';
+import { passkeySelfTest } from './lib/passkeys.mjs';
+import { portalBinary, startPortal } from './lib/portal.mjs';
+import { Report, Titles } from './lib/report.mjs';
+import { selfTest } from './lib/selftest.mjs';
+import { flows } from './flows.mjs';
+import { roles } from './roles.mjs';
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const MAX_PAGES = Number(process.env.BROWSER_MAX_PAGES || 200); // per role × locale
+const CONCURRENCY = Math.max(1, Number(process.env.BROWSER_CONCURRENCY || 2));
+/** Where every crawl starts, and a page that does not exist so the 404 page is checked too. */
+const SEEDS = [
+  { path: '/', status: 200 },
+  { path: '/no-such-page-browser-suite', status: 404 },
+];
+
+const report = new Report();
+const started = Date.now();
+let launched = null;
+let portal = null;
+let stopping = false;
+
+/** Runs the tasks, `n` at a time; the first error stops the rest from starting and is thrown. */
+async function pool(tasks, n) {
+  const queue = [...tasks];
+  let failure = null;
+  const worker = async () => {
+    while (queue.length && !failure) {
+      try {
+        await queue.shift()();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  if (failure) throw failure;
+}
+
+async function cleanUp() {
+  await launched?.close();
+  await portal?.stop();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await cleanUp();
+    process.exit(130);
+  });
+}
+
+let error = null;
+try {
+  portalBinary(); // before anything else: a missing binary is the commonest mistake
+  await rm(SHOTS, { recursive: true, force: true });
+  launched = await launchBrowser();
+
+  console.log('== the harness checks itself on fixtures');
+  if (!(await selfTest(launched, report))) {
+    throw new Error('the harness self-test failed, so its verdicts on the portal could not be trusted');
+  }
+
+  portal = await startPortal();
+  console.log(`\n== the portal at ${portal.base} (fresh data in ${portal.dataDir})`);
+  const pk = await passkeySelfTest(launched, portal.base);
+  report.add({ kind: 'passkeys', role: 'harness', locale: '-', path: '/', state: 'virtual authenticator', failures: new Map([['passkeys', pk.problems]]), extra: pk.detail });
+
+  // Every role × locale crawl and every flow × locale is a task in its own browser context; CONCURRENCY of them
+  // run at once. On 2 cores the CPU is the limit (axe and full-page PNGs), so more than 2 gains little.
+  const titles = new Titles();
+  const tasks = [];
+  for (const role of roles) {
+    for (const locale of LOCALES) {
+      const part = report.section(`crawl as ${role.name} in ${locale.code}`);
+      tasks.push(async () => {
+        try {
+          await crawl({ launched, base: portal.base, role, locale, seeds: SEEDS, maxPages: MAX_PAGES, report: part, titles, shotsDir: SHOTS });
+        } catch (e) {
+          // One crawl breaking (a page that never loads, say) is a failure of that crawl; the others go on.
+          part.add({ kind: 'page', role: role.name, locale: locale.code, path: '(crawl)', state: 'stopped', failures: new Map([['crawl', [e.message.split('\n')[0]]]]) });
+        } finally {
+          part.flush();
+        }
+      });
+    }
+  }
+  for (const flow of flows) {
+    const role = roles.find((r) => r.name === flow.role);
+    if (!role) throw new Error(`flow ${flow.name} names the role ${flow.role}, which roles.mjs does not have`);
+    for (const locale of LOCALES) {
+      const part = report.section(`keyboard flow ${flow.name} as ${role.name} in ${locale.code}`);
+      tasks.push(async () => {
+        try {
+          await runFlow({ launched, base: portal.base, flow, role, locale, report: part, titles, shotsDir: SHOTS });
+        } finally {
+          part.flush();
+        }
+      });
+    }
+  }
+  await pool(tasks, CONCURRENCY);
+} catch (e) {
+  error = e;
+} finally {
+  // The portal's own account of what went wrong (warnings and errors only), before its data directory goes.
+  const tail = portal && (error || report.failed) ? await portal.logTail(30) : '';
+  if (tail) console.log(`\nthe portal's log ends:\n${tail}`);
+  await cleanUp();
+}
+const failed = report.finish({ seconds: (Date.now() - started) / 1000, error });
+process.exitCode = failed > 0 ? 1 : 0;
