@@ -11,3 +11,7 @@ mail-invitation-subject = Invitation to Madoguchi
 mail-invitation-body-1 = You have been invited to use Madoguchi as: { $role }.
 mail-invitation-body-2 = To accept, open this link within { $hours } hours: { $link }
 mail-invitation-body-3 = If the link has expired, ask the person who invited you to send a new one. If you did not expect this invitation, ignore this e-mail.
+mail-request-update-subject = Your request { $reference }: { $state }
+mail-request-update-body-1 = Your request { $reference } is now: { $state }.
+mail-request-update-body-2 = { $next }
+mail-request-update-body-3 = See it and its history here: { $link }

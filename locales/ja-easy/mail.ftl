@@ -10,3 +10,7 @@ mail-invitation-subject = [窓口|まどぐち]の アカウントを [作|つ�
 mail-invitation-body-1 = あなたは 「{ $role }」として [窓口|まどぐち]を [使|つか]うことが できます。
 mail-invitation-body-2 = { $hours }[時間|じかん]の あいだに、 この リンクを [開|ひら]いて ください： { $link }
 mail-invitation-body-3 = [時間|じかん]が [過|す]ぎた ときは、 あなたを [誘|さそ]った [人|ひと]に、 もう[一度|いちど] [送|おく]って もらって ください。 この メールの [意味|いみ]が わからない ときは、 [何|なに]も しないで ください。
+mail-request-update-subject = もうしこみ { $reference }：{ $state }
+mail-request-update-body-1 = もうしこみ { $reference } は いま「{ $state }」です。
+mail-request-update-body-2 = { $next }
+mail-request-update-body-3 = ここで [見|み]ることが できます：{ $link }

@@ -11,3 +11,7 @@ mail-invitation-subject = 窓口への招待
 mail-invitation-body-1 = 窓口を「{ $role }」として利用するよう招待されました。
 mail-invitation-body-2 = { $hours } 時間以内に次のリンクを開いて、登録を完了してください： { $link }
 mail-invitation-body-3 = リンクの期限が切れた場合は、招待した方に再送を依頼してください。お心当たりがない場合は、このメールを無視してください。
+mail-request-update-subject = 申請 { $reference }：{ $state }
+mail-request-update-body-1 = 申請 { $reference } の状況は「{ $state }」です。
+mail-request-update-body-2 = { $next }
+mail-request-update-body-3 = 申請の内容と経過はこちらで確認できます：{ $link }

@@ -2,4 +2,6 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod certificates;
 pub mod public;
+pub mod requests;

@@ -18,7 +18,9 @@ pub const SIGN_IN_CODE: &str = "mail-sign-in-code";
 /// `hours`.
 pub const INVITATION: &str = "mail-invitation";
 /// Every kind of e-mail; the locale tests check each has a subject and a body in every language.
-pub const KINDS: [&str; 2] = [SIGN_IN_CODE, INVITATION];
+/// A request changed state: `$reference`, `$state`, `$next`, `$link`.
+pub const REQUEST_UPDATE: &str = "mail-request-update";
+pub const KINDS: [&str; 3] = [SIGN_IN_CODE, INVITATION, REQUEST_UPDATE];
 /// The paragraph that ends every e-mail: argument `contact` (the contact page URL).
 pub const FOOTER: &str = "mail-footer";
 
@@ -32,6 +34,19 @@ pub struct Notice {
 impl Notice {
     pub fn sign_in_code(code: &str, minutes: u32) -> Notice {
         Notice { kind: SIGN_IN_CODE, args: vec![("code", code.to_string()), ("minutes", minutes.to_string())] }
+    }
+
+    /// `state` and `next` are already in the recipient's language; `link` is the request's page.
+    pub fn request_update(reference: &str, state: &str, next: &str, link: &str) -> Notice {
+        Notice {
+            kind: REQUEST_UPDATE,
+            args: vec![
+                ("reference", reference.to_string()),
+                ("state", state.to_string()),
+                ("next", next.to_string()),
+                ("link", link.to_string()),
+            ],
+        }
     }
 
     /// `role` is the role's name in the recipient's language; `link` the absolute URL to accept with.

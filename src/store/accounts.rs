@@ -471,6 +471,24 @@ pub async fn create_invitation(
     append_audit(conn, &AuditEntry::new(created_by, "invitation.created").subject(person_id)).await
 }
 
+impl Store {
+    /// An officer opened a person's record: who, whose, for which organisation, which request.
+    pub async fn record_view(
+        &self,
+        officer: &str,
+        subject: &str,
+        organisation: &str,
+        what: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool().acquire().await?;
+        append_audit(
+            &mut conn,
+            &AuditEntry::new(Some(officer), "record.viewed").subject(subject).organisation(organisation).detail(what),
+        )
+        .await
+    }
+}
+
 /// One line of the audit log. Personal numbers never go in `detail`.
 pub struct AuditEntry<'a> {
     pub actor_id: Option<&'a str>,

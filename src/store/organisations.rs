@@ -89,3 +89,44 @@ pub async fn create_staff(
     .await?;
     Ok(id)
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InsurerRow {
+    pub id: String,
+    pub number: String,
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+/// A resident of a facility this staff member works for, with recorded consent.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FacilityResidentRow {
+    pub person_id: String,
+    pub name: String,
+    pub facility_id: String,
+}
+
+impl Store {
+    pub async fn insurers(&self) -> Result<Vec<InsurerRow>, sqlx::Error> {
+        sqlx::query_as("SELECT id, number, name_ja, name_en FROM insurers ORDER BY number").fetch_all(self.pool()).await
+    }
+
+    pub async fn insurer_by_number(&self, number: &str) -> Result<Option<InsurerRow>, sqlx::Error> {
+        sqlx::query_as("SELECT id, number, name_ja, name_en FROM insurers WHERE number = $1")
+            .bind(number)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    /// The residents a staff member may file for: those of their facilities who have given consent.
+    pub async fn residents_with_consent(&self, staff_id: &str) -> Result<Vec<FacilityResidentRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT p.id AS person_id, p.name, fr.facility_id FROM facility_residents fr \
+             JOIN roles ro ON ro.organisation_id = fr.facility_id AND ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') \
+             JOIN people p ON p.id = fr.person_id WHERE fr.consent_recorded_at IS NOT NULL ORDER BY p.name_kana, p.id",
+        )
+        .bind(staff_id)
+        .fetch_all(self.pool())
+        .await
+    }
+}

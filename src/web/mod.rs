@@ -7,6 +7,7 @@ pub mod errors;
 pub mod forms;
 pub mod locale;
 pub mod page;
+pub mod questions;
 pub mod request_id;
 pub mod session;
 
@@ -82,6 +83,8 @@ pub fn app(
         .configure(crate::journeys::public::routes)
         .configure(crate::journeys::accounts::routes)
         .configure(crate::journeys::admin::routes)
+        .configure(crate::journeys::certificates::routes)
+        .configure(crate::journeys::requests::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
         // session (so a forged request never reaches the database through it).

@@ -37,7 +37,7 @@ async fn a_missing_page_is_a_localised_404_page() {
     for (lang, heading) in
         [("ja", "ページが見つかりません"), ("en", "Page not found"), ("ja-easy", "ページが ありません")]
     {
-        let res = app.get_in(lang, "/requests/00000000-0000-0000-0000-000000000000").await;
+        let res = app.get_in(lang, "/no-such/page/00000000-0000-0000-0000-000000000000").await;
         assert_eq!(res.status(), 404);
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         let html = Html::parse_document(&res.text().await.unwrap());

@@ -1,12 +1,71 @@
-// The people the crawler browses as. Each role gets a fresh browser context per locale, and signs in through the
-// UI with `signIn(page, base)` before the crawl starts at "/". Today there are no accounts, so only anonymous.
-//
-// To add one (the accounts work): { name: 'resident', signIn: async (page, base) => { …passkey sign-in with
-// addVirtualAuthenticator() from lib/passkeys.mjs… } }. Sign-out links and forms must carry data-sign-out (or
-// data-crawl="skip"), destructive ones data-destructive, so the crawler leaves them alone.
+// The people the crawler browses as. Each role gets a fresh browser context per locale and signs in through the
+// UI with `signIn(page, base)` before the crawl starts at "/": residents with a code by e-mail (read from the demo
+// outbox page), staff through their invitation link, registering a passkey in Chromium's virtual authenticator.
+// Sign-out and destructive forms carry data-sign-out / data-destructive / data-crawl="skip", so the crawler
+// leaves them alone.
+import { addVirtualAuthenticator } from './lib/passkeys.mjs';
+
+// One sign-in at a time: a newer code or invitation replaces an older one for the same person, so two contexts
+// signing in as the same person at once would spoil each other's.
+let queue = Promise.resolve();
+function oneAtATime(work) {
+  const run = queue.then(work, work);
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function newestMailBody(page, base, to, marker) {
+  await page.goto(`${base}/demo/outbox`);
+  const items = page.locator('.outbox-list__item');
+  const n = await items.count();
+  for (let i = 0; i < n; i++) {
+    const item = items.nth(i);
+    const hint = await item.locator('.hint').innerText();
+    const body = await item.locator('pre').innerText();
+    if (hint.includes(to) && marker(body)) return body;
+  }
+  throw new Error(`no e-mail to ${to} in the demo outbox`);
+}
+
+/** Signs in with a one-time code sent by e-mail, read from the demo outbox as the person would read it. */
+export function signInWithCode(email) {
+  return (page, base) =>
+    oneAtATime(async () => {
+      await page.goto(`${base}/sign-in`);
+      await page.fill('form[action="/sign-in"] input[name="email"]', email);
+      await Promise.all([page.waitForURL(/\/sign-in\/code/), page.click('form[action="/sign-in"] button[type="submit"]')]);
+      const body = await newestMailBody(page, base, email, (b) => /\b\d{6}\b/.test(b));
+      const code = body.match(/\b(\d{6})\b/)[1];
+      await page.goto(`${base}/sign-in/code`);
+      await page.fill('input[name="code"]', code);
+      await Promise.all([page.waitForURL(/\/account/), page.click('main form button[type="submit"]')]);
+    });
+}
+
+/** Opens a fresh invitation for a staff member and registers a passkey in a virtual authenticator. */
+export function signInByInvitation(personId, email) {
+  return (page, base) =>
+    oneAtATime(async () => {
+      await addVirtualAuthenticator(page);
+      await page.goto(`${base}/sign-in`);
+      await Promise.all([
+        page.waitForURL(/\/demo\/outbox/),
+        page.click(`form[action="/demo/invite/${personId}"] button[type="submit"]`),
+      ]);
+      const body = await newestMailBody(page, base, email, (b) => b.includes('/invitation/'));
+      const link = body.match(/(https?:\/\/\S+\/invitation\/\S+)/)[1];
+      await page.goto(link);
+      await page.fill('input[name="name"]', 'Test authenticator');
+      await Promise.all([page.waitForURL(/\/account$/), page.click('#passkey-button')]);
+    });
+}
+
 export const roles = [
-  {
-    name: 'anonymous',
-    signIn: async (_page, _base) => {},
-  },
+  { name: 'anonymous', signIn: async (_page, _base) => {} },
+  { name: 'resident', signIn: signInWithCode('taro@example.jp') },
+  { name: 'guardian', signIn: signInWithCode('hanako@example.jp') },
+  { name: 'facility-staff', signIn: signInByInvitation('p-ken', 'staff@example.jp') },
+  { name: 'insurer-officer', signIn: signInByInvitation('p-tanaka', 'kokuho@city.aoba.example.jp') },
+  { name: 'municipal-officer', signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp') },
+  { name: 'admin', signIn: signInByInvitation('p-admin', 'admin@example.jp') },
 ];

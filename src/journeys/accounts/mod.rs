@@ -73,7 +73,7 @@ impl EmailCookie {
 }
 
 /// The client address that rate limits count against.
-pub(crate) fn client_key(req: &HttpRequest) -> String {
+pub fn client_key(req: &HttpRequest) -> String {
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 

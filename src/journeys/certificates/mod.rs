@@ -1,0 +1,273 @@
+//! Asking for a qualification certificate (資格確認書): a start page in plain language, one question per page
+//! (answers saved to a draft as the person goes), a check-your-answers page, and submission.
+
+pub mod steps;
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::requests::certificate::{CertificateAnswers, Step};
+use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
+use crate::store::requests::{NewDraft, RequestRow};
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::questions::Field;
+use crate::web::session::CurrentUser;
+use crate::web::{AppState, render, render_with_status};
+
+pub use steps::{SummaryRow, summary};
+
+/// The context a request's answers are read back in, for anyone who may see it (not only its filer).
+pub async fn steps_context_for(
+    state: &AppState,
+    r: &RequestRow,
+    subject_name: &str,
+) -> Result<steps::Context, AppError> {
+    Ok(steps::Context {
+        subjects: vec![steps::Subject {
+            id: r.subject_id.clone(),
+            name: subject_name.to_string(),
+            filed_as: FiledAs::SelfFiled,
+            facility_id: r.facility_id.clone(),
+        }],
+        insurers: state.store.insurers().await?,
+    })
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/certificates", web::get().to(start_page))
+        .route("/certificates/new", web::get().to(new_draft))
+        .route("/certificates/{id}/check", web::get().to(check_answers))
+        .route("/certificates/{id}/submit", web::post().to(submit))
+        .route("/certificates/{id}/{step}", web::get().to(show_step))
+        .route("/certificates/{id}/{step}", web::post().to(save_step));
+}
+
+#[derive(Template)]
+#[template(path = "requests/certificate_start.html")]
+struct Start {
+    page: Page,
+}
+
+async fn start_page(page: Page) -> Result<HttpResponse, AppError> {
+    render(&Start { page })
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
+}
+
+/// Continues the person's draft, or starts one, at the first question not yet answered.
+async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    if !crate::requests::may_file(&user.roles) {
+        return Err(AppError::Forbidden);
+    }
+    let kind = RequestKind::Certificate.code();
+    let id = match state.store.latest_draft(kind, user.id()).await? {
+        Some(d) => d.id,
+        None => {
+            state
+                .store
+                .create_draft(&NewDraft {
+                    kind,
+                    subject_id: user.subject_id(),
+                    filed_by: user.id(),
+                    filed_as: FiledAs::SelfFiled.code(),
+                    facility_id: None,
+                    municipality_id: user.person.municipality_id.as_deref(),
+                })
+                .await?
+        }
+    };
+    let draft = state.store.draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
+    let answers = answers_of(&draft);
+    let next = answers.first_unanswered().map(|s| format!("/certificates/{id}/{}", s.slug()));
+    Ok(see_other(&next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
+}
+
+pub fn answers_of(row: &RequestRow) -> CertificateAnswers {
+    serde_json::from_str(&row.answers).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "requests/question.html")]
+struct Question {
+    page: Page,
+    form: FormState,
+    service_key: &'static str,
+    heading_key: &'static str,
+    lead_key: &'static str,
+    button_key: &'static str,
+    fields: Vec<Field>,
+    action: String,
+    back_href: String,
+}
+
+#[derive(serde::Deserialize)]
+struct ChangeQuery {
+    change: Option<String>,
+}
+
+async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
+    state.store.draft(id, user.id()).await?.ok_or(AppError::NotFound)
+}
+
+async fn question_page(
+    page: Page,
+    state: &AppState,
+    user: &CurrentUser,
+    draft: &RequestRow,
+    step: Step,
+    form: FormState,
+    change: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let ctx = steps::Context::load(state, user).await?;
+    let (heading_key, lead_key, fields) = steps::fields(step, &ctx);
+    let id = &draft.id;
+    let back_href = match (change, step.previous()) {
+        (true, _) => format!("/certificates/{id}/check"),
+        (false, Some(prev)) => format!("/certificates/{id}/{}", prev.slug()),
+        (false, None) => "/certificates".to_string(),
+    };
+    let action = format!("/certificates/{id}/{}{}", step.slug(), if change { "?change=1" } else { "" });
+    render_with_status(
+        status,
+        &Question {
+            page,
+            form,
+            service_key: "certificate-service",
+            heading_key,
+            lead_key,
+            button_key: "question-continue",
+            fields,
+            action,
+            back_href,
+        },
+    )
+}
+
+async fn show_step(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (id, slug) = path.into_inner();
+    let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let draft = load(&state, &user, &id).await?;
+    let form = steps::prefill(step, &answers_of(&draft));
+    question_page(page, &state, &user, &draft, step, form, query.change.is_some(), StatusCode::OK).await
+}
+
+async fn save_step(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChangeQuery>,
+    input: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let (id, slug) = path.into_inner();
+    let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let draft = load(&state, &user, &id).await?;
+    let mut answers = answers_of(&draft);
+    let ctx = steps::Context::load(&state, &user).await?;
+    let input = input.into_inner();
+    let form = steps::accept(step, &input, &mut answers, &ctx, &state).await?;
+    let change = query.change.is_some();
+    if form.has_errors() {
+        return question_page(page, &state, &user, &draft, step, form, change, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let (subject_id, filed_as, facility_id) = ctx.filing(&answers, user.id());
+    let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    let reason = answers.reason.clone().unwrap_or_default();
+    let saved = state
+        .store
+        .save_draft(
+            &id,
+            user.id(),
+            &json,
+            &subject_id,
+            filed_as.code(),
+            facility_id.as_deref(),
+            answers.insurer_id.as_deref(),
+            &reason,
+        )
+        .await?;
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    let next = match (change, answers.first_unanswered()) {
+        (true, None) | (_, None) => format!("/certificates/{id}/check"),
+        (true, Some(gap)) | (false, Some(gap)) if gap != step => format!("/certificates/{id}/{}", gap.slug()),
+        _ => format!("/certificates/{id}/{}", step.next().map(|s| s.slug()).unwrap_or("check")),
+    };
+    Ok(see_other(&next))
+}
+
+#[derive(Template)]
+#[template(path = "requests/check_answers.html")]
+struct Check {
+    page: Page,
+    id: String,
+    rows: Vec<SummaryRow>,
+}
+
+async fn check_answers(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let draft = load(&state, &user, &id).await?;
+    let answers = answers_of(&draft);
+    if let Some(gap) = answers.first_unanswered() {
+        return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
+    }
+    let ctx = steps::Context::load(&state, &user).await?;
+    let rows = summary(&answers, &ctx, &page, Some(&draft.id));
+    render(&Check { page, id: draft.id, rows })
+}
+
+async fn submit(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let draft = load(&state, &user, &id).await?;
+    let answers = answers_of(&draft);
+    if let Some(gap) = answers.first_unanswered() {
+        return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
+    }
+    let mail = match &user.person.email {
+        Some(email) => {
+            let reference: crate::domain::ReferenceNumber = draft.reference.parse().map_err(AppError::internal)?;
+            let link = format!("{}requests/{}", state.settings.base_url, draft.id);
+            let locale = crate::i18n::Locale::from_code(&user.person.preferred_locale).unwrap_or(page.locale);
+            let l10n = &state.localizer;
+            let notice = crate::notify::mail::Notice::request_update(
+                &reference.to_string(),
+                &l10n.plain(locale, RequestState::Submitted.message_key(), &[]),
+                &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
+                &link,
+            );
+            Some(crate::journeys::accounts::mail(&state, email, locale, notice).map_err(AppError::Internal)?)
+        }
+        None => None,
+    };
+    let moved = state
+        .store
+        .transition(&draft.id, RequestState::Draft, RequestState::Submitted, user.id(), Actor::Requester, "", mail)
+        .await?;
+    if moved.is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/requests/{}/confirmation", draft.id)))
+}

@@ -1,0 +1,259 @@
+//! Following requests: "my requests", one request's page with its timeline, the confirmation after sending,
+//! and the signed-out lookup by reference number and date of birth.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::Role;
+use crate::domain::{ReferenceNumber, WarekiDate};
+use crate::journeys::certificates::{SummaryRow, answers_of, summary};
+use crate::requests::{RequestKind, RequestState};
+use crate::store::now_ms;
+use crate::store::requests::RequestRow;
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::session::CurrentUser;
+use crate::web::{AppState, render, render_with_status};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/requests", web::get().to(list))
+        .route("/requests/{id}", web::get().to(detail))
+        .route("/requests/{id}/confirmation", web::get().to(confirmation))
+        .route("/track", web::get().to(track));
+}
+
+/// Lookups by reference number from one client: 10 in 15 minutes.
+pub const LOOKUPS_PER_CLIENT: i64 = 10;
+pub const LOOKUP_WINDOW_MS: i64 = 15 * 60_000;
+
+pub struct ListItem {
+    pub href: String,
+    pub reference: String,
+    pub kind_key: &'static str,
+    pub state_key: &'static str,
+    pub state_code: &'static str,
+    pub subject: String,
+    pub updated: String,
+    pub is_draft: bool,
+}
+
+pub fn jst(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| {
+            d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST")).format("%Y-%m-%d %H:%M").to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn reference_text(compact: &str) -> String {
+    compact.parse::<ReferenceNumber>().map(|r| r.to_string()).unwrap_or_else(|_| compact.to_string())
+}
+
+#[derive(Template)]
+#[template(path = "requests/list.html")]
+struct List {
+    page: Page,
+    items: Vec<ListItem>,
+    may_file: bool,
+}
+
+async fn list(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let rows = state.store.requests_for(user.id()).await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            let st = RequestState::from_code(&r.state)?;
+            let kind = RequestKind::from_code(&r.kind)?;
+            let is_draft = st == RequestState::Draft;
+            Some(ListItem {
+                href: if is_draft { "/certificates/new".to_string() } else { format!("/requests/{}", r.id) },
+                reference: if is_draft { String::new() } else { reference_text(&r.reference) },
+                kind_key: kind.message_key(),
+                state_key: st.message_key(),
+                state_code: st.code(),
+                subject: r.subject_name,
+                updated: jst(r.updated_at),
+                is_draft,
+            })
+        })
+        .collect();
+    render(&List { page, items, may_file: crate::requests::may_file(&user.roles) })
+}
+
+pub struct EventView {
+    pub when: String,
+    pub what_key: &'static str,
+    pub who_key: &'static str,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/detail.html")]
+struct Detail {
+    page: Page,
+    reference: String,
+    kind_key: &'static str,
+    state_key: &'static str,
+    state_code: &'static str,
+    next_key: &'static str,
+    decision: String,
+    subject: String,
+    rows: Vec<SummaryRow>,
+    events: Vec<EventView>,
+}
+
+fn event_key(event: &str) -> &'static str {
+    match event {
+        "created" => "request-event-created",
+        "submitted" => "request-event-submitted",
+        "in_review" => "request-event-in-review",
+        "issued" => "request-event-issued",
+        "declined" => "request-event-declined",
+        "withdrawn" => "request-event-withdrawn",
+        _ => "request-event-other",
+    }
+}
+
+async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
+    state.store.visible_request(id, user.id()).await?.ok_or(AppError::NotFound)
+}
+
+async fn detail(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = visible(&state, &user, &id).await?;
+    if user.roles.is_officer() {
+        let org = [Role::InsurerOfficer, Role::MunicipalOfficer]
+            .iter()
+            .flat_map(|role| user.roles.organisations(*role))
+            .find(|o| Some(*o) == r.insurer_id.as_deref() || Some(*o) == r.municipality_id.as_deref())
+            .unwrap_or("")
+            .to_string();
+        state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+    }
+    let st = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
+    let kind = RequestKind::from_code(&r.kind).ok_or(AppError::NotFound)?;
+    let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
+    let ctx = crate::journeys::certificates::steps_context_for(&state, &r, &subject).await?;
+    let rows = summary(&answers_of(&r), &ctx, &page, None);
+    let events = state
+        .store
+        .events(&r.id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            when: jst(e.at),
+            what_key: event_key(&e.event),
+            who_key: if e.actor_role == "officer" { "request-actor-officer" } else { "request-actor-requester" },
+            detail: if e.event == "declined" { e.detail } else { String::new() },
+        })
+        .collect();
+    render(&Detail {
+        page,
+        reference: reference_text(&r.reference),
+        kind_key: kind.message_key(),
+        state_key: st.message_key(),
+        state_code: st.code(),
+        next_key: st.next_step_key(),
+        decision: if st == RequestState::Declined {
+            r.decision_reason.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        subject,
+        rows,
+        events,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "requests/confirmation.html")]
+struct Confirmation {
+    page: Page,
+    id: String,
+    reference: String,
+    has_email: bool,
+}
+
+async fn confirmation(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = visible(&state, &user, &id).await?;
+    render(&Confirmation {
+        page,
+        id: r.id,
+        reference: reference_text(&r.reference),
+        has_email: user.person.email.is_some(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct TrackQuery {
+    reference: Option<String>,
+    birth_date: Option<String>,
+}
+
+pub struct Found {
+    pub state_key: &'static str,
+    pub state_code: &'static str,
+    pub next_key: &'static str,
+    pub kind_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "requests/track.html")]
+struct Track {
+    page: Page,
+    form: FormState,
+    found: Option<Found>,
+    not_found: bool,
+}
+
+/// A signed-out person looks up a request with its reference number and the date of birth of the person it is
+/// for, and sees its state only: nothing personal.
+async fn track(
+    page: Page,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<TrackQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let (Some(reference), Some(birth)) = (q.reference, q.birth_date) else {
+        return render(&Track { page, form: FormState::default(), found: None, not_found: false });
+    };
+    let mut form = FormState::with_values([("reference", reference.as_str()), ("birth_date", birth.as_str())]);
+    let parsed_ref = form.check("reference", reference.parse::<ReferenceNumber>());
+    let parsed_birth = form.check("birth_date", birth.parse::<WarekiDate>());
+    let (Some(r), Some(b)) = (parsed_ref, parsed_birth) else {
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Track { page, form, found: None, not_found: false },
+        );
+    };
+    let client = crate::journeys::accounts::client_key(&req);
+    let hits = state.store.hit_rate_limit(&format!("lookup:{client}"), LOOKUP_WINDOW_MS, now_ms()).await?;
+    if hits > LOOKUPS_PER_CLIENT {
+        form.error_key("reference", "track-error-too-many");
+        return render_with_status(StatusCode::TOO_MANY_REQUESTS, &Track { page, form, found: None, not_found: false });
+    }
+    let found = state.store.lookup(r.compact(), &b.to_string()).await?.and_then(|row| {
+        let st = RequestState::from_code(&row.state)?;
+        Some(Found {
+            state_key: st.message_key(),
+            state_code: st.code(),
+            next_key: st.next_step_key(),
+            kind_key: RequestKind::from_code(&row.kind)?.message_key(),
+        })
+    });
+    let not_found = found.is_none();
+    let status = if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    render_with_status(status, &Track { page, form, found, not_found })
+}
