@@ -11,3 +11,12 @@ mail-invitation-subject = Invitation to Madoguchi
 mail-invitation-body-1 = You have been invited to use Madoguchi as: { $role }.
 mail-invitation-body-2 = To accept, open this link within { $hours } hours: { $link }
 mail-invitation-body-3 = If the link has expired, ask the person who invited you to send a new one. If you did not expect this invitation, ignore this e-mail.
+
+mail-representation-started-subject = Someone can now act for you on Madoguchi
+mail-representation-started-body-1 = Aoba City has recorded that { $name } may act for you on Madoguchi.
+mail-representation-started-body-2 = You can see who acts for you, and end it, on this page: { $link }
+mail-representation-started-body-3 = If you did not agree to this, end it on that page and contact us.
+
+mail-representation-ended-subject = Someone no longer acts for you on Madoguchi
+mail-representation-ended-body-1 = { $name } no longer acts for you on Madoguchi.
+mail-representation-ended-body-2 = You can see who acts for you on this page: { $link }

@@ -10,3 +10,12 @@ mail-invitation-subject = [窓口|まどぐち]の アカウントを [作|つ�
 mail-invitation-body-1 = あなたは 「{ $role }」として [窓口|まどぐち]を [使|つか]うことが できます。
 mail-invitation-body-2 = { $hours }[時間|じかん]の あいだに、 この リンクを [開|ひら]いて ください： { $link }
 mail-invitation-body-3 = [時間|じかん]が [過|す]ぎた ときは、 あなたを [誘|さそ]った [人|ひと]に、 もう[一度|いちど] [送|おく]って もらって ください。 この メールの [意味|いみ]が わからない ときは、 [何|なに]も しないで ください。
+
+mail-representation-started-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が [決|き]まりました
+mail-representation-started-body-1 = { $name } さんが、 [窓口|まどぐち]で あなたの [代|か]わりに [手続|てつづ]きを します。 あおば[市|し]が [決|き]めました。
+mail-representation-started-body-2 = この ページで [見|み]ることが できます。 やめることも できます： { $link }
+mail-representation-started-body-3 = あなたが [知|し]らない ときは、 この ページで やめて ください。 そして [市|し]に [聞|き]いて ください。
+
+mail-representation-ended-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が やめました
+mail-representation-ended-body-1 = { $name } さんは、 もう あなたの [代|か]わりに [手続|てつづ]きを しません。
+mail-representation-ended-body-2 = この ページで [見|み]ることが できます： { $link }

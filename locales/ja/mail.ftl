@@ -11,3 +11,12 @@ mail-invitation-subject = 窓口への招待
 mail-invitation-body-1 = 窓口を「{ $role }」として利用するよう招待されました。
 mail-invitation-body-2 = { $hours } 時間以内に次のリンクを開いて、登録を完了してください： { $link }
 mail-invitation-body-3 = リンクの期限が切れた場合は、招待した方に再送を依頼してください。お心当たりがない場合は、このメールを無視してください。
+
+mail-representation-started-subject = 窓口であなたの代理人が登録されました
+mail-representation-started-body-1 = あおば市は、{ $name } さんが窓口であなたの代理をすることを登録しました。
+mail-representation-started-body-2 = あなたの代理をしている人の確認と、代理の終了は次のページからできます： { $link }
+mail-representation-started-body-3 = お心当たりがない場合は、そのページで代理を終了し、お問い合わせください。
+
+mail-representation-ended-subject = 窓口であなたの代理が終了しました
+mail-representation-ended-body-1 = { $name } さんによる窓口でのあなたの代理は終了しました。
+mail-representation-ended-body-2 = あなたの代理をしている人は次のページで確認できます： { $link }

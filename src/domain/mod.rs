@@ -22,6 +22,7 @@ pub mod my_number;
 pub mod person_name;
 pub mod phone_number;
 pub mod postal_code;
+pub mod proxy;
 pub mod wareki_date;
 
 pub use branch_number::BranchNumber;
@@ -37,6 +38,7 @@ pub use my_number::{MyNumber, MyNumberError};
 pub use person_name::{PersonName, PersonNameError};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use postal_code::{PostalCode, PostalCodeError};
+pub use proxy::{ProofDocument, ProofRule, ProxyError, ProxyReason, Relationship, Scope, proof_rule};
 pub use wareki_date::{DateError, DatePart, WarekiDate};
 
 use unicode_normalization::UnicodeNormalization;
@@ -71,6 +73,7 @@ pub fn all_message_keys() -> Vec<&'static str> {
     keys.extend_from_slice(postal_code::MESSAGE_KEYS);
     keys.extend_from_slice(phone_number::MESSAGE_KEYS);
     keys.extend_from_slice(email_address::MESSAGE_KEYS);
+    keys.extend_from_slice(proxy::MESSAGE_KEYS);
     keys
 }
 
@@ -142,6 +145,7 @@ mod tests {
         v.extend(postal_code::tests::every_variant().into_iter().map(e));
         v.extend(phone_number::tests::every_variant().into_iter().map(e));
         v.extend(email_address::tests::every_variant().into_iter().map(e));
+        v.extend(proxy::tests::every_variant().into_iter().map(e));
         v
     }
 

@@ -2,4 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod facility;
+pub mod office;
 pub mod public;
+pub mod representation;

@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod errors;
 pub mod forms;
 pub mod locale;
+pub mod multipart;
 pub mod page;
 pub mod request_id;
 pub mod session;
@@ -82,6 +83,9 @@ pub fn app(
         .configure(crate::journeys::public::routes)
         .configure(crate::journeys::accounts::routes)
         .configure(crate::journeys::admin::routes)
+        .configure(crate::journeys::representation::routes)
+        .configure(crate::journeys::office::routes)
+        .configure(crate::journeys::facility::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
         // session (so a forged request never reaches the database through it).

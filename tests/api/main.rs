@@ -12,4 +12,5 @@ mod languages;
 mod layout;
 mod locales;
 mod notify;
+mod representation;
 mod storage;
