@@ -377,8 +377,8 @@ impl Store {
         Ok(id)
     }
 
-    /// A pending authority over an existing person (who may have an account), as a municipality records one
-    /// made at the counter. Used by the tests and the demo; the journey makes new people instead.
+    /// A pending authority over an existing person (who may have an account), as when one is asked for at the
+    /// counter. The journey makes new people instead; the tests use this for wards with accounts.
     pub async fn request_representation_for_existing(
         &self,
         representative_id: &str,
@@ -454,13 +454,5 @@ impl Store {
         .execute(self.pool())
         .await
         .map(|_| ())
-    }
-
-    pub async fn delete_draft(&self, person_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM representation_drafts WHERE person_id = $1")
-            .bind(person_id)
-            .execute(self.pool())
-            .await
-            .map(|_| ())
     }
 }

@@ -192,6 +192,11 @@ async fn a_guardian_adds_two_people_and_the_municipality_approves_one_and_declin
     assert_eq!(attr_all(&page, ".error-summary a", "href"), vec!["#document"]);
     assert_eq!(select_all(&page, "#document-error").len(), 1);
     assert_eq!(select_all(&page, "#explanation"), vec!["typed note"]);
+    let mut big = PDF.to_vec();
+    big.resize(madoguchi::domain::proxy::MAX_DOCUMENT_BYTES + 1, b' ');
+    let res = upload(&app, "big.pdf", &big, "").await;
+    assert_eq!(res.status(), 422, "more than 5 MB");
+    assert_eq!(attr_all(&html(&body(res).await), ".error-summary a", "href"), vec!["#document"]);
     let res = upload(&app, "手帳.pdf", PDF, "").await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/account/representation/new/check");

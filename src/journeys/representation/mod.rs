@@ -84,6 +84,10 @@ pub fn authority_view(page: &Page, r: &RepresentationRow) -> AuthorityView {
         .parse::<ProxyReason>()
         .map(|x| page.message_plain(x.message_key(), &[]))
         .unwrap_or_else(|_| r.reason.clone());
+    // An approved authority whose end date has passed is over, whatever the row still says.
+    let today = crate::store::today_jst().format("%Y-%m-%d").to_string();
+    let lapsed = r.state == "approved" && r.ends_on.as_deref().is_some_and(|e| e < today.as_str());
+    let state = if lapsed { "ended" } else { r.state.as_str() };
     AuthorityView {
         id: r.id.clone(),
         ward_name: r.ward_name.clone(),
@@ -92,14 +96,14 @@ pub fn authority_view(page: &Page, r: &RepresentationRow) -> AuthorityView {
         reason,
         scopes: Scope::parse_list(&r.scope).into_iter().map(|s| page.message_plain(s.message_key(), &[])).collect(),
         ends_on: r.ends_on.as_deref().map(|d| page.date(d)).unwrap_or_default(),
-        state: r.state.clone(),
-        state_key: state_key(&r.state),
+        state: state.to_string(),
+        state_key: state_key(state),
         decline_reason: r
             .decline_reason
             .as_deref()
             .map(|c| page.message_plain(decline_reason_key(c), &[]))
             .unwrap_or_default(),
         ended: r.ended_at.map(|t| page.time(t)).unwrap_or_default(),
-        can_end: matches!(r.state.as_str(), "pending" | "approved"),
+        can_end: matches!(state, "pending" | "approved"),
     }
 }
