@@ -367,6 +367,17 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
         .unwrap();
     let taro = sign_in_as(&app, "p-taro").await;
     let hanako = sign_in_as(&app, "p-hanako").await;
+    // Hanako reports the officer's look at her record: a real line and a real report of mun-aoba.
+    assert_eq!(suzuki.get(&format!("/office/representations/{pending}")).await.status(), 200);
+    let (line,): (String,) = sqlx::query_as(
+        "SELECT id FROM audit_log WHERE subject_id = 'p-hanako' AND action = 'record.viewed' AND actor_id = 'p-suzuki'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert!(app.store.report_access(&line, "p-hanako", "p-hanako", "not me").await.unwrap());
+    let (report,): (String,) =
+        sqlx::query_as("SELECT id FROM access_reports").fetch_one(app.store.pool()).await.unwrap();
 
     let people = [
         ("anonymous", None),
@@ -393,7 +404,12 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
                 client
                     .post_form(
                         &path,
-                        &[("csrf_token", token.as_str()), ("reason", "document_unreadable"), ("action", "withdraw")],
+                        &[
+                            ("csrf_token", token.as_str()),
+                            ("reason", "document_unreadable"),
+                            ("action", "withdraw"),
+                            ("note", "x"),
+                        ],
                     )
                     .await
                     .status()
@@ -406,8 +422,10 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
             format!("/office/representations/{pending}/approve"),
             format!("/office/representations/{pending}/decline"),
             format!("/office/representations/{pending}/end"),
-            "/office/access-reports/none/close".to_string(),
+            format!("/office/access-reports/{report}/close"),
         ];
+        let report_line = format!("/account/access-log/{line}/report");
+        let consent = "/facility/fac-hidamari/residents/p-tome/consent".to_string();
         let mine = [format!("/account/representation/{pending}/sent")];
         match who {
             "anonymous" => {
@@ -424,9 +442,14 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
                 for p in office_get.iter().chain(&mine) {
                     assert_eq!(get(p.clone()).await, 303, "{who} {p}");
                 }
-                for p in office_post.iter().chain([&format!("/account/representation/{pending}/end")]) {
+                for p in ["person", "relationship", "scope", "proof", "check"] {
+                    assert_eq!(get(format!("/account/representation/new/{p}")).await, 303, "{who} {p}");
+                }
+                let others = [format!("/account/representation/{pending}/end"), report_line.clone(), consent.clone()];
+                for p in office_post.iter().chain(&others) {
                     assert_eq!(post(p.clone()).await, 303, "{who} {p}: sent to sign in");
                 }
+                assert_eq!(post("/account/representation/new/submit".into()).await, 303, "{who}");
             }
             _ => {
                 let municipal = who == "other municipality";
@@ -452,6 +475,9 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
                 assert_eq!(post("/account/representation/rep-demo-0/end".into()).await, 404, "{who}");
                 let facility = if who == "facility staff" { 200 } else { 403 };
                 assert_eq!(get("/facility".into()).await, facility, "{who} /facility");
+                let consent_status = if who == "facility staff" { 303 } else { 403 };
+                assert_eq!(post(consent.clone()).await, consent_status, "{who} {consent}");
+                assert_eq!(post(report_line.clone()).await, 404, "{who}: someone else's access log line");
                 assert_eq!(get("/account/representation".into()).await, 200, "{who}");
                 assert_eq!(get("/account/access-log".into()).await, 200, "{who}");
             }
@@ -465,6 +491,11 @@ async fn every_new_route_answers_only_the_people_it_is_for() {
     let r = app.store.representation(&pending).await.unwrap().unwrap();
     assert_eq!(r.state, "pending", "nothing was decided by anyone else");
     assert_eq!(app.store.representation("rep-demo-0").await.unwrap().unwrap().state, "approved");
+    let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM access_reports WHERE state = 'open'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(open, 1, "the report stayed open");
     // The representative and the ward's own pages do answer.
     assert_eq!(hanako.get(&format!("/account/representation/{pending}/sent")).await.status(), 200);
     assert_eq!(taro.get("/account/representation").await.status(), 200);
