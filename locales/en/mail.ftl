@@ -15,3 +15,12 @@ mail-request-update-subject = Your request { $reference }: { $state }
 mail-request-update-body-1 = Your request { $reference } is now: { $state }.
 mail-request-update-body-2 = { $next }
 mail-request-update-body-3 = See it and its history here: { $link }
+
+mail-representation-started-subject = Someone can now act for you on Madoguchi
+mail-representation-started-body-1 = Aoba City has recorded that { $name } may act for you on Madoguchi.
+mail-representation-started-body-2 = You can see who acts for you, and end it, on this page: { $link }
+mail-representation-started-body-3 = If you did not agree to this, end it on that page and contact us.
+
+mail-representation-ended-subject = Someone no longer acts for you on Madoguchi
+mail-representation-ended-body-1 = { $name } no longer acts for you on Madoguchi.
+mail-representation-ended-body-2 = You can see who acts for you on this page: { $link }

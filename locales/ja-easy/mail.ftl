@@ -14,3 +14,12 @@ mail-request-update-subject = もうしこみ { $reference }：{ $state }
 mail-request-update-body-1 = もうしこみ { $reference } は いま「{ $state }」です。
 mail-request-update-body-2 = { $next }
 mail-request-update-body-3 = ここで [見|み]ることが できます：{ $link }
+
+mail-representation-started-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が [決|き]まりました
+mail-representation-started-body-1 = { $name } さんが、 [窓口|まどぐち]で あなたの [代|か]わりに [手続|てつづ]きを します。 あおば[市|し]が [決|き]めました。
+mail-representation-started-body-2 = この ページで [見|み]ることが できます。 やめることも できます： { $link }
+mail-representation-started-body-3 = あなたが [知|し]らない ときは、 この ページで やめて ください。 そして [市|し]に [聞|き]いて ください。
+
+mail-representation-ended-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が やめました
+mail-representation-ended-body-1 = { $name } さんは、 もう あなたの [代|か]わりに [手続|てつづ]きを しません。
+mail-representation-ended-body-2 = この ページで [見|み]ることが できます： { $link }

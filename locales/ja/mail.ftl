@@ -15,3 +15,12 @@ mail-request-update-subject = 申請 { $reference }：{ $state }
 mail-request-update-body-1 = 申請 { $reference } の状況は「{ $state }」です。
 mail-request-update-body-2 = { $next }
 mail-request-update-body-3 = 申請の内容と経過はこちらで確認できます：{ $link }
+
+mail-representation-started-subject = 窓口であなたの代理人が登録されました
+mail-representation-started-body-1 = あおば市は、{ $name } さんが窓口であなたの代理をすることを登録しました。
+mail-representation-started-body-2 = あなたの代理をしている人の確認と、代理の終了は次のページからできます： { $link }
+mail-representation-started-body-3 = お心当たりがない場合は、そのページで代理を終了し、お問い合わせください。
+
+mail-representation-ended-subject = 窓口であなたの代理が終了しました
+mail-representation-ended-body-1 = { $name } さんによる窓口でのあなたの代理は終了しました。
+mail-representation-ended-body-2 = あなたの代理をしている人は次のページで確認できます： { $link }

@@ -22,6 +22,7 @@ pub mod my_number;
 pub mod person_name;
 pub mod phone_number;
 pub mod postal_code;
+pub mod proxy;
 pub mod reference;
 pub mod wareki_date;
 
@@ -38,6 +39,7 @@ pub use my_number::{MyNumber, MyNumberError};
 pub use person_name::{PersonName, PersonNameError};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use postal_code::{PostalCode, PostalCodeError};
+pub use proxy::{ProofDocument, ProofRule, ProxyError, ProxyReason, Relationship, Scope, proof_rule};
 pub use reference::{ReferenceError, ReferenceNumber};
 pub use wareki_date::{DateError, DatePart, WarekiDate};
 
@@ -74,6 +76,7 @@ pub fn all_message_keys() -> Vec<&'static str> {
     keys.extend_from_slice(phone_number::MESSAGE_KEYS);
     keys.extend_from_slice(email_address::MESSAGE_KEYS);
     keys.extend_from_slice(reference::MESSAGE_KEYS);
+    keys.extend_from_slice(proxy::MESSAGE_KEYS);
     keys
 }
 
@@ -145,6 +148,8 @@ mod tests {
         v.extend(postal_code::tests::every_variant().into_iter().map(e));
         v.extend(phone_number::tests::every_variant().into_iter().map(e));
         v.extend(email_address::tests::every_variant().into_iter().map(e));
+        v.extend(proxy::tests::every_variant().into_iter().map(e));
+        v.extend(reference::tests::every_variant().into_iter().map(e));
         v
     }
 

@@ -1,6 +1,7 @@
 //! Request reference numbers: `R-7K3F-9Q2X-M`. Eight Crockford base-32 characters (no I, L, O, U, so nothing
-//! is mistaken when read over the phone) and a check character (ISO 7064 MOD 37-2 style, over the 37-symbol
-//! alphabet 0-9 A-Z *), so a mistyped or swapped character is caught before anything is looked up.
+//! is mistaken when read over the phone) and Crockford's check symbol (the number mod 37, prime, written with
+//! the same alphabet plus `*~$=U`), so any single wrong character and any swap of neighbours is caught before
+//! anything is looked up.
 
 use std::fmt;
 use std::str::FromStr;
@@ -8,7 +9,7 @@ use std::str::FromStr;
 use super::{FieldMessage, normalize_width};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const CHECK_ALPHABET: &[u8; 37] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*";
+const CHECK_ALPHABET: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct ReferenceNumber(String);
@@ -35,19 +36,22 @@ impl FieldMessage for ReferenceError {
     }
 }
 
-fn value_of(c: u8) -> Option<u32> {
-    CHECK_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+/// Characters people confuse when reading aloud or copying: O is 0, I and L are 1.
+fn crockford(c: char) -> char {
+    match c {
+        'O' => '0',
+        'I' | 'L' => '1',
+        c => c,
+    }
 }
 
-/// ISO 7064 MOD 37-2 check character over the body.
+/// Crockford's check symbol: the base-32 value of the body mod 37.
 fn check_character(body: &str) -> u8 {
-    let mut sum: u32 = 0;
-    for c in body.bytes() {
-        let v = value_of(c).expect("body characters are in the alphabet");
-        sum = ((sum + v) * 2) % 37;
-    }
-    let check = (38 - sum % 37) % 37;
-    CHECK_ALPHABET[check as usize]
+    let value = body.bytes().fold(0u32, |acc, c| {
+        let digit = ALPHABET.iter().position(|&a| a == c).expect("body characters are in the alphabet") as u32;
+        (acc * 32 + digit) % 37
+    });
+    CHECK_ALPHABET[value as usize]
 }
 
 impl ReferenceNumber {
@@ -75,25 +79,23 @@ impl FromStr for ReferenceNumber {
             return Err(ReferenceError::Empty);
         }
         let cleaned = cleaned.strip_prefix('R').filter(|r| r.len() == 9).map(str::to_string).unwrap_or(cleaned);
-        // Crockford reading: O is 0, I and L are 1.
-        let cleaned: String = cleaned
-            .chars()
-            .map(|c| match c {
-                'O' => '0',
-                'I' | 'L' => '1',
-                c => c,
-            })
-            .collect();
-        if cleaned.len() != 9 {
+        if cleaned.len() != 9 || !cleaned.is_ascii() {
             return Err(ReferenceError::Format);
         }
+        // Crockford reading: O is 0, I and L are 1 (in the body; the check character is compared the same way).
         let (body, check) = cleaned.split_at(8);
-        if !body.bytes().all(|b| ALPHABET.contains(&b)) || !check.bytes().all(|b| CHECK_ALPHABET.contains(&b)) {
+        let body: String = body.chars().map(crockford).collect();
+        if !body.bytes().all(|b| ALPHABET.contains(&b))
+            || !check.bytes().all(|b| CHECK_ALPHABET.contains(&(crockford(b as char) as u8)))
+        {
             return Err(ReferenceError::Format);
         }
-        if check.as_bytes()[0] != check_character(body) {
+        let check = crockford(check.chars().next().unwrap_or(' '));
+        let expected = check_character(&body);
+        if check != expected as char {
             return Err(ReferenceError::CheckCharacter);
         }
+        let cleaned = format!("{body}{}", expected as char);
         Ok(ReferenceNumber(cleaned))
     }
 }
@@ -105,10 +107,14 @@ impl fmt::Display for ReferenceNumber {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    pub fn every_variant() -> Vec<ReferenceError> {
+        vec![ReferenceError::Empty, ReferenceError::Format, ReferenceError::CheckCharacter]
+    }
 
     #[test]
     fn generated_numbers_parse_back_in_any_notation() {
@@ -116,7 +122,7 @@ mod tests {
             let r = ReferenceNumber::generate();
             let shown = r.to_string();
             assert_eq!(shown.len(), 13);
-            assert_eq!(shown.parse::<ReferenceNumber>().unwrap(), r);
+            assert_eq!(shown.parse::<ReferenceNumber>(), Ok(r.clone()), "{shown}");
             assert_eq!(r.compact().parse::<ReferenceNumber>().unwrap(), r);
             assert_eq!(shown.to_lowercase().parse::<ReferenceNumber>().unwrap(), r);
         }

@@ -92,7 +92,16 @@ macro_rules! locale_files {
     };
 }
 
-locale_files!("main.ftl", "pages.ftl", "statements.ftl", "accounts.ftl", "requests.ftl", "mail.ftl", "domain.ftl");
+locale_files!(
+    "main.ftl",
+    "pages.ftl",
+    "statements.ftl",
+    "accounts.ftl",
+    "requests.ftl",
+    "mail.ftl",
+    "domain.ftl",
+    "proxy.ftl"
+);
 
 pub struct Localizer {
     bundles: HashMap<Locale, FluentBundle<FluentResource>>,

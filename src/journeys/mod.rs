@@ -3,5 +3,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod certificates;
+pub mod facility;
+pub mod office;
 pub mod public;
+pub mod representation;
 pub mod requests;

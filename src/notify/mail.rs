@@ -17,10 +17,14 @@ pub const SIGN_IN_CODE: &str = "mail-sign-in-code";
 /// An officer's or facility's invitation link: arguments `link`, `role` (already in the recipient's language),
 /// `hours`.
 pub const INVITATION: &str = "mail-invitation";
+/// Someone may now act for the recipient (the municipality approved it): argument `name` (the representative).
+pub const REPRESENTATION_STARTED: &str = "mail-representation-started";
+/// Someone no longer acts for the recipient: argument `name` (the representative).
+pub const REPRESENTATION_ENDED: &str = "mail-representation-ended";
 /// Every kind of e-mail; the locale tests check each has a subject and a body in every language.
 /// A request changed state: `$reference`, `$state`, `$next`, `$link`.
 pub const REQUEST_UPDATE: &str = "mail-request-update";
-pub const KINDS: [&str; 3] = [SIGN_IN_CODE, INVITATION, REQUEST_UPDATE];
+pub const KINDS: [&str; 5] = [SIGN_IN_CODE, INVITATION, REPRESENTATION_STARTED, REPRESENTATION_ENDED, REQUEST_UPDATE];
 /// The paragraph that ends every e-mail: argument `contact` (the contact page URL).
 pub const FOOTER: &str = "mail-footer";
 
@@ -55,6 +59,17 @@ impl Notice {
             kind: INVITATION,
             args: vec![("link", link.to_string()), ("role", role.to_string()), ("hours", hours.to_string())],
         }
+    }
+}
+
+impl Notice {
+    /// `name` is the representative's name; `link` the page where the recipient can see and end it.
+    pub fn representation_started(name: &str, link: &str) -> Notice {
+        Notice { kind: REPRESENTATION_STARTED, args: vec![("name", name.to_string()), ("link", link.to_string())] }
+    }
+
+    pub fn representation_ended(name: &str, link: &str) -> Notice {
+        Notice { kind: REPRESENTATION_ENDED, args: vec![("name", name.to_string()), ("link", link.to_string())] }
     }
 }
 

@@ -409,13 +409,15 @@ impl Store {
 
     // --- acting for others ---
 
-    /// The people this person may act for now (approved, not ended).
+    /// The people this person may act for now (approved, not ended, end date not passed).
     pub async fn wards_of(&self, person_id: &str) -> Result<Vec<WardRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT r.id AS representation_id, r.ward_id, p.name, r.relationship FROM representations r \
-             JOIN people p ON p.id = r.ward_id WHERE r.representative_id = $1 AND r.state = 'approved' ORDER BY p.name_kana, p.id",
+             JOIN people p ON p.id = r.ward_id WHERE r.representative_id = $1 AND r.state = 'approved' \
+             AND (r.ends_on IS NULL OR r.ends_on >= $2) ORDER BY p.name_kana, p.id",
         )
         .bind(person_id)
+        .bind(super::today_jst().format("%Y-%m-%d").to_string())
         .fetch_all(self.pool())
         .await
     }

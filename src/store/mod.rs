@@ -6,11 +6,14 @@
 //! since the epoch (UTC); calendar dates are TEXT `YYYY-MM-DD`; flags are BIGINT 0/1, never BOOLEAN (the Any
 //! driver cannot read a SQLite boolean). Only the DDL differs, in `migrations/sqlite` and `migrations/postgres`.
 
+pub mod access_log;
 pub mod accounts;
 pub mod demo;
+pub mod facility;
 pub mod feedback;
 pub mod organisations;
 pub mod outbox;
+pub mod representation;
 pub mod requests;
 
 use std::str::FromStr;
@@ -99,6 +102,11 @@ fn create_sqlite_folder(database_url: &str) -> Result<(), sqlx::Error> {
 /// Milliseconds since the epoch, the one time format in the database.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// Today's date in Japan, the calendar every rule of the service counts in.
+pub fn today_jst() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
 }
 
 pub fn new_id() -> String {

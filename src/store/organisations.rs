@@ -44,6 +44,54 @@ impl Store {
         .await
     }
 
+    pub async fn create_municipality(
+        &self,
+        id: &str,
+        code: &str,
+        name_ja: &str,
+        name_en: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO municipalities (id, code, name_ja, name_en, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(code)
+            .bind(name_ja)
+            .bind(name_en)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn create_facility(
+        &self,
+        id: &str,
+        name_ja: &str,
+        name_en: &str,
+        municipality_id: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO facilities (id, name_ja, name_en, kind, municipality_id, created_at) VALUES ($1, $2, $3, 'care_home', $4, $5)",
+        )
+        .bind(id)
+        .bind(name_ja)
+        .bind(name_en)
+        .bind(municipality_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await
+        .map(|_| ())
+    }
+
+    /// Registers a person as living in a facility (no consent recorded yet).
+    pub async fn add_facility_resident(&self, facility_id: &str, person_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO facility_residents (facility_id, person_id) VALUES ($1, $2)")
+            .bind(facility_id)
+            .bind(person_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+    }
+
     pub async fn staff(&self) -> Result<Vec<StaffRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT p.id, p.name, p.email, r.role, r.organisation_id, \

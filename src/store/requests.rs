@@ -101,7 +101,7 @@ impl Store {
     }
 
     /// A draft, for the person filling it in only.
-    pub async fn draft(&self, id: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+    pub async fn request_draft(&self, id: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM requests r WHERE r.id = $1 AND r.filed_by = $2 AND r.state = 'draft'"
         )))

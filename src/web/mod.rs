@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod errors;
 pub mod forms;
 pub mod locale;
+pub mod multipart;
 pub mod page;
 pub mod questions;
 pub mod request_id;
@@ -85,6 +86,9 @@ pub fn app(
         .configure(crate::journeys::admin::routes)
         .configure(crate::journeys::certificates::routes)
         .configure(crate::journeys::requests::routes)
+        .configure(crate::journeys::representation::routes)
+        .configure(crate::journeys::office::routes)
+        .configure(crate::journeys::facility::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
         // session (so a forged request never reaches the database through it).

@@ -35,6 +35,7 @@ pub struct UserView {
     /// (ward id, name) of each person this user may act for.
     pub wards: Vec<(String, String)>,
     pub is_officer: bool,
+    pub is_facility: bool,
     pub is_admin: bool,
 }
 
@@ -55,6 +56,7 @@ impl Page {
             acting_for_id: u.acting_for.as_ref().map(|w| w.ward_id.clone()).unwrap_or_default(),
             wards: u.wards.iter().map(|w| (w.ward_id.clone(), w.name.clone())).collect(),
             is_officer: u.roles.is_officer(),
+            is_facility: u.has(crate::accounts::Role::FacilityAdmin) || u.has(crate::accounts::Role::FacilityStaff),
             is_admin: u.has(crate::accounts::Role::Admin),
         });
         Page {
@@ -121,6 +123,25 @@ impl Page {
 
     pub fn asset(&self, name: &str) -> String {
         self.assets.href(name)
+    }
+
+    /// A date (`YYYY-MM-DD`) in this page's language: 和暦 with 西暦 in Japanese, 西暦 first in やさしい日本語.
+    pub fn date(&self, iso: &str) -> String {
+        match iso.parse::<crate::domain::WarekiDate>() {
+            Ok(d) => match self.locale {
+                Locale::Ja => d.format_ja(),
+                Locale::JaEasy => d.format_easy_ja(),
+                Locale::En => d.format_en(),
+            },
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    /// A moment (milliseconds) as a date and time in Japan, `2026-01-02 09:30`.
+    pub fn time(&self, ms: i64) -> String {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|d| (d + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
     }
 
     /// `aria-current="page"` for the navigation link of the page we are on.

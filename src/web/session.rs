@@ -156,3 +156,53 @@ impl FromRequest for Admin {
         })
     }
 }
+
+/// A municipal officer, with the municipalities they work for; anyone else gets 403.
+#[derive(Clone, Debug)]
+pub struct MunicipalOfficer(pub CurrentUser);
+
+impl MunicipalOfficer {
+    pub fn municipalities(&self) -> Vec<&str> {
+        self.0.roles.organisations(Role::MunicipalOfficer)
+    }
+}
+
+impl FromRequest for MunicipalOfficer {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<MunicipalOfficer, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.extensions().get::<CurrentUser>() {
+            Some(u) if u.has(Role::MunicipalOfficer) => Ok(MunicipalOfficer(u.clone())),
+            Some(_) => Err(AppError::Forbidden.into()),
+            None => Err(sign_in_redirect(req)),
+        })
+    }
+}
+
+/// An administrator or staff member of a care facility, with the facilities they work for; anyone else gets 403.
+#[derive(Clone, Debug)]
+pub struct FacilityWorker(pub CurrentUser);
+
+impl FacilityWorker {
+    pub fn facilities(&self) -> Vec<&str> {
+        let mut all = self.0.roles.organisations(Role::FacilityAdmin);
+        all.extend(self.0.roles.organisations(Role::FacilityStaff));
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+impl FromRequest for FacilityWorker {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<FacilityWorker, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.extensions().get::<CurrentUser>() {
+            Some(u) if u.has(Role::FacilityAdmin) || u.has(Role::FacilityStaff) => Ok(FacilityWorker(u.clone())),
+            Some(_) => Err(AppError::Forbidden.into()),
+            None => Err(sign_in_redirect(req)),
+        })
+    }
+}

@@ -122,3 +122,77 @@ pub const LOCALES: [&str; 3] = ["ja", "en", "ja-easy"];
 
 /// The pages of the layout that anyone can open.
 pub const PUBLIC_PAGES: [&str; 6] = ["/", "/accessibility", "/privacy", "/contact", "/contact/sent", "/dates"];
+
+/// A fresh browser signed in as `person_id`, with a session started directly through the store (officers and
+/// facility staff sign in with passkeys, which the tests do not drive).
+pub async fn sign_in_as(app: &TestApp, person_id: &str) -> TestApp {
+    let token = madoguchi::accounts::start_session(
+        &app.store,
+        &app.secret_key,
+        person_id,
+        "passkey",
+        madoguchi::store::now_ms(),
+    )
+    .await
+    .expect("a session starts");
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let url: reqwest::Url = app.address.parse().unwrap();
+    jar.add_cookie_str(&format!("session={token}; Path=/"), &url);
+    TestApp {
+        address: app.address.clone(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(jar)
+            .build()
+            .unwrap(),
+        store: app.store.clone(),
+        database_url: app.database_url.clone(),
+        secret_key: app.secret_key.clone(),
+        _data_dir: app._data_dir.clone(),
+    }
+}
+
+/// A second municipality (`mun-other`) with its own officer, made through the store. Returns the officer's id.
+pub async fn add_other_municipality(app: &TestApp) -> String {
+    app.store.create_municipality("mun-other", "999992", "みどり町", "Midori Town").await.unwrap();
+    let mut tx = app.store.pool().begin().await.unwrap();
+    let id = madoguchi::store::organisations::create_staff(
+        &mut tx,
+        &madoguchi::store::organisations::NewStaff {
+            name: "森 次郎",
+            name_kana: "モリ ジロウ",
+            email: "officer@town.midori.example.jp",
+            role: "municipal_officer",
+            organisation_id: "mun-other",
+            locale: "ja",
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// A multipart body with text fields and one file, as a browser sends it: (content type, body).
+pub fn multipart_body(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----madoguchiTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

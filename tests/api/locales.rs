@@ -72,6 +72,12 @@ fn keys_used_by_code() -> BTreeSet<String> {
         "admin-",
         "demo-",
         "mail-",
+        "nav-",
+        "representation-",
+        "proxy-",
+        "office-",
+        "facility-",
+        "access-log-",
     ];
     let mut files = Vec::new();
     files_under(Path::new("src"), "rs", &mut files);

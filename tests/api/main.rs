@@ -13,4 +13,5 @@ mod languages;
 mod layout;
 mod locales;
 mod notify;
+mod representation;
 mod storage;

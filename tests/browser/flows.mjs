@@ -53,4 +53,64 @@ export const flows = [
       await check('result');
     },
   },
+  {
+    name: 'certificate-request',
+    role: 'resident',
+    description: 'a resident asks for a qualification certificate, question by question, and sees it in their list',
+    async run({ page, go, pressAndLoad, check, expectPath }) {
+      await go('/');
+      await focusWithKeyboard(page, 'main a[href="/certificates"]');
+      await pressAndLoad('Enter');
+      expectPath('/certificates');
+      await focusWithKeyboard(page, 'main a[href="/certificates/new"]');
+      await pressAndLoad('Enter');
+      const submit = 'main form button[type="submit"]';
+      /** Picks a radio button with the keyboard: Tab into the group, then arrow keys until it is the one. */
+      async function choose(value) {
+        await focusWithKeyboard(page, 'main input[type="radio"]');
+        await pressUntilFocused(page, `main input[type="radio"][value="${value}"]`, { key: 'ArrowDown', max: 10 });
+        await page.keyboard.press('Space');
+      }
+      // Who for: the first choice is the person themself.
+      await focusWithKeyboard(page, 'main input[type="radio"]');
+      await page.keyboard.press('Space');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      await choose('cannot-use-card');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      await focusWithKeyboard(page, 'input[name="insurer_number"]');
+      await page.keyboard.type('01130012');
+      await pressAndLoad('Enter');
+      await focusWithKeyboard(page, 'input[name="symbol"]');
+      await page.keyboard.type('1234567');
+      await pressUntilFocused(page, 'input[name="number"]');
+      await page.keyboard.type('42');
+      await pressAndLoad('Enter');
+      // Name and date of birth come filled in from the account: check and go on.
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      await choose('download');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      await choose('email');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Enter');
+      if (!/\/check$/.test(new URL(page.url()).pathname)) throw new Error(`expected the check page, on ${page.url()}`);
+      await check('check-answers');
+      await focusWithKeyboard(page, submit);
+      await pressAndLoad('Space');
+      const reference = (await page.locator('.reference').innerText()).trim();
+      if (!/^R-[0-9A-Z]{4}-[0-9A-Z]{4}-.$/.test(reference)) throw new Error(`no reference number on the confirmation: ${reference}`);
+      await check('confirmation');
+      await focusWithKeyboard(page, 'main a[href="/requests"]');
+      await pressAndLoad('Enter');
+      expectPath('/requests');
+      const listed = await page.locator('.request-list__ref').allInnerTexts();
+      if (!listed.includes(reference)) throw new Error(`${reference} is not in the list: ${JSON.stringify(listed)}`);
+      await check('listed');
+    },
+  },
 ];

@@ -83,7 +83,7 @@ async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
                 .await?
         }
     };
-    let draft = state.store.draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
+    let draft = state.store.request_draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
     let answers = answers_of(&draft);
     let next = answers.first_unanswered().map(|s| format!("/certificates/{id}/{}", s.slug()));
     Ok(see_other(&next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
@@ -113,7 +113,7 @@ struct ChangeQuery {
 }
 
 async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
-    state.store.draft(id, user.id()).await?.ok_or(AppError::NotFound)
+    state.store.request_draft(id, user.id()).await?.ok_or(AppError::NotFound)
 }
 
 async fn question_page(

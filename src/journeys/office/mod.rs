@@ -1,0 +1,342 @@
+//! The office: an officer's home page, the municipality's review of new authorities to act for someone (with
+//! the proof document), and the reports residents make about their access log. Municipal officers see only
+//! the people of their own municipality (404 for others); other roles get 403.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::Role;
+use crate::i18n::Locale;
+use crate::journeys::accounts::mail;
+use crate::journeys::representation::{AuthorityView, DECLINE_REASONS, authority_view, decline_reason_key};
+use crate::notify::mail::Notice;
+use crate::store::representation::{Decision, RepresentationRow, Viewer};
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::session::{MunicipalOfficer, Officer};
+use crate::web::{AppState, render, render_with_status};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/office", web::get().to(home))
+        .route("/office/representations", web::get().to(queue))
+        .route("/office/representations/{id}", web::get().to(review))
+        .route("/office/representations/{id}/document", web::get().to(document))
+        .route("/office/representations/{id}/approve", web::post().to(approve))
+        .route("/office/representations/{id}/decline", web::post().to(decline))
+        .route("/office/representations/{id}/end", web::post().to(end))
+        .route("/office/access-reports", web::get().to(access_reports))
+        .route("/office/access-reports/{id}/close", web::post().to(close_report));
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+}
+
+#[derive(Template)]
+#[template(path = "office/home.html")]
+struct Home {
+    page: Page,
+    municipal: bool,
+    waiting: usize,
+    open_reports: usize,
+}
+
+pub async fn home(page: Page, state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
+    let municipalities = officer.0.roles.organisations(Role::MunicipalOfficer);
+    let waiting = state.store.review_queue(&municipalities).await?.len();
+    let open_reports = state.store.access_reports(&municipalities).await?.iter().filter(|r| r.state == "open").count();
+    render(&Home { page, municipal: !municipalities.is_empty(), waiting, open_reports })
+}
+
+pub struct QueueItem {
+    pub view: AuthorityView,
+    pub submitted: String,
+    pub document: bool,
+}
+
+#[derive(Template)]
+#[template(path = "office/queue.html")]
+struct Queue {
+    page: Page,
+    items: Vec<QueueItem>,
+    decided: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecidedQuery {
+    decided: Option<String>,
+}
+
+pub async fn queue(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    q: web::Query<DecidedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let rows = state.store.review_queue(&officer.municipalities()).await?;
+    let items = rows
+        .iter()
+        .map(|r| QueueItem {
+            view: authority_view(&page, r),
+            submitted: page.time(r.created_at),
+            document: r.document_id.is_some(),
+        })
+        .collect();
+    render(&Queue { page, items, decided: q.decided.is_some() })
+}
+
+/// The row, if the ward lives in one of the officer's municipalities (without writing an audit line).
+async fn find(state: &AppState, officer: &MunicipalOfficer, id: &str) -> Result<RepresentationRow, AppError> {
+    let row = state.store.representation(id).await?;
+    row.filter(|r| r.ward_municipality_id.as_deref().is_some_and(|m| officer.municipalities().contains(&m)))
+        .ok_or(AppError::NotFound)
+}
+
+pub struct DeclineOption {
+    pub code: &'static str,
+    pub key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "office/review.html")]
+struct Review {
+    page: Page,
+    form: FormState,
+    view: AuthorityView,
+    name_kana: String,
+    birth: String,
+    age: u32,
+    address: String,
+    going_out_difficult: bool,
+    proof_key: &'static str,
+    document_name: String,
+    explanation: String,
+    accepted_documents: Vec<&'static str>,
+    submitted: String,
+    decline_reasons: Vec<DeclineOption>,
+}
+
+async fn review_page(
+    page: Page,
+    state: &AppState,
+    officer: &MunicipalOfficer,
+    id: &str,
+    form: FormState,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let municipality = find(state, officer, id).await?.ward_municipality_id.unwrap_or_default();
+    let viewer = Viewer { officer_id: officer.0.id(), municipality_id: &municipality, what: "representation" };
+    let Some(r) = state.store.open_for_review(id, &viewer).await? else { return Err(AppError::NotFound) };
+    let reason = r.reason.parse::<crate::domain::ProxyReason>().ok();
+    let accepted_documents = match reason.map(|x| x.proof()) {
+        Some(crate::domain::ProofRule::Document(docs)) => docs.iter().map(|d| d.message_key()).collect(),
+        _ => Vec::new(),
+    };
+    let proof_key = match r.proof_state.as_str() {
+        "not_needed" => "office-proof-not-needed",
+        "approved" => "office-proof-approved",
+        "declined" => "office-proof-declined",
+        _ => "office-proof-pending",
+    };
+    let age = r
+        .ward_birth_date
+        .parse::<crate::domain::WarekiDate>()
+        .map(|b| b.age_on(crate::store::today_jst()))
+        .unwrap_or(0);
+    let postal = r
+        .ward_postal_code
+        .as_deref()
+        .and_then(|p| p.parse::<crate::domain::PostalCode>().ok())
+        .map(|p| p.with_mark())
+        .unwrap_or_default();
+    render_with_status(
+        status,
+        &Review {
+            view: authority_view(&page, &r),
+            name_kana: r.ward_name_kana.clone(),
+            birth: page.date(&r.ward_birth_date),
+            age,
+            address: format!("{postal} {}", r.ward_address.clone().unwrap_or_default()),
+            going_out_difficult: r.going_out_difficult == 1,
+            proof_key,
+            document_name: r.document_name.clone().unwrap_or_default(),
+            explanation: r.no_document_explanation.clone().unwrap_or_default(),
+            accepted_documents,
+            submitted: page.time(r.created_at),
+            decline_reasons: DECLINE_REASONS
+                .iter()
+                .map(|c| DeclineOption { code: c, key: decline_reason_key(c) })
+                .collect(),
+            page,
+            form,
+        },
+    )
+}
+
+pub async fn review(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    review_page(page, &state, &officer, &id, FormState::default(), StatusCode::OK).await
+}
+
+/// The proof document, as a download with its type (judged from its content when it was uploaded).
+pub async fn document(
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let municipality = find(&state, &officer, &id).await?.ward_municipality_id.unwrap_or_default();
+    let viewer = Viewer { officer_id: officer.0.id(), municipality_id: &municipality, what: "document" };
+    let Some(doc) = state.store.open_document(&id, &viewer).await? else { return Err(AppError::NotFound) };
+    let ascii: String =
+        doc.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded =
+        url::form_urlencoded::byte_serialize(doc.file_name.as_bytes()).collect::<String>().replace('+', "%20");
+    Ok(HttpResponse::Ok()
+        .content_type(doc.content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(doc.bytes))
+}
+
+/// The e-mail telling a ward with an account that someone now acts for them.
+fn started_mail(state: &AppState, r: &RepresentationRow) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
+    let Some(to) = &r.ward_email else { return Ok(None) };
+    let locale = Locale::from_code(&r.ward_locale).unwrap_or(state.settings.default_locale);
+    let link = format!("{}account/representation", state.settings.base_url);
+    mail(state, to, locale, Notice::representation_started(&r.representative_name, &link))
+        .map(Some)
+        .map_err(AppError::internal)
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = find(&state, &officer, &id).await?;
+    let municipality = r.ward_municipality_id.clone().unwrap_or_default();
+    let message = started_mail(&state, &r)?;
+    let done = state
+        .store
+        .decide(&r.id, officer.0.id(), &municipality, Decision::Approve, &r.ward_id, message.as_ref())
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/office/representations?decided=1"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decline(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+    input: web::Form<DeclineForm>,
+) -> Result<HttpResponse, AppError> {
+    let r = find(&state, &officer, &id).await?;
+    if !DECLINE_REASONS.contains(&input.reason.as_str()) {
+        let mut form = FormState::with_values([("reason", input.reason.as_str())]);
+        form.error_key("reason", "office-error-decline-reason");
+        return review_page(page, &state, &officer, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let municipality = r.ward_municipality_id.clone().unwrap_or_default();
+    let done = state
+        .store
+        .decide(&r.id, officer.0.id(), &municipality, Decision::Decline(&input.reason), &r.ward_id, None)
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/office/representations?decided=1"))
+}
+
+/// The municipality ends an authority (for example when the guardianship ended).
+pub async fn end(
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = find(&state, &officer, &id).await?;
+    let municipality = r.ward_municipality_id.clone().unwrap_or_default();
+    let message = crate::journeys::representation::ended_mail(&state, &r)?;
+    let done = state
+        .store
+        .end_representation(&r.id, officer.0.id(), "municipality", Some(&municipality), &r.ward_id, message.as_ref())
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/office/representations?decided=1"))
+}
+
+pub struct ReportView {
+    pub id: String,
+    pub created: String,
+    pub note: String,
+    pub open: bool,
+    pub subject_name: String,
+    pub line_when: String,
+    pub line_what_key: &'static str,
+    pub actor: String,
+    pub organisation: String,
+}
+
+#[derive(Template)]
+#[template(path = "office/access_reports.html")]
+struct Reports {
+    page: Page,
+    reports: Vec<ReportView>,
+}
+
+pub async fn access_reports(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+) -> Result<HttpResponse, AppError> {
+    let rows = state.store.access_reports(&officer.municipalities()).await?;
+    let reports = rows
+        .into_iter()
+        .map(|r| ReportView {
+            created: page.time(r.created_at),
+            line_when: page.time(r.line_at),
+            line_what_key: crate::journeys::representation::action_key(&r.line_action),
+            organisation: if page.lang() == "en" { r.organisation_en } else { r.organisation_ja }.unwrap_or_default(),
+            actor: r.actor_name.unwrap_or_default(),
+            open: r.state == "open",
+            id: r.id,
+            note: r.note,
+            subject_name: r.subject_name,
+        })
+        .collect();
+    render(&Reports { page, reports })
+}
+
+pub async fn close_report(
+    state: web::Data<AppState>,
+    officer: MunicipalOfficer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let municipality = state.store.access_report_municipality(&id).await?;
+    let Some(m) = municipality.filter(|m| officer.municipalities().contains(&m.as_str())) else {
+        return Err(AppError::NotFound);
+    };
+    if !state.store.close_access_report(&id, officer.0.id(), &m).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/office/access-reports"))
+}

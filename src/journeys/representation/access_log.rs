@@ -1,0 +1,126 @@
+//! The access log: who (by organisation and role, never by name) looked at or changed the records of the
+//! signed-in person, or of the person they act for; and a report for a line they do not recognise.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::Role;
+use crate::store::access_log::AccessLine;
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::session::CurrentUser;
+use crate::web::{AppState, render_with_status};
+
+pub const NOTE_MAX_CHARS: usize = 1000;
+
+/// The message describing an audit action to the person it concerns.
+pub fn action_key(action: &str) -> &'static str {
+    match action {
+        "record.viewed" => "access-log-action-viewed",
+        "representation.requested" => "access-log-action-requested",
+        "representation.approved" => "access-log-action-approved",
+        "representation.declined" => "access-log-action-declined",
+        "representation.ended" => "access-log-action-ended",
+        "facility.consent_recorded" => "access-log-action-consent-recorded",
+        "facility.consent_withdrawn" => "access-log-action-consent-withdrawn",
+        "access_report.closed" => "access-log-action-report-closed",
+        _ => "access-log-action-other",
+    }
+}
+
+pub struct LineView {
+    pub id: String,
+    pub when: String,
+    pub who: String,
+    pub what_key: &'static str,
+    pub reported: bool,
+    pub note_field: String,
+}
+
+fn line_view(page: &Page, l: &AccessLine) -> LineView {
+    let organisation = if page.lang() == "en" { l.organisation_en.clone() } else { l.organisation_ja.clone() };
+    let role = l.actor_role.as_deref().and_then(Role::from_code).map(|r| page.message_plain(r.message_key(), &[]));
+    let who = match (organisation, role) {
+        (Some(o), Some(r)) => format!("{o} ({r})"),
+        (Some(o), None) => o,
+        (None, _) => page.message_plain("access-log-actor-person", &[]),
+    };
+    LineView {
+        id: l.id.clone(),
+        when: page.time(l.at),
+        who,
+        what_key: action_key(&l.action),
+        reported: l.reported > 0,
+        note_field: format!("note-{}", l.id),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "representation/access_log.html")]
+struct AccessLogPage {
+    page: Page,
+    form: FormState,
+    whose: String,
+    lines: Vec<LineView>,
+    reported: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportedQuery {
+    reported: Option<String>,
+}
+
+async fn access_log_page(
+    page: Page,
+    state: &AppState,
+    user: &CurrentUser,
+    form: FormState,
+    reported: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lines = state.store.access_log(user.subject_id(), user.id()).await?;
+    let lines = lines.iter().map(|l| line_view(&page, l)).collect();
+    let whose = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_else(|| user.person.name.clone());
+    render_with_status(status, &AccessLogPage { page, form, whose, lines, reported })
+}
+
+pub async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: web::Query<ReportedQuery>,
+) -> Result<HttpResponse, AppError> {
+    access_log_page(page, &state, &user, FormState::default(), q.reported.is_some(), StatusCode::OK).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    input: web::Form<ReportForm>,
+) -> Result<HttpResponse, AppError> {
+    let field = format!("note-{id}");
+    let note = input.note.trim();
+    let mut form = FormState::with_values([(field.as_str(), input.note.as_str())]);
+    if note.is_empty() {
+        form.error_key(&field, "access-log-error-note-empty");
+    } else if note.chars().count() > NOTE_MAX_CHARS {
+        form.error_key(&field, "access-log-error-note-long");
+    }
+    if form.has_errors() {
+        return access_log_page(page, &state, &user, form, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if !state.store.report_access(&id, user.subject_id(), user.id(), note).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/access-log?reported=1")).finish())
+}
