@@ -1,22 +1,7 @@
-use std::sync::Arc;
-
-use madoguchi::store::now_ms;
 use scraper::Html;
 
 use crate::accounts::sign_in_with_code;
-use crate::helpers::{TestApp, attr_all, second_client, select_all, spawn_app};
-
-/// Another browser, signed in as `person_id` (staff sign in with passkeys, which a test client cannot do).
-pub async fn client_as(app: &TestApp, person_id: &str) -> TestApp {
-    let token =
-        madoguchi::accounts::start_session(&app.store, &app.secret_key, person_id, "passkey", now_ms()).await.unwrap();
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(&format!("session={token}; Path=/"), &app.address.parse().unwrap());
-    let mut other = second_client(app);
-    other.client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_provider(jar).build().unwrap();
-    other
-}
+use crate::helpers::{TestApp, attr_all, second_client, select_all, sign_in_as, spawn_app};
 
 async fn answer(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let token = app.csrf_token(path).await;
@@ -164,11 +149,11 @@ async fn a_guardian_asks_for_their_ward_and_only_the_right_people_see_it() {
     assert_eq!(other_resident.get(&format!("/requests/{id}/confirmation")).await.status(), 404);
     assert!(!other_resident.get("/requests").await.text().await.unwrap().contains(&id));
 
-    let right_insurer = client_as(&app, "p-nakamura").await;
+    let right_insurer = sign_in_as(&app, "p-nakamura").await;
     assert_eq!(right_insurer.get(&format!("/requests/{id}")).await.status(), 200, "the insurer's officer");
-    let wrong_insurer = client_as(&app, "p-tanaka").await;
+    let wrong_insurer = sign_in_as(&app, "p-tanaka").await;
     assert_eq!(wrong_insurer.get(&format!("/requests/{id}")).await.status(), 404, "another insurer's officer");
-    let staff = client_as(&app, "p-ken").await;
+    let staff = sign_in_as(&app, "p-ken").await;
     assert_eq!(staff.get(&format!("/requests/{id}")).await.status(), 404, "a facility that did not file it");
     assert_eq!(app.get("/requests/no-such-id").await.status(), 404);
     let anonymous = second_client(&app);
@@ -178,7 +163,7 @@ async fn a_guardian_asks_for_their_ward_and_only_the_right_people_see_it() {
 #[tokio::test]
 async fn officers_do_not_file_requests() {
     let app = spawn_app().await;
-    let officer = client_as(&app, "p-tanaka").await;
+    let officer = sign_in_as(&app, "p-tanaka").await;
     assert_eq!(officer.get("/certificates/new").await.status(), 403);
 }
 

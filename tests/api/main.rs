@@ -5,6 +5,7 @@ mod helpers;
 mod smtp_sink;
 
 mod accounts;
+mod authorization;
 mod certificates;
 mod dates;
 mod errors_and_headers;

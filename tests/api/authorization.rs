@@ -1,0 +1,329 @@
+//! Every route, as every kind of person, against records that are not theirs. The route list is read from the
+//! source, so a new route without a rule here fails this test until someone decides who may use it.
+
+use std::collections::BTreeSet;
+
+use madoguchi::requests::{Actor, RequestState};
+use madoguchi::store::requests::NewDraft;
+
+use crate::helpers::{TestApp, add_other_municipality, second_client, sign_in_as, spawn_app};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in; their own things only (no ids in the path).
+    SignedIn,
+    /// Anyone signed in who may file requests: everyone but officers, who work requests instead.
+    Filers,
+    /// Only people who work for a municipality or insurer.
+    Officers,
+    /// Only municipal officers.
+    MunicipalOfficers,
+    /// Only facility staff.
+    FacilityStaff,
+    /// Only service administrators.
+    Admin,
+    /// A record in the path that belongs to someone else: nobody here may reach it.
+    Foreign,
+    /// Steps of a sign-in or sign-up in progress: they need the cookie of that step, not a role.
+    SignInStep,
+}
+
+use Rule::*;
+
+/// (method, route pattern, rule)
+const RULES: &[(&str, &str, Rule)] = &[
+    ("get", "/", Public),
+    ("get", "/accessibility", Public),
+    ("get", "/privacy", Public),
+    ("get", "/contact", Public),
+    ("post", "/contact", Public),
+    ("get", "/contact/sent", Public),
+    ("get", "/dates", Public),
+    ("get", "/healthz", Public),
+    ("get", "/static/{name}", Public),
+    ("get", "/language/{code}", Public),
+    ("get", "/track", Public),
+    ("get", "/certificates", Public),
+    ("get", "/sign-in", Public),
+    ("post", "/sign-in", Public),
+    ("get", "/sign-in/code", SignInStep),
+    ("post", "/sign-in/code", SignInStep),
+    ("post", "/sign-in/passkey", Public),
+    ("get", "/sign-up", SignInStep),
+    ("post", "/sign-up", SignInStep),
+    ("post", "/sign-out", Public),
+    ("get", "/demo/outbox", Public),
+    ("post", "/demo/invite/{person}", Foreign),
+    ("get", "/invitation/{token}", Foreign),
+    ("post", "/invitation/{token}", Foreign),
+    ("get", "/account", SignedIn),
+    ("get", "/account/passkeys/new", SignedIn),
+    ("post", "/account/passkeys", SignedIn),
+    ("post", "/account/passkeys/{id}/rename", Foreign),
+    ("post", "/account/passkeys/{id}/remove", Foreign),
+    ("post", "/account/sign-out-everywhere", SignedIn),
+    // The form names a ward: someone else's here.
+    ("post", "/acting-for", Foreign),
+    ("get", "/account/access-log", SignedIn),
+    ("post", "/account/access-log/{id}/report", Foreign),
+    ("get", "/account/representation", SignedIn),
+    ("get", "/account/representation/new", SignedIn),
+    ("get", "/account/representation/new/check", SignedIn),
+    ("get", "/account/representation/new/person", SignedIn),
+    ("post", "/account/representation/new/person", SignedIn),
+    ("get", "/account/representation/new/proof", SignedIn),
+    ("post", "/account/representation/new/proof", SignedIn),
+    ("get", "/account/representation/new/relationship", SignedIn),
+    ("post", "/account/representation/new/relationship", SignedIn),
+    ("get", "/account/representation/new/scope", SignedIn),
+    ("post", "/account/representation/new/scope", SignedIn),
+    ("post", "/account/representation/new/submit", SignedIn),
+    ("post", "/account/representation/{id}/end", Foreign),
+    ("get", "/account/representation/{id}/sent", Foreign),
+    ("get", "/certificates/new", Filers),
+    ("get", "/certificates/{id}/check", Foreign),
+    ("post", "/certificates/{id}/submit", Foreign),
+    ("get", "/certificates/{id}/{step}", Foreign),
+    ("post", "/certificates/{id}/{step}", Foreign),
+    ("get", "/requests", SignedIn),
+    ("get", "/requests/{id}", Foreign),
+    ("get", "/requests/{id}/confirmation", Foreign),
+    ("get", "/admin", Admin),
+    ("post", "/admin/staff", Admin),
+    ("get", "/office", Officers),
+    ("get", "/office/access-reports", MunicipalOfficers),
+    ("post", "/office/access-reports/{id}/close", Foreign),
+    ("get", "/office/representations", MunicipalOfficers),
+    ("get", "/office/representations/{id}", Foreign),
+    ("post", "/office/representations/{id}/approve", Foreign),
+    ("post", "/office/representations/{id}/decline", Foreign),
+    ("get", "/office/representations/{id}/document", Foreign),
+    ("post", "/office/representations/{id}/end", Foreign),
+    ("get", "/facility", FacilityStaff),
+    ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
+];
+
+/// Every `.route("…", web::method()` in the source.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(std::path::Path::new("src"), &mut files);
+    let mut routes = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (i, _) in text.match_indices(".route(\"") {
+            let rest = &text[i + 8..];
+            let path = &rest[..rest.find('"').unwrap()];
+            let after = &rest[rest.find('"').unwrap()..];
+            let method = after.split("web::").nth(1).and_then(|m| m.split('(').next()).unwrap_or("").to_string();
+            routes.insert((method, path.to_string()));
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_route_has_a_rule() {
+    let in_source = routes_in_source();
+    assert!(in_source.len() > 50, "the route scan works ({} routes)", in_source.len());
+    let ruled: BTreeSet<(String, String)> = RULES.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let unruled: Vec<_> = in_source.difference(&ruled).collect();
+    let stale: Vec<_> = ruled.difference(&in_source).collect();
+    assert!(unruled.is_empty(), "routes without a rule: {unruled:?}");
+    assert!(stale.is_empty(), "rules for routes that no longer exist: {stale:?}");
+}
+
+/// Records that belong to people outside the test roles: another municipality's resident and their pending
+/// ward, a resident's submitted request and draft, a passkey, an audit line and an access report.
+struct Foreigners {
+    request: String,
+    draft: String,
+    passkey: String,
+    representation: String,
+    audit_line: String,
+    access_report: String,
+}
+
+async fn foreign_records(app: &TestApp) -> Foreigners {
+    let store = &app.store;
+    add_other_municipality(app).await;
+    let other = store
+        .create_resident(&madoguchi::store::accounts::NewResident {
+            name: "森 花子",
+            name_kana: "モリ ハナコ",
+            birth_date: "1950-01-01",
+            email: "mori@example.jp",
+            locale: "ja",
+        })
+        .await
+        .unwrap();
+    sqlx::query("UPDATE people SET municipality_id = 'mun-other' WHERE id = $1")
+        .bind(&other)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let representation =
+        store.request_representation_for_existing(&other, "p-maria", "family", "long_hospital_stay").await.unwrap();
+    sqlx::query("UPDATE people SET municipality_id = 'mun-other' WHERE id = 'p-maria'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    let draft = |subject: &'static str| NewDraft {
+        kind: "certificate",
+        subject_id: subject,
+        filed_by: subject,
+        filed_as: "self",
+        facility_id: None,
+        municipality_id: Some("mun-other"),
+    };
+    let request = store.create_draft(&draft("p-maria")).await.unwrap();
+    store
+        .save_draft(&request, "p-maria", "{}", "p-maria", "self", None, Some("ins-kyokai-tokyo"), "no-card")
+        .await
+        .unwrap();
+    store
+        .transition(&request, RequestState::Draft, RequestState::Submitted, "p-maria", Actor::Requester, "", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let open_draft = store.create_draft(&draft("p-maria")).await.unwrap();
+    let passkey = store.add_passkey("p-maria", "cred-maria", "{}", "Maria's phone").await.unwrap();
+    let (audit_line,): (String,) = sqlx::query_as("SELECT id FROM audit_log WHERE subject_id = $1 ORDER BY at LIMIT 1")
+        .bind(&other)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let access_report = madoguchi::store::new_id();
+    sqlx::query(
+        "INSERT INTO access_reports (id, audit_id, subject_id, reported_by, municipality_id, note, state, created_at) VALUES ($1, $2, $3, $3, 'mun-other', 'x', 'open', 0)",
+    )
+    .bind(&access_report)
+    .bind(&audit_line)
+    .bind(&other)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report }
+}
+
+fn concrete(pattern: &str, f: &Foreigners) -> String {
+    let id = if pattern.starts_with("/requests") || pattern.starts_with("/certificates/{id}/submit") {
+        &f.request
+    } else if pattern.starts_with("/certificates") {
+        &f.draft
+    } else if pattern.contains("passkeys") {
+        &f.passkey
+    } else if pattern.contains("representation") {
+        &f.representation
+    } else if pattern.contains("access-log") {
+        &f.audit_line
+    } else {
+        &f.access_report
+    };
+    pattern
+        .replace("{id}", id)
+        .replace("{step}", "reason")
+        .replace("{person}", if pattern.starts_with("/facility") { "p-maria" } else { "p-taro" })
+        .replace("{token}", "not-a-real-invitation")
+        .replace("{facility}", "fac-hidamari")
+        .replace("{name}", "app.css")
+        .replace("{code}", "en")
+}
+
+async fn call(client: &TestApp, method: &str, path: &str) -> u16 {
+    if method == "get" {
+        return client.get(path).await.status().as_u16();
+    }
+    let token = client.csrf_token("/contact").await;
+    client
+        .post_form(
+            path,
+            &[
+                ("csrf_token", &token),
+                ("reason", "x"),
+                ("name", "x"),
+                ("note", "x"),
+                ("ward", "p-maria"),
+                ("action", "record"),
+            ],
+        )
+        .await
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
+    let app = spawn_app().await;
+    let foreign = foreign_records(&app).await;
+    let people: Vec<(&str, TestApp)> = vec![
+        ("anonymous", second_client(&app)),
+        ("resident", sign_in_as(&app, "p-taro").await),
+        ("guardian", sign_in_as(&app, "p-hanako").await),
+        ("facility staff", sign_in_as(&app, "p-ken").await),
+        ("insurer officer", sign_in_as(&app, "p-tanaka").await),
+        ("municipal officer", sign_in_as(&app, "p-suzuki").await),
+        ("administrator", sign_in_as(&app, "p-admin").await),
+    ];
+    let mut checked = 0;
+    // Signing out ends the session the other checks need: those two go last.
+    let ends_session = |p: &str| p == "/sign-out" || p == "/account/sign-out-everywhere";
+    let ordered = RULES.iter().filter(|r| !ends_session(r.1)).chain(RULES.iter().filter(|r| ends_session(r.1)));
+    for (method, pattern, rule) in ordered {
+        let path = concrete(pattern, &foreign);
+        for (who, client) in &people {
+            let status = call(client, method, &path).await;
+            let anonymous = *who == "anonymous";
+            let where_ = format!("{who} {method} {path}");
+            assert!(status < 500, "{where_}: {status}");
+            let refused = |s: u16| s == 403 || s == 404 || (anonymous && s == 303);
+            let expect_refusal = match rule {
+                Public | SignInStep => false,
+                SignedIn => anonymous,
+                Filers => anonymous || matches!(*who, "insurer officer" | "municipal officer"),
+                Officers => !matches!(*who, "insurer officer" | "municipal officer"),
+                MunicipalOfficers => *who != "municipal officer",
+                FacilityStaff => *who != "facility staff",
+                Admin => *who != "administrator",
+                Foreign => true,
+            };
+            if expect_refusal {
+                assert!(refused(status), "{where_}: must be refused, got {status}");
+            } else {
+                assert!(
+                    !(status == 403 || (status == 404 && !matches!(rule, SignInStep))),
+                    "{where_}: must be allowed, got {status}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 400, "{checked}");
+    // What the officers opened along the way is in the audit log, and nothing was changed for the foreigners.
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM representations WHERE id = $1")
+        .bind(&foreign.representation)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(state, "pending");
+    let (req_state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
+        .bind(&foreign.request)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(req_state, "submitted");
+    assert_eq!(app.store.passkeys_of("p-maria").await.unwrap()[0].name, "Maria's phone");
+}
