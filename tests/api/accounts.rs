@@ -319,3 +319,24 @@ async fn the_sign_in_page_offers_a_passkey_ceremony_and_the_code_way() {
         app.post_form("/sign-in/passkey", &[("csrf_token", &token), ("ceremony", "x"), ("credential", "{}")]).await;
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn the_sign_in_code_arrives_over_smtp_and_works() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let app = spawn_app_with(&[("MADOGUCHI_SMTP_URL", &sink.url())]).await;
+    let token = app.csrf_token("/sign-in").await;
+    assert_eq!(app.post_form("/sign-in", &[("csrf_token", &token), ("email", "maria@example.jp")]).await.status(), 303);
+    let mails = sink.wait_for_messages(1).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_to, ["maria@example.jp"]);
+    assert_eq!(mails[0].subject(), "Your Madoguchi sign-in code", "Maria reads English");
+    let text = mails[0].part("text/plain").expect("a text part");
+    let code = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("the code is in the message")
+        .to_string();
+    let res = app.post_form("/sign-in/code", &[("csrf_token", &token), ("code", &code)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account");
+}

@@ -3,6 +3,8 @@
 // reached through every page check (and takes its screenshots). Add a flow by adding an object here, e.g.
 // "a resident requests a certificate and sees it in their list" once accounts exist.
 import { focusWithKeyboard, pressUntilFocused } from './lib/keyboard.mjs';
+import { addVirtualAuthenticator } from './lib/passkeys.mjs';
+import { newestMailBody, oneAtATime } from './roles.mjs';
 
 export const flows = [
   {
@@ -111,6 +113,39 @@ export const flows = [
       const listed = await page.locator('.request-list__ref').allInnerTexts();
       if (!listed.includes(reference)) throw new Error(`${reference} is not in the list: ${JSON.stringify(listed)}`);
       await check('listed');
+    },
+  },
+  {
+    name: 'passkey-sign-in',
+    role: 'anonymous',
+    description: 'a facility administrator registers a passkey from their invitation, signs out, and signs in again with the passkey alone',
+    async run({ page, base, go, pressAndLoad, check, expectPath }) {
+      await addVirtualAuthenticator(page);
+      const link = await oneAtATime(async () => {
+        await go('/sign-in');
+        await focusWithKeyboard(page, 'form[action="/demo/invite/p-misaki"] button');
+        await pressAndLoad('Enter');
+        const body = await newestMailBody(page, base, 'facility-admin@example.jp', (b) => b.includes('/invitation/'));
+        const link = body.match(/(https?:\/\/\S+\/invitation\/\S+)/)[1];
+        await go(new URL(link).pathname);
+        await focusWithKeyboard(page, 'input[name="name"]');
+        await page.keyboard.type('Office laptop');
+        await focusWithKeyboard(page, '#passkey-button');
+        await pressAndLoad('Enter');
+        return link;
+      });
+      expectPath('/account');
+      if (!link) throw new Error('no invitation link');
+      await focusWithKeyboard(page, 'form[action="/sign-out"] button');
+      await pressAndLoad('Enter');
+      expectPath('/');
+      await go('/sign-in');
+      await focusWithKeyboard(page, '#passkey-button');
+      await pressAndLoad('Enter');
+      expectPath('/account');
+      const who = await page.locator('.acting-bar__who').innerText();
+      if (!who.includes('高橋')) throw new Error(`signed in as someone else: ${who}`);
+      await check('signed-in-with-passkey');
     },
   },
 ];

@@ -8,13 +8,13 @@ import { addVirtualAuthenticator } from './lib/passkeys.mjs';
 // One sign-in at a time: a newer code or invitation replaces an older one for the same person, so two contexts
 // signing in as the same person at once would spoil each other's.
 let queue = Promise.resolve();
-function oneAtATime(work) {
+export function oneAtATime(work) {
   const run = queue.then(work, work);
   queue = run.catch(() => {});
   return run;
 }
 
-async function newestMailBody(page, base, to, marker) {
+export async function newestMailBody(page, base, to, marker) {
   await page.goto(`${base}/demo/outbox`);
   const items = page.locator('.outbox-list__item');
   const n = await items.count();
