@@ -12,7 +12,7 @@ use crate::web::forms::FormState;
 use crate::web::locale::is_local_path;
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie};
-use crate::web::{AppState, render_with_status};
+use crate::web::{AppState, jst, render_with_status};
 
 pub const PASSKEY_NAME_MAX: usize = 40;
 
@@ -37,14 +37,6 @@ struct Account {
     passkey_required: bool,
 }
 
-fn date_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| {
-            d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST")).format("%Y-%m-%d %H:%M").to_string()
-        })
-        .unwrap_or_default()
-}
-
 fn view(rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
     rows.into_iter()
         .map(|p| PasskeyView {
@@ -52,8 +44,8 @@ fn view(rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
             remove_field: format!("remove-{}", p.id),
             id: p.id,
             name: p.name,
-            created: date_of(p.created_at),
-            last_used: p.last_used_at.map(date_of).unwrap_or_default(),
+            created: jst(p.created_at),
+            last_used: p.last_used_at.map(jst).unwrap_or_default(),
         })
         .collect()
 }

@@ -15,7 +15,7 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
-use crate::web::{AppState, render, render_with_status};
+use crate::web::{AppState, jst, render, render_with_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/requests", web::get().to(list))
@@ -37,14 +37,6 @@ pub struct ListItem {
     pub subject: String,
     pub updated: String,
     pub is_draft: bool,
-}
-
-pub fn jst(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| {
-            d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST")).format("%Y-%m-%d %H:%M").to_string()
-        })
-        .unwrap_or_default()
 }
 
 fn reference_text(compact: &str) -> String {
