@@ -20,6 +20,7 @@ certificate-start-validity = Your insurer decides how long it is valid, up to 5 
 certificate-start-forms = You can get it on paper by post, or download it here.
 certificate-start-before = Have your health insurance details ready: the insurer number, and the symbol and number on your old insurance card or letter. It takes about 5 minutes. Your answers are saved as you go.
 certificate-start-button = Start now
+certificate-start-officers = Officers work requests in the office.
 certificate-start-help = Need help?
 
 certificate-for-whom-heading = Who is the certificate for?

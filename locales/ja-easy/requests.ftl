@@ -20,6 +20,7 @@ certificate-start-validity = いつまで [使|つか]えるかは、 [保険|�
 certificate-start-forms = もらい[方|かた]を えらぶことが できます。 ゆうびんで [紙|かみ]を もらうか、 この サイトから ダウンロードします。
 certificate-start-before = はじめる [前|まえ]に、 [保険者番号|ほけんしゃばんごう]と 「[記号|きごう]」 「[番号|ばんごう]」を [用意|ようい]して ください。 [前|まえ]の [保険証|ほけんしょう]や [保険|ほけん]の [手紙|てがみ]に [書|か]いて あります。 5[分|ふん]ぐらいで [終|お]わります。 [途中|とちゅう]で やめても、 [書|か]いた ことは のこります。
 certificate-start-button = もうしこみを はじめる
+certificate-start-officers = [職員|しょくいん]は [仕事|しごと]の ページで もうしこみを [見|み]て ください。
 certificate-start-help = わからない ときは
 
 certificate-for-whom-heading = だれの [資格確認書|しかくかくにんしょ]ですか

@@ -20,6 +20,7 @@ certificate-start-validity = 有効期間は医療保険者が決めます（最
 certificate-start-forms = 紙で郵送するか、このサイトからダウンロードするかを選べます。
 certificate-start-before = 保険者番号と、以前の保険証や通知に書かれた記号・番号を用意してください。5分ほどで終わります。入力した内容は途中でも保存されます。
 certificate-start-button = 申請を始める
+certificate-start-officers = 職員の方は、業務のページで申請を処理してください。
 certificate-start-help = 分からないときは
 
 certificate-for-whom-heading = だれの資格確認書ですか

@@ -51,10 +51,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "requests/certificate_start.html")]
 struct Start {
     page: Page,
+    /// Officers work requests rather than file them: they are sent to the office instead.
+    may_file: bool,
 }
 
-async fn start_page(page: Page) -> Result<HttpResponse, AppError> {
-    render(&Start { page })
+async fn start_page(page: Page, user: Option<CurrentUser>) -> Result<HttpResponse, AppError> {
+    let may_file = user.is_none_or(|u| crate::requests::may_file(&u.roles));
+    render(&Start { page, may_file })
 }
 
 fn see_other(location: &str) -> HttpResponse {

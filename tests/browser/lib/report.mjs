@@ -88,13 +88,24 @@ export class Report {
  * Titles differ from page to page in one locale. The same page may be reached again (other roles, form states);
  * an error state of a page must keep the page's title behind an error prefix ("Error: Contact – Service").
  */
+/** The same page for another record (another request, another draft) is the same page: ids become ":id". */
+export function pageKey(path) {
+  const [pathname, query] = path.split('?');
+  const key = pathname
+    .split('/')
+    .map((seg) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg) || /^rep-demo-\d+$/.test(seg) ? ':id' : seg))
+    .join('/');
+  return query ? `${key}?${query}` : key;
+}
+
 export class Titles {
   constructor() {
     this.owner = new Map(); // locale → title → path
     this.clean = new Map(); // locale → path → title of the page without errors
   }
 
-  check({ locale, path, state, title, errorState }) {
+  check({ locale, path: rawPath, state, title, errorState }) {
+    const path = pageKey(rawPath);
     const problems = [];
     const owners = this.owner.get(locale) ?? this.owner.set(locale, new Map()).get(locale);
     const clean = this.clean.get(locale) ?? this.clean.set(locale, new Map()).get(locale);
