@@ -57,7 +57,7 @@ export const flows = [
   },
   {
     name: 'certificate-request',
-    role: 'resident',
+    role: 'resident-for-flows',
     description: 'a resident asks for a qualification certificate, question by question, and sees it in their list',
     async run({ page, go, pressAndLoad, check, expectPath }) {
       await go('/');

@@ -69,3 +69,6 @@ export const roles = [
   { name: 'municipal-officer', signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp') },
   { name: 'admin', signIn: signInByInvitation('p-admin', 'admin@example.jp') },
 ];
+
+/** People who only run keyboard flows (not crawled): their own sign-ins keep within the per-address code limit. */
+export const flowOnlyRoles = [{ name: 'resident-for-flows', signIn: signInWithCode('maria@example.jp') }];
