@@ -129,3 +129,37 @@ mod tests {
         }
     }
 }
+
+/// The national maximum validity of a qualification certificate, in months (5 years). Each insurer sets its
+/// own default (`insurers.certificate_default_months`); an officer may choose any validity from 1 month up to
+/// this maximum when approving. This is the one place the maximum is kept.
+pub const MAX_VALIDITY_MONTHS: u32 = 60;
+
+/// The office's target: a request should be decided within this many days of being sent.
+pub const TARGET_DAYS: i64 = 5;
+
+/// Why an insurer declines a certificate request. The stored decision is the message id, so the requester
+/// reads it in their own language.
+pub const DECLINE_REASONS: [&str; 4] = [
+    "office-cert-decline-not-insured",
+    "office-cert-decline-details-do-not-match",
+    "office-cert-decline-card-usable",
+    "office-cert-decline-duplicate",
+];
+
+/// The last day a certificate issued on `issued_on` for `months` months is valid.
+pub fn valid_until(issued_on: chrono::NaiveDate, months: u32) -> Option<chrono::NaiveDate> {
+    issued_on.checked_add_months(chrono::Months::new(months))?.pred_opt()
+}
+
+#[cfg(test)]
+mod validity_tests {
+    use super::*;
+
+    #[test]
+    fn validity_ends_the_day_before_the_same_date_months_later() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(valid_until(d(2026, 1, 15), 12), Some(d(2027, 1, 14)));
+        assert_eq!(valid_until(d(2026, 1, 31), 1), Some(d(2026, 2, 27)));
+    }
+}

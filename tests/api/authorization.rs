@@ -21,6 +21,8 @@ enum Rule {
     Officers,
     /// Only municipal officers.
     MunicipalOfficers,
+    /// Only insurer officers.
+    InsurerOfficers,
     /// Only facility staff.
     FacilityStaff,
     /// Only service administrators.
@@ -102,6 +104,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/office/representations/{id}/decline", Foreign),
     ("get", "/office/representations/{id}/document", Foreign),
     ("post", "/office/representations/{id}/end", Foreign),
+    ("get", "/office/certificates", InsurerOfficers),
+    ("post", "/office/certificates/{id}/decide", Foreign),
+    ("get", "/certificates/issued/{id}", Foreign),
+    ("get", "/verify/{code}", Public),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
 ];
@@ -220,7 +226,10 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/requests") || pattern.starts_with("/certificates/{id}/submit") {
+    let id = if pattern.starts_with("/requests")
+        || pattern.starts_with("/certificates/{id}/submit")
+        || pattern.starts_with("/office/certificates")
+    {
         &f.request
     } else if pattern.starts_with("/certificates") {
         &f.draft
@@ -296,6 +305,7 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
                 Filers => anonymous || matches!(*who, "insurer officer" | "municipal officer"),
                 Officers => !matches!(*who, "insurer officer" | "municipal officer"),
                 MunicipalOfficers => *who != "municipal officer",
+                InsurerOfficers => *who != "insurer officer",
                 FacilityStaff => *who != "facility staff",
                 Admin => *who != "administrator",
                 Foreign => true,
