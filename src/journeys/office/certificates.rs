@@ -9,7 +9,7 @@ use askama::Template;
 use crate::accounts::Role;
 use crate::crypto::{Purpose, SecretKey};
 use crate::journeys::requests::detail_page;
-use crate::requests::certificate::{DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS, valid_until};
+use crate::requests::certificate::{DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS, printed_expiry};
 use crate::requests::{Actor, RequestState};
 use crate::store::certificates::{CertificateRow, NewCertificate};
 use crate::store::requests::RequestRow;
@@ -176,7 +176,9 @@ async fn new_certificate(state: &AppState, r: &RequestRow, months: u32) -> Resul
     let insurer_id = r.insurer_id.clone().ok_or(AppError::NotFound)?;
     let (number, name_ja, _, _) = state.store.insurer_for_certificates(&insurer_id).await?.ok_or(AppError::NotFound)?;
     let today = today_jst();
-    let until = valid_until(today, months).ok_or(AppError::BadRequest)?;
+    let birth = a.birth_date.as_deref().and_then(|b| b.parse::<crate::domain::WarekiDate>().ok()).map(|d| d.as_naive());
+    let printed_number = a.insurer_number.clone().unwrap_or_else(|| number.clone());
+    let until = printed_expiry(today, months, &printed_number, birth).ok_or(AppError::BadRequest)?;
     let id = new_id();
     Ok(NewCertificate {
         code: verification_code(&state.settings.secret_key, &id),
