@@ -160,6 +160,7 @@ struct Foreigners {
     representation: String,
     audit_line: String,
     access_report: String,
+    certificate: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -222,7 +223,20 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     .execute(store.pool())
     .await
     .unwrap();
-    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report }
+    // A certificate issued on the other insurer's request (written directly: the request itself stays sent).
+    let certificate = madoguchi::store::new_id();
+    sqlx::query(
+        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
+         insurer_number, insurer_name, issued_on, valid_until, delivery, code, created_at) \
+         VALUES ($1, $2, 'p-maria', 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', 'x', '2026-01-01', '2027-01-01', 'post', $3, 0)",
+    )
+    .bind(&certificate)
+    .bind(&request)
+    .bind(format!("code-{certificate}"))
+    .execute(store.pool())
+    .await
+    .unwrap();
+    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report, certificate }
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
@@ -231,6 +245,8 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
         || pattern.starts_with("/office/certificates")
     {
         &f.request
+    } else if pattern.starts_with("/certificates/issued") {
+        &f.certificate
     } else if pattern.starts_with("/certificates") {
         &f.draft
     } else if pattern.contains("passkeys") {

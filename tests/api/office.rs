@@ -126,6 +126,21 @@ async fn a_declined_request_shows_its_reason_in_the_requesters_language() {
     let id = file_certificate_request(&taro, "p-taro").await;
     let nakamura = sign_in_as(&app, "p-nakamura").await;
 
+    // Older than the 5-day target: marked in words, not only in colour.
+    let queue = page(&nakamura, "/office/certificates").await;
+    assert!(select_all(&queue, ".overdue").is_empty());
+    sqlx::query("UPDATE requests SET submitted_at = $1 WHERE id = $2")
+        .bind(madoguchi::store::now_ms() - 6 * 86_400_000)
+        .bind(&id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let queue = page(&nakamura, "/office/certificates?reason=cannot-use-card").await;
+    assert_eq!(select_all(&queue, ".queue-row--overdue .overdue").len(), 1);
+    assert!(select_all(&queue, "td").iter().any(|t| t.starts_with("6")), "six days waiting");
+    let other_reason = page(&nakamura, "/office/certificates?reason=no-card").await;
+    assert!(attr_all(&other_reason, "a.queue-ref", "href").is_empty());
+
     let res = decide(&nakamura, &id, &[("action", "decline"), ("reason", "")]).await;
     assert_eq!(res.status(), 422, "a reason must be chosen from the list");
     let res = decide(&nakamura, &id, &[("action", "decline"), ("reason", "because I say so")]).await;
