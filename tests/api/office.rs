@@ -101,6 +101,9 @@ async fn an_insurer_decides_and_the_certificate_can_be_verified() {
     assert!(items.iter().any(|i| i == "01130012"), "{items:?}");
     assert!(items.iter().any(|i| i == "42"), "{items:?}");
     let code = code_on(&taro, &links[0]).await;
+    let qr = attr_all(&cert, "svg.certificate__qr", "shape-rendering");
+    assert_eq!(qr, vec!["crispEdges"], "a QR code drawn as markup");
+    assert!(attr_all(&cert, "svg.certificate__qr", "style").is_empty());
     let anonymous = second_client(&app);
     assert_eq!(verify_status(&anonymous, &code).await, "有効");
     let mut tampered: Vec<char> = code.chars().collect();
