@@ -120,6 +120,12 @@ async fn an_insurer_decides_and_the_certificate_can_be_verified() {
     let new_links = certificate_links(&taro, &second).await;
     let new_code = code_on(&taro, &new_links[0]).await;
     assert_eq!(verify_status(&anonymous, &new_code).await, "有効");
+    sqlx::query("UPDATE certificates SET valid_until = '2020-01-01' WHERE code = $1")
+        .bind(&new_code)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(verify_status(&anonymous, &new_code).await, "有効期限切れ");
 }
 
 #[tokio::test]
