@@ -100,7 +100,8 @@ locale_files!(
     "requests.ftl",
     "mail.ftl",
     "domain.ftl",
-    "proxy.ftl"
+    "proxy.ftl",
+    "office.ftl"
 );
 
 pub struct Localizer {

@@ -129,3 +129,77 @@ mod tests {
         }
     }
 }
+
+/// The national maximum validity of a qualification certificate, in months (5 years). Each insurer sets its
+/// own default (`insurers.certificate_default_months`); an officer may choose any validity from 1 month up to
+/// this maximum when approving. This is the one place the maximum is kept.
+pub const MAX_VALIDITY_MONTHS: u32 = 60;
+
+/// The office's target: a request should be decided within this many days of being sent.
+pub const TARGET_DAYS: i64 = 5;
+
+/// Why an insurer declines a certificate request. The stored decision is the message id, so the requester
+/// reads it in their own language.
+pub const DECLINE_REASONS: [&str; 4] = [
+    "office-cert-decline-not-insured",
+    "office-cert-decline-details-do-not-match",
+    "office-cert-decline-card-usable",
+    "office-cert-decline-duplicate",
+];
+
+/// The last day a certificate issued on `issued_on` for `months` months is valid.
+pub fn valid_until(issued_on: chrono::NaiveDate, months: u32) -> Option<chrono::NaiveDate> {
+    issued_on.checked_add_months(chrono::Months::new(months))?.pred_opt()
+}
+
+/// The age at which everyone moves to the late-stage elderly scheme (後期高齢者医療), on the birthday itself.
+pub const LATE_STAGE_AGE: i32 = 75;
+
+/// The last day of eligibility we can know from the printed items: with any insurer other than the late-stage
+/// elderly scheme (8-digit insurer numbers starting 39), the day before the 75th birthday. A certificate never
+/// runs past it (domain notes §7.3: display the earlier of the expiry and the end of eligibility).
+pub fn eligibility_end(insurer_number: &str, birth: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    if insurer_number.len() == 8 && insurer_number.starts_with("39") {
+        return None;
+    }
+    let year = birth.year() + LATE_STAGE_AGE;
+    let birthday = birth.with_year(year).or_else(|| chrono::NaiveDate::from_ymd_opt(year, 2, 28))?;
+    birthday.pred_opt()
+}
+
+/// The expiry printed on a certificate: the chosen validity, cut short by the end of eligibility.
+pub fn printed_expiry(
+    issued_on: chrono::NaiveDate,
+    months: u32,
+    insurer_number: &str,
+    birth: Option<chrono::NaiveDate>,
+) -> Option<chrono::NaiveDate> {
+    let until = valid_until(issued_on, months)?;
+    Some(match birth.and_then(|b| eligibility_end(insurer_number, b)) {
+        Some(end) => until.min(end),
+        None => until,
+    })
+}
+
+#[cfg(test)]
+mod validity_tests {
+    use super::*;
+
+    #[test]
+    fn validity_ends_the_day_before_the_same_date_months_later() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(valid_until(d(2026, 1, 15), 12), Some(d(2027, 1, 14)));
+        assert_eq!(valid_until(d(2026, 1, 31), 1), Some(d(2026, 2, 27)));
+    }
+
+    #[test]
+    fn the_expiry_never_passes_the_day_before_the_75th_birthday_except_for_the_late_stage_scheme() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let birth = d(1952, 3, 10);
+        assert_eq!(printed_expiry(d(2026, 1, 15), 60, "01130012", Some(birth)), Some(d(2027, 3, 9)));
+        assert_eq!(printed_expiry(d(2026, 1, 15), 60, "39131016", Some(birth)), Some(d(2031, 1, 14)));
+        assert_eq!(printed_expiry(d(2026, 1, 15), 12, "138008", Some(d(1990, 1, 1))), Some(d(2027, 1, 14)));
+        assert_eq!(eligibility_end("138008", d(1960, 2, 29)), Some(d(2035, 2, 27)));
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod certificates;
 pub mod demo;
 pub mod facility;
 pub mod feedback;

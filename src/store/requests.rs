@@ -62,6 +62,17 @@ pub struct RequestListRow {
     pub submitted_at: Option<i64>,
 }
 
+/// A request in an office queue.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: String,
+    pub reference: String,
+    pub state: String,
+    pub reason: String,
+    pub subject_name: String,
+    pub submitted_at: i64,
+}
+
 pub struct NewDraft<'a> {
     pub kind: &'a str,
     pub subject_id: &'a str,
@@ -216,6 +227,22 @@ impl Store {
         detail: &str,
         mail: Option<NewMail>,
     ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+        self.transition_issuing(id, from, to, actor_id, by, detail, mail, None).await
+    }
+
+    /// `transition`, and when `certificate` is given, the certificate it issues, in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn transition_issuing(
+        &self,
+        id: &str,
+        from: RequestState,
+        to: RequestState,
+        actor_id: &str,
+        by: Actor,
+        detail: &str,
+        mail: Option<NewMail>,
+        certificate: Option<&super::certificates::NewCertificate>,
+    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
         if let Err(refused) = check_transition(from, to, by) {
             return Ok(Err(refused));
         }
@@ -246,6 +273,9 @@ impl Store {
             .await?;
         if let Some(m) = mail {
             enqueue(&mut tx, &m).await?;
+        }
+        if let Some(c) = certificate {
+            super::certificates::issue_certificate(&mut tx, id, c).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))

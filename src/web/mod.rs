@@ -84,10 +84,11 @@ pub fn app(
         .configure(crate::journeys::public::routes)
         .configure(crate::journeys::accounts::routes)
         .configure(crate::journeys::admin::routes)
+        // Before the certificate questions: `/certificates/issued/{id}` would otherwise match `/certificates/{id}/{step}`.
+        .configure(crate::journeys::office::routes)
         .configure(crate::journeys::certificates::routes)
         .configure(crate::journeys::requests::routes)
         .configure(crate::journeys::representation::routes)
-        .configure(crate::journeys::office::routes)
         .configure(crate::journeys::facility::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the

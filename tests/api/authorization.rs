@@ -21,6 +21,8 @@ enum Rule {
     Officers,
     /// Only municipal officers.
     MunicipalOfficers,
+    /// Only insurer officers.
+    InsurerOfficers,
     /// Only facility staff.
     FacilityStaff,
     /// Only service administrators.
@@ -102,6 +104,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/office/representations/{id}/decline", Foreign),
     ("get", "/office/representations/{id}/document", Foreign),
     ("post", "/office/representations/{id}/end", Foreign),
+    ("get", "/office/certificates", InsurerOfficers),
+    ("post", "/office/certificates/{id}/decide", Foreign),
+    ("get", "/certificates/issued/{id}", Foreign),
+    ("get", "/verify/{code}", Public),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
 ];
@@ -154,6 +160,7 @@ struct Foreigners {
     representation: String,
     audit_line: String,
     access_report: String,
+    certificate: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -216,12 +223,30 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     .execute(store.pool())
     .await
     .unwrap();
-    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report }
+    // A certificate issued on the other insurer's request (written directly: the request itself stays sent).
+    let certificate = madoguchi::store::new_id();
+    sqlx::query(
+        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
+         insurer_number, insurer_name, issued_on, valid_until, delivery, code, created_at) \
+         VALUES ($1, $2, 'p-maria', 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', 'x', '2026-01-01', '2027-01-01', 'post', $3, 0)",
+    )
+    .bind(&certificate)
+    .bind(&request)
+    .bind(format!("code-{certificate}"))
+    .execute(store.pool())
+    .await
+    .unwrap();
+    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report, certificate }
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/requests") || pattern.starts_with("/certificates/{id}/submit") {
+    let id = if pattern.starts_with("/requests")
+        || pattern.starts_with("/certificates/{id}/submit")
+        || pattern.starts_with("/office/certificates")
+    {
         &f.request
+    } else if pattern.starts_with("/certificates/issued") {
+        &f.certificate
     } else if pattern.starts_with("/certificates") {
         &f.draft
     } else if pattern.contains("passkeys") {
@@ -296,6 +321,7 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
                 Filers => anonymous || matches!(*who, "insurer officer" | "municipal officer"),
                 Officers => !matches!(*who, "insurer officer" | "municipal officer"),
                 MunicipalOfficers => *who != "municipal officer",
+                InsurerOfficers => *who != "insurer officer",
                 FacilityStaff => *who != "facility staff",
                 Admin => *who != "administrator",
                 Foreign => true,

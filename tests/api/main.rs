@@ -14,5 +14,6 @@ mod languages;
 mod layout;
 mod locales;
 mod notify;
+mod office;
 mod representation;
 mod storage;

@@ -2,6 +2,8 @@
 //! the proof document), and the reports residents make about their access log. Municipal officers see only
 //! the people of their own municipality (404 for others); other roles get 403.
 
+pub mod certificates;
+
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -28,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/representations/{id}/end", web::post().to(end))
         .route("/office/access-reports", web::get().to(access_reports))
         .route("/office/access-reports/{id}/close", web::post().to(close_report));
+    certificates::routes(cfg);
 }
 
 fn see_other(to: &str) -> HttpResponse {
@@ -39,6 +42,8 @@ fn see_other(to: &str) -> HttpResponse {
 struct Home {
     page: Page,
     municipal: bool,
+    insurer: bool,
+    certificates_waiting: usize,
     waiting: usize,
     open_reports: usize,
 }
@@ -47,7 +52,19 @@ pub async fn home(page: Page, state: web::Data<AppState>, officer: Officer) -> R
     let municipalities = officer.0.roles.organisations(Role::MunicipalOfficer);
     let waiting = state.store.review_queue(&municipalities).await?.len();
     let open_reports = state.store.access_reports(&municipalities).await?.iter().filter(|r| r.state == "open").count();
-    render(&Home { page, municipal: !municipalities.is_empty(), waiting, open_reports })
+    let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
+    let mut certificates_waiting = 0;
+    for insurer in &insurers {
+        certificates_waiting += state.store.certificate_queue(insurer).await?.len();
+    }
+    render(&Home {
+        page,
+        municipal: !municipalities.is_empty(),
+        insurer: !insurers.is_empty(),
+        certificates_waiting,
+        waiting,
+        open_reports,
+    })
 }
 
 pub struct QueueItem {

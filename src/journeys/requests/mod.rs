@@ -8,6 +8,7 @@ use askama::Template;
 use crate::accounts::Role;
 use crate::domain::{ReferenceNumber, WarekiDate};
 use crate::journeys::certificates::{SummaryRow, answers_of, summary};
+use crate::requests::certificate::MAX_VALIDITY_MONTHS;
 use crate::requests::{RequestKind, RequestState};
 use crate::store::now_ms;
 use crate::store::requests::RequestRow;
@@ -94,6 +95,32 @@ struct Detail {
     subject: String,
     rows: Vec<SummaryRow>,
     events: Vec<EventView>,
+    form: FormState,
+    decide: Option<DecideView>,
+    certificates: Vec<CertificateLink>,
+}
+
+/// The decisions an officer of the request's insurer may take on the request page.
+pub struct DecideView {
+    pub action: String,
+    pub can_start: bool,
+    pub max_months: u32,
+    pub decline_reasons: Vec<(String, &'static str)>,
+}
+
+pub struct CertificateLink {
+    pub href: String,
+    pub issued_on: String,
+    pub revoked: bool,
+}
+
+/// A decline reason is stored as its message id; older or other texts are shown as they are.
+fn decision_text(page: &Page, stored: &str) -> String {
+    if crate::requests::certificate::DECLINE_REASONS.contains(&stored) {
+        page.t_plain(stored)
+    } else {
+        stored.to_string()
+    }
 }
 
 fn event_key(event: &str) -> &'static str {
@@ -118,7 +145,19 @@ async fn detail(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let r = visible(&state, &user, &id).await?;
+    detail_page(page, &state, &user, &id, FormState::default(), StatusCode::OK).await
+}
+
+/// The request page, with `form` holding a refused decision (if any).
+pub async fn detail_page(
+    page: Page,
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    mut form: FormState,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let r = visible(state, user, id).await?;
     if user.roles.is_officer() {
         let org = [Role::InsurerOfficer, Role::MunicipalOfficer]
             .iter()
@@ -131,7 +170,7 @@ async fn detail(
     let st = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
     let kind = RequestKind::from_code(&r.kind).ok_or(AppError::NotFound)?;
     let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
-    let ctx = crate::journeys::certificates::steps_context_for(&state, &r, &subject).await?;
+    let ctx = crate::journeys::certificates::steps_context_for(state, &r, &subject).await?;
     let rows = summary(&answers_of(&r), &ctx, &page, None);
     let events = state
         .store
@@ -142,25 +181,63 @@ async fn detail(
             when: jst(e.at),
             what_key: event_key(&e.event),
             who_key: if e.actor_role == "officer" { "request-actor-officer" } else { "request-actor-requester" },
-            detail: if e.event == "declined" { e.detail } else { String::new() },
+            detail: if e.event == "declined" { decision_text(&page, &e.detail) } else { String::new() },
         })
         .collect();
-    render(&Detail {
-        page,
-        reference: reference_text(&r.reference),
-        kind_key: kind.message_key(),
-        state_key: st.message_key(),
-        state_code: st.code(),
-        next_key: st.next_step_key(),
-        decision: if st == RequestState::Declined {
-            r.decision_reason.clone().unwrap_or_default()
-        } else {
-            String::new()
+    let own_insurer = r.kind == "certificate"
+        && r.insurer_id.as_deref().is_some_and(|i| user.roles.organisations(Role::InsurerOfficer).contains(&i));
+    let decide = if own_insurer && st.is_open() {
+        if form.value("months").is_empty() && !form.has_errors() {
+            let insurer = state.store.insurer_for_certificates(r.insurer_id.as_deref().unwrap_or("")).await?;
+            let default = insurer.map(|i| i.3).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
+            form.set("months", &default.to_string());
+        }
+        Some(DecideView {
+            action: format!("/office/certificates/{}/decide", r.id),
+            can_start: st == RequestState::Submitted,
+            max_months: MAX_VALIDITY_MONTHS,
+            decline_reasons: crate::requests::certificate::DECLINE_REASONS
+                .iter()
+                .map(|k| (k.trim_start_matches("office-cert-decline-").to_string(), *k))
+                .collect(),
+        })
+    } else {
+        None
+    };
+    let certificates = state
+        .store
+        .certificates_of_request(&r.id)
+        .await?
+        .into_iter()
+        .map(|c| CertificateLink {
+            href: format!("/certificates/issued/{}", c.id),
+            issued_on: page.date(&c.issued_on),
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect();
+    let decision = if st == RequestState::Declined {
+        decision_text(&page, r.decision_reason.as_deref().unwrap_or_default())
+    } else {
+        String::new()
+    };
+    render_with_status(
+        status,
+        &Detail {
+            page,
+            reference: reference_text(&r.reference),
+            kind_key: kind.message_key(),
+            state_key: st.message_key(),
+            state_code: st.code(),
+            next_key: st.next_step_key(),
+            decision,
+            subject,
+            rows,
+            events,
+            form,
+            decide,
+            certificates,
         },
-        subject,
-        rows,
-        events,
-    })
+    )
 }
 
 #[derive(Template)]

@@ -1,0 +1,392 @@
+//! The insurer's back office for qualification certificates (資格確認書): the queue of open requests, the
+//! decisions taken on the request page, the issued certificate, and the public verification by code.
+//! Officers see only their own insurer's requests: another insurer's gives 404, other roles 403.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::Role;
+use crate::crypto::{Purpose, SecretKey};
+use crate::journeys::requests::detail_page;
+use crate::requests::certificate::{DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS, printed_expiry};
+use crate::requests::{Actor, RequestState};
+use crate::store::certificates::{CertificateRow, NewCertificate};
+use crate::store::requests::RequestRow;
+use crate::store::{new_id, now_ms, today_jst};
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::session::{CurrentUser, Officer};
+use crate::web::{AppState, render};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/office/certificates", web::get().to(queue))
+        .route("/office/certificates/{id}/decide", web::post().to(decide))
+        .route("/certificates/issued/{id}", web::get().to(certificate))
+        .route("/verify/{code}", web::get().to(verify));
+}
+
+/// The characters of the signature kept in a verification code: 20 base64url characters, 120 bits.
+const CODE_CHARS: usize = 20;
+
+/// The verification code printed on a certificate: a shortened HMAC of its id under the certificate key.
+pub fn verification_code(key: &SecretKey, certificate_id: &str) -> String {
+    key.sign(Purpose::Certificate, certificate_id.as_bytes()).chars().take(CODE_CHARS).collect()
+}
+
+fn insurer_officer(officer: &Officer) -> Result<Vec<&str>, AppError> {
+    let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
+    if insurers.is_empty() { Err(AppError::Forbidden) } else { Ok(insurers) }
+}
+
+pub struct QueueItem {
+    pub href: String,
+    pub reference: String,
+    pub subject: String,
+    pub reason_key: String,
+    pub state_key: &'static str,
+    pub state_code: &'static str,
+    pub age_days: i64,
+    pub overdue: bool,
+}
+
+pub struct Choice {
+    pub code: &'static str,
+    pub key: String,
+}
+
+#[derive(Template)]
+#[template(path = "office/certificates.html")]
+struct Queue {
+    page: Page,
+    items: Vec<QueueItem>,
+    states: Vec<Choice>,
+    reasons: Vec<Choice>,
+    state_filter: String,
+    reason_filter: String,
+    target_days: i64,
+}
+
+#[derive(serde::Deserialize)]
+pub struct QueueQuery {
+    state: Option<String>,
+    reason: Option<String>,
+}
+
+fn reason_key(code: &str) -> String {
+    format!("certificate-reason-{code}")
+}
+
+pub async fn queue(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: Officer,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let insurers = insurer_officer(&officer)?;
+    let state_filter = q.state.clone().filter(|s| s == "submitted" || s == "in_review").unwrap_or_default();
+    let reason_filter = q.reason.clone().filter(|r| REASONS.contains(&r.as_str())).unwrap_or_default();
+    let mut rows = Vec::new();
+    for insurer in insurers {
+        rows.extend(state.store.certificate_queue(insurer).await?);
+    }
+    rows.sort_by(|a, b| (a.submitted_at, &a.id).cmp(&(b.submitted_at, &b.id)));
+    let now = now_ms();
+    let items = rows
+        .into_iter()
+        .filter(|r| state_filter.is_empty() || r.state == state_filter)
+        .filter(|r| reason_filter.is_empty() || r.reason == reason_filter)
+        .filter_map(|r| {
+            let st = RequestState::from_code(&r.state)?;
+            let age_days = (now - r.submitted_at).max(0) / 86_400_000;
+            Some(QueueItem {
+                href: format!("/requests/{}", r.id),
+                reference: r
+                    .reference
+                    .parse::<crate::domain::ReferenceNumber>()
+                    .map(|x| x.to_string())
+                    .unwrap_or(r.reference),
+                subject: r.subject_name,
+                reason_key: reason_key(&r.reason),
+                state_key: st.message_key(),
+                state_code: st.code(),
+                age_days,
+                overdue: age_days > TARGET_DAYS,
+            })
+        })
+        .collect();
+    let states = [RequestState::Submitted, RequestState::InReview]
+        .into_iter()
+        .map(|s| Choice { code: s.code(), key: s.message_key().to_string() })
+        .collect();
+    let reasons = REASONS.iter().map(|r| Choice { code: r, key: reason_key(r) }).collect();
+    render(&Queue { page, items, states, reasons, state_filter, reason_filter, target_days: TARGET_DAYS })
+}
+
+/// The request, if it belongs to one of the officer's insurers (404 otherwise).
+async fn own_request(state: &AppState, officer: &Officer, id: &str) -> Result<RequestRow, AppError> {
+    let insurers = insurer_officer(officer)?;
+    state
+        .store
+        .visible_request(id, officer.0.id())
+        .await?
+        .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i)))
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    months: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The e-mail to the person who filed the request, in their language, about its new state.
+async fn update_mail(
+    state: &AppState,
+    r: &RequestRow,
+    to: RequestState,
+    extra: Option<&str>,
+) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
+    let Some(person) = state.store.person(&r.filed_by).await? else { return Ok(None) };
+    let Some(email) = person.email else { return Ok(None) };
+    let locale = crate::i18n::Locale::from_code(&person.preferred_locale).unwrap_or(state.settings.default_locale);
+    let l10n = &state.localizer;
+    let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
+    let mut next = l10n.plain(locale, to.next_step_key(), &[]);
+    if let Some(key) = extra {
+        next = format!("{next} {}", l10n.plain(locale, key, &[]));
+    }
+    let notice = crate::notify::mail::Notice::request_update(
+        &reference.to_string(),
+        &l10n.plain(locale, to.message_key(), &[]),
+        &next,
+        &format!("{}requests/{}", state.settings.base_url, r.id),
+    );
+    Ok(Some(crate::journeys::accounts::mail(state, &email, locale, notice).map_err(AppError::Internal)?))
+}
+
+/// The printed items of the certificate an approval issues, from the request's answers.
+async fn new_certificate(state: &AppState, r: &RequestRow, months: u32) -> Result<NewCertificate, AppError> {
+    let a = crate::journeys::certificates::answers_of(r);
+    let insurer_id = r.insurer_id.clone().ok_or(AppError::NotFound)?;
+    let (number, name_ja, _, _) = state.store.insurer_for_certificates(&insurer_id).await?.ok_or(AppError::NotFound)?;
+    let today = today_jst();
+    let birth = a.birth_date.as_deref().and_then(|b| b.parse::<crate::domain::WarekiDate>().ok()).map(|d| d.as_naive());
+    let printed_number = a.insurer_number.clone().unwrap_or_else(|| number.clone());
+    let until = printed_expiry(today, months, &printed_number, birth).ok_or(AppError::BadRequest)?;
+    let id = new_id();
+    Ok(NewCertificate {
+        code: verification_code(&state.settings.secret_key, &id),
+        id,
+        person_id: r.subject_id.clone(),
+        insurer_id,
+        name: a.name.unwrap_or_default(),
+        name_kana: a.name_kana.unwrap_or_default(),
+        birth_date: a.birth_date.unwrap_or_default(),
+        symbol: a.symbol.unwrap_or_default(),
+        number: a.number.unwrap_or_default(),
+        branch: a.branch.unwrap_or_default(),
+        insurer_number: a.insurer_number.unwrap_or(number),
+        insurer_name: name_ja,
+        issued_on: today.to_string(),
+        valid_until: until.to_string(),
+        delivery: a.delivery.unwrap_or_default(),
+    })
+}
+
+/// Start checking, approve (issuing the certificate) or decline, on the request page. A refused form comes back
+/// on the request page with what was typed; a request that has moved on is refused without writing anything.
+pub async fn decide(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: Officer,
+    id: web::Path<String>,
+    input: web::Form<DecideForm>,
+) -> Result<HttpResponse, AppError> {
+    let r = own_request(&state, &officer, &id).await?;
+    let from = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
+    let user = officer.0.clone();
+    let mut form = FormState::with_values([
+        ("months", input.months.as_str()),
+        ("reason", input.reason.as_str()),
+        ("action", input.action.as_str()),
+    ]);
+    let (to, detail, certificate) = match input.action.as_str() {
+        "start" => (RequestState::InReview, String::new(), None),
+        "approve" => {
+            let months = input.months.trim().parse::<u32>().ok().filter(|m| (1..=MAX_VALIDITY_MONTHS).contains(m));
+            let Some(months) = months else {
+                form.error_key("months", "office-cert-error-months");
+                return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+            };
+            let c = new_certificate(&state, &r, months).await?;
+            (RequestState::Issued, String::new(), Some(c))
+        }
+        "decline" => {
+            let Some(key) = DECLINE_REASONS.iter().find(|k| k.ends_with(&format!("-{}", input.reason))) else {
+                form.error_key("reason", "office-cert-error-reason");
+                return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+            };
+            (RequestState::Declined, key.to_string(), None)
+        }
+        _ => return Err(AppError::BadRequest),
+    };
+    if crate::requests::check_transition(from, to, Actor::Officer).is_err() {
+        form.error_key("decision", "office-cert-error-state");
+        return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
+    }
+    let mail = update_mail(&state, &r, to, (to == RequestState::Declined).then_some(detail.as_str())).await?;
+    let moved = state
+        .store
+        .transition_issuing(&r.id, from, to, officer.0.id(), Actor::Officer, &detail, mail, certificate.as_ref())
+        .await?;
+    if moved.is_err() {
+        form.error_key("decision", "office-cert-error-state");
+        return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, format!("/requests/{}", r.id)))
+        .finish())
+}
+
+/// What a certificate page and the verification page show.
+pub struct Printed {
+    pub name: String,
+    pub name_kana: String,
+    pub birth: String,
+    pub symbol: String,
+    pub number: String,
+    pub branch: String,
+    pub insurer_number: String,
+    pub insurer_name: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub delivery_key: String,
+    pub code: String,
+}
+
+fn printed(page: &Page, c: &CertificateRow) -> Printed {
+    Printed {
+        name: c.name.clone(),
+        name_kana: c.name_kana.clone(),
+        birth: page.date(&c.birth_date),
+        symbol: c.symbol.clone(),
+        number: c.number.clone(),
+        branch: c.branch.clone(),
+        insurer_number: c.insurer_number.clone(),
+        insurer_name: c.insurer_name.clone(),
+        issued_on: page.date(&c.issued_on),
+        valid_until: page.date(&c.valid_until),
+        delivery_key: format!("office-cert-delivery-{}", if c.delivery == "post" { "post" } else { "download" }),
+        code: c.code.clone(),
+    }
+}
+
+/// `valid`, `expired` or `revoked`.
+fn status_of(c: &CertificateRow) -> &'static str {
+    if c.revoked_at.is_some() {
+        "revoked"
+    } else if c.valid_until.as_str() < today_jst().to_string().as_str() {
+        "expired"
+    } else {
+        "valid"
+    }
+}
+
+fn status_key(status: &str) -> &'static str {
+    match status {
+        "valid" => "office-cert-status-valid",
+        "expired" => "office-cert-status-expired",
+        "revoked" => "office-cert-status-revoked",
+        _ => "office-cert-status-not-valid",
+    }
+}
+
+/// The verification address as a QR code: SVG markup made here (no inline style; `shape-rendering` only), with
+/// a text alternative. `None` if the address cannot be encoded.
+pub fn qr_svg(url: &str, label: &str) -> Option<askama::filters::Safe<String>> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(160, 160)
+        .dark_color(qrcode::render::svg::Color("#000"))
+        .light_color(qrcode::render::svg::Color("#fff"))
+        .build();
+    let svg = svg.split_once("?>").map(|(_, rest)| rest.to_string()).unwrap_or(svg);
+    let label: String = label
+        .chars()
+        .map(|c| match c {
+            '"' | '<' | '>' | '&' => ' ',
+            c => c,
+        })
+        .collect();
+    Some(askama::filters::Safe(svg.replacen(
+        "<svg ",
+        &format!("<svg class=\"certificate__qr\" role=\"img\" aria-label=\"{label}\" "),
+        1,
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "office/certificate.html")]
+struct CertificatePage {
+    page: Page,
+    p: Printed,
+    qr: Option<askama::filters::Safe<String>>,
+    request_href: String,
+    status: &'static str,
+    status_key: &'static str,
+}
+
+/// The certificate, for the people who may see its request.
+pub async fn certificate(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let c = state.store.certificate(&id).await?.ok_or(AppError::NotFound)?;
+    let r = state.store.visible_request(&c.request_id, user.id()).await?.ok_or(AppError::NotFound)?;
+    if user.roles.is_officer() {
+        let org = r.insurer_id.clone().unwrap_or_default();
+        state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+    }
+    let status = status_of(&c);
+    let qr = qr_svg(&format!("{}verify/{}", state.settings.base_url, c.code), &page.t_plain("office-cert-qr-label"));
+    render(&CertificatePage {
+        qr,
+        p: printed(&page, &c),
+        page,
+        request_href: format!("/requests/{}", r.id),
+        status,
+        status_key: status_key(status),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "office/verify.html")]
+struct Verify {
+    page: Page,
+    p: Option<Printed>,
+    status: &'static str,
+    status_key: &'static str,
+}
+
+/// Public: whether the certificate with this code is valid. A code that is not ours answers "not valid".
+pub async fn verify(page: Page, state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let well_formed =
+        code.len() == CODE_CHARS && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let found = if well_formed { state.store.certificate_by_code(&code).await? } else { None };
+    let found = found.filter(|c| verification_code(&state.settings.secret_key, &c.id) == code);
+    let (p, status) = match &found {
+        Some(c) => (Some(printed(&page, c)), status_of(c)),
+        None => (None, "not-valid"),
+    };
+    render(&Verify { page, p, status, status_key: status_key(status) })
+}
