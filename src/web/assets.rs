@@ -23,6 +23,7 @@ macro_rules! static_files {
 static_files!(
     ("app.css", "text/css; charset=utf-8"),
     ("print.css", "text/css; charset=utf-8"),
+    ("services.css", "text/css; charset=utf-8"),
     ("favicon.svg", "image/svg+xml"),
     ("passkey.js", "text/javascript; charset=utf-8"),
 );
