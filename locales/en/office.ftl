@@ -1,8 +1,8 @@
 # The insurer's back office for qualification certificates, the certificate, and verification.
 office-cert-queue-link = Qualification certificate requests
 office-cert-queue-count = { $count } waiting for a decision
-office-cert-queue-title = Qualification certificate requests
-office-cert-queue-heading = Qualification certificate requests
+office-cert-queue-title = Qualification certificate requests to decide
+office-cert-queue-heading = Qualification certificate requests to decide
 office-cert-queue-lead = Requests sent and being checked, oldest first. The target is a decision within { $days } days; older requests are marked "Overdue".
 office-cert-queue-caption = Open qualification certificate requests, oldest first
 office-cert-queue-empty = There are no requests matching these filters.

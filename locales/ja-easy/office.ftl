@@ -1,8 +1,8 @@
 # ほけんの しごと：「資格確認書」の もうしこみ、「資格確認書」、たしかめる ページ（やさしい日本語）
 office-cert-queue-link = 「[資格確認書|しかくかくにんしょ]」の もうしこみ
 office-cert-queue-count = まだ [決|き]めて いない もの： { $count }
-office-cert-queue-title = 「[資格確認書|しかくかくにんしょ]」の もうしこみ
-office-cert-queue-heading = 「[資格確認書|しかくかくにんしょ]」の もうしこみ
+office-cert-queue-title = とどいた 「[資格確認書|しかくかくにんしょ]」の もうしこみ
+office-cert-queue-heading = とどいた 「[資格確認書|しかくかくにんしょ]」の もうしこみ
 office-cert-queue-lead = うけつけた もうしこみと、 たしかめて いる もうしこみです。 [古|ふる]い じゅんです。 { $days }[日|にち]の うちに [決|き]めます。 すぎた ものには 「おくれて いる」と [書|か]きます。
 office-cert-queue-caption = まだ [決|き]めて いない もうしこみ（[古|ふる]い じゅん）
 office-cert-queue-empty = あう もうしこみは ありません。

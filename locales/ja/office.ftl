@@ -1,8 +1,8 @@
 # 保険者の事務：資格確認書の申請の処理、資格確認書、真正性の確認
 office-cert-queue-link = 資格確認書の申請
 office-cert-queue-count = 決定待ち { $count } 件
-office-cert-queue-title = 資格確認書の申請
-office-cert-queue-heading = 資格確認書の申請
+office-cert-queue-title = 資格確認書の申請の処理
+office-cert-queue-heading = 資格確認書の申請の処理
 office-cert-queue-lead = 受付済みと確認中の申請を、古い順に表示します。目標は{ $days }日以内の決定です。超えたものには「期限超過」と表示します。
 office-cert-queue-caption = 処理中の資格確認書の申請（古い順）
 office-cert-queue-empty = 条件に合う申請はありません。

@@ -20,6 +20,9 @@ import { flowOnlyRoles, roles } from './roles.mjs';
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const MAX_PAGES = Number(process.env.BROWSER_MAX_PAGES || 200); // per role × locale
 const CONCURRENCY = Math.max(1, Number(process.env.BROWSER_CONCURRENCY || 2));
+// BROWSER_ROLES=resident,admin crawls (and runs the flows of) those roles only: for a quick look while developing.
+const ONLY = (process.env.BROWSER_ROLES || '').split(',').map((r) => r.trim()).filter(Boolean);
+const picked = (name) => ONLY.length === 0 || ONLY.includes(name);
 /** Where every crawl starts, and a page that does not exist so the 404 page is checked too. */
 const SEEDS = [
   { path: '/', status: 200 },
@@ -83,7 +86,7 @@ try {
   // run at once. On 2 cores the CPU is the limit (axe and full-page PNGs), so more than 2 gains little.
   const titles = new Titles();
   const tasks = [];
-  for (const role of roles) {
+  for (const role of roles.filter((r) => picked(r.name))) {
     for (const locale of LOCALES) {
       const part = report.section(`crawl as ${role.name} in ${locale.code}`);
       tasks.push(async () => {
@@ -98,7 +101,7 @@ try {
       });
     }
   }
-  for (const flow of flows) {
+  for (const flow of flows.filter((f) => picked(f.role))) {
     const role = [...roles, ...flowOnlyRoles].find((r) => r.name === flow.role);
     if (!role) throw new Error(`flow ${flow.name} names the role ${flow.role}, which roles.mjs does not have`);
     for (const locale of LOCALES) {
