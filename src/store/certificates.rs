@@ -9,8 +9,11 @@ use super::{Store, now_ms};
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CertificateRow {
     pub id: String,
-    pub request_id: String,
-    pub person_id: String,
+    /// `None` for certificates from a push or renewal run.
+    pub request_id: Option<String>,
+    /// `None` when the holder has no account here.
+    pub person_id: Option<String>,
+    pub enrolment_id: Option<String>,
     pub insurer_id: String,
     pub name: String,
     pub name_kana: String,
@@ -21,22 +24,28 @@ pub struct CertificateRow {
     pub insurer_number: String,
     pub insurer_name: String,
     pub issued_on: String,
+    pub valid_from: String,
     pub valid_until: String,
     pub delivery: String,
     pub revoked_at: Option<i64>,
     pub replaced_by: Option<String>,
     pub code: String,
+    pub auto_renew: i64,
+    pub reminded_at: Option<i64>,
+    pub run_id: Option<String>,
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, branch, \
-     insurer_number, insurer_name, issued_on, valid_until, delivery, revoked_at, replaced_by, code, created_at";
+pub const COLUMNS: &str = "id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, birth_date, symbol, \
+     number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, revoked_at, replaced_by, \
+     code, auto_renew, reminded_at, run_id, created_at";
 
 /// A certificate to issue: the printed items, already checked.
 #[derive(Clone, Debug)]
 pub struct NewCertificate {
     pub id: String,
-    pub person_id: String,
+    pub person_id: Option<String>,
+    pub enrolment_id: Option<String>,
     pub insurer_id: String,
     pub name: String,
     pub name_kana: String,
@@ -47,36 +56,43 @@ pub struct NewCertificate {
     pub insurer_number: String,
     pub insurer_name: String,
     pub issued_on: String,
+    pub valid_from: String,
     pub valid_until: String,
     pub delivery: String,
     pub code: String,
+    pub auto_renew: bool,
+    pub run_id: Option<String>,
 }
 
-/// Writes the certificate for `request_id`, revoking the holder's earlier one from the same insurer.
+/// Writes the certificate (for `request_id`, or from a run when `None`), revoking the holder's earlier one from
+/// the same insurer: the holder is the account when there is one, else the enrolment record.
 pub async fn issue_certificate(
     conn: &mut AnyConnection,
-    request_id: &str,
+    request_id: Option<&str>,
     c: &NewCertificate,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
-         WHERE person_id = $3 AND insurer_id = $4 AND revoked_at IS NULL",
+         WHERE insurer_id = $3 AND revoked_at IS NULL AND (person_id = $4 OR enrolment_id = $5)",
     )
     .bind(now)
     .bind(&c.id)
-    .bind(&c.person_id)
     .bind(&c.insurer_id)
+    .bind(&c.person_id)
+    .bind(&c.enrolment_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
-         branch, insurer_number, insurer_name, issued_on, valid_until, delivery, code, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, birth_date, \
+         symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, \
+         auto_renew, run_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
     )
     .bind(&c.id)
     .bind(request_id)
     .bind(&c.person_id)
+    .bind(&c.enrolment_id)
     .bind(&c.insurer_id)
     .bind(&c.name)
     .bind(&c.name_kana)
@@ -87,9 +103,12 @@ pub async fn issue_certificate(
     .bind(&c.insurer_number)
     .bind(&c.insurer_name)
     .bind(&c.issued_on)
+    .bind(&c.valid_from)
     .bind(&c.valid_until)
     .bind(&c.delivery)
     .bind(&c.code)
+    .bind(i64::from(c.auto_renew))
+    .bind(&c.run_id)
     .bind(now)
     .execute(&mut *conn)
     .await?;

@@ -152,6 +152,174 @@ pub const REPRESENTATIONS: &[(&str, &str, &str)] = &[("p-hanako", "p-ichiro", "a
 pub const FACILITY_RESIDENTS: &[(&str, &str, bool)] =
     &[("fac-hidamari", "p-tome", true), ("fac-hidamari", "p-shigeru", true)];
 
+/// An enrolment record in the demo: dates are days before the day the demo data is loaded, so that the
+/// registration-lag monitor always has something on time, something late and something still waiting.
+pub struct DemoEnrolment {
+    pub insurer_id: &'static str,
+    pub symbol: &'static str,
+    pub number: &'static str,
+    pub branch: &'static str,
+    pub name: &'static str,
+    pub name_kana: &'static str,
+    pub birth_date: &'static str,
+    pub person_id: Option<&'static str>,
+    pub qualified_days_ago: i64,
+    pub notified_days_ago: i64,
+    /// `None`: not registered yet.
+    pub registered_days_ago: Option<i64>,
+    pub via_employer: bool,
+    pub card_registered: bool,
+}
+
+const fn member(
+    insurer_id: &'static str,
+    (symbol, number, branch): (&'static str, &'static str, &'static str),
+    (name, name_kana, birth_date): (&'static str, &'static str, &'static str),
+    person_id: Option<&'static str>,
+    (qualified_days_ago, notified_days_ago, registered_days_ago): (i64, i64, Option<i64>),
+    via_employer: bool,
+    card_registered: bool,
+) -> DemoEnrolment {
+    DemoEnrolment {
+        insurer_id,
+        symbol,
+        number,
+        branch,
+        name,
+        name_kana,
+        birth_date,
+        person_id,
+        qualified_days_ago,
+        notified_days_ago,
+        registered_days_ago,
+        via_employer,
+        card_registered,
+    }
+}
+
+pub const ENROLMENTS: &[DemoEnrolment] = &[
+    // あおば市国民健康保険: members notify the insurer themselves.
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "42", "01"),
+        ("山田 太郎", "ヤマダ タロウ", "1985-01-02"),
+        Some("p-taro"),
+        (400, 398, Some(396)),
+        false,
+        true,
+    ),
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "43", "01"),
+        ("佐藤 花子", "サトウ ハナコ", "1960-03-03"),
+        Some("p-hanako"),
+        (900, 900, Some(899)),
+        false,
+        false,
+    ),
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "51", "00"),
+        ("木村 さくら", "キムラ サクラ", "1999-04-10"),
+        None,
+        (12, 11, None),
+        false,
+        false,
+    ),
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "52", "00"),
+        ("井上 大輔", "イノウエ ダイスケ", "1987-10-01"),
+        None,
+        (20, 19, Some(8)),
+        false,
+        false,
+    ),
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "53", "00"),
+        ("山本 陽子", "ヤマモト ヨウコ", "1972-02-29"),
+        None,
+        (3, 2, None),
+        false,
+        false,
+    ),
+    member(
+        "ins-aoba-kokuho",
+        ("1234567", "54", "00"),
+        ("山田 太郎", "ヤマダ タロウ", "1985-01-02"),
+        None,
+        (700, 699, Some(698)),
+        false,
+        false,
+    ),
+    // 全国健康保険協会: employers notify the insurer.
+    member(
+        "ins-kyokai-tokyo",
+        ("1234567", "42", "01"),
+        ("Maria SANTOS", "マリア サントス", "1992-07-14"),
+        Some("p-maria"),
+        (60, 57, Some(55)),
+        true,
+        false,
+    ),
+    member(
+        "ins-kyokai-tokyo",
+        ("7654321", "7", "00"),
+        ("中島 健太", "ナカジマ ケンタ", "1995-06-06"),
+        None,
+        (16, 9, None),
+        true,
+        false,
+    ),
+    member(
+        "ins-kyokai-tokyo",
+        ("7654321", "8", "00"),
+        ("石川 真由美", "イシカワ マユミ", "1983-12-12"),
+        None,
+        (30, 21, Some(14)),
+        true,
+        true,
+    ),
+    member(
+        "ins-kyokai-tokyo",
+        ("7654321", "9", "00"),
+        ("前田 翔", "マエダ ショウ", "2001-01-20"),
+        None,
+        (6, 3, Some(1)),
+        true,
+        false,
+    ),
+    // 後期高齢者医療広域連合: everyone 75 or over.
+    member(
+        "ins-koki-tokyo",
+        ("", "10000011", ""),
+        ("佐藤 一郎", "サトウ イチロウ", "1938-05-05"),
+        Some("p-ichiro"),
+        (3000, 3000, Some(2999)),
+        false,
+        false,
+    ),
+    member(
+        "ins-koki-tokyo",
+        ("", "10000012", ""),
+        ("渡辺 トメ", "ワタナベ トメ", "1935-02-11"),
+        Some("p-tome"),
+        (3000, 3000, Some(2999)),
+        false,
+        false,
+    ),
+    member(
+        "ins-koki-tokyo",
+        ("", "10000013", ""),
+        ("小林 茂", "コバヤシ シゲル", "1940-09-30"),
+        Some("p-shigeru"),
+        (3000, 3000, Some(2999)),
+        false,
+        true,
+    ),
+];
+
 const LOADED: &str = "demo_data_loaded";
 
 impl Store {
@@ -245,6 +413,29 @@ impl Store {
             .bind(if *consent { Some(now) } else { None })
             .execute(&mut *tx)
             .await?;
+        }
+        let today = super::today_jst();
+        let day = |ago: i64| (today - chrono::Duration::days(ago)).to_string();
+        for (i, e) in ENROLMENTS.iter().enumerate() {
+            let new = super::enrolments::NewEnrolment {
+                id: format!("enr-demo-{i}"),
+                insurer_id: e.insurer_id.to_string(),
+                symbol: e.symbol.to_string(),
+                number: e.number.to_string(),
+                branch: e.branch.to_string(),
+                name: e.name.to_string(),
+                name_kana: e.name_kana.to_string(),
+                birth_date: e.birth_date.to_string(),
+                person_id: e.person_id.map(str::to_string),
+                postal_code: Some("9990001".to_string()),
+                address: Some("あおば市中央1-2-3".to_string()),
+                qualified_on: day(e.qualified_days_ago),
+                notified_on: day(e.notified_days_ago),
+                via_employer: e.via_employer,
+                registered_on: e.registered_days_ago.map(day),
+                card_registered: e.card_registered,
+            };
+            super::enrolments::insert_enrolment(&mut tx, &new).await?;
         }
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)

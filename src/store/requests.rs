@@ -275,7 +275,7 @@ impl Store {
             enqueue(&mut tx, &m).await?;
         }
         if let Some(c) = certificate {
-            super::certificates::issue_certificate(&mut tx, id, c).await?;
+            super::certificates::issue_certificate(&mut tx, Some(id), c).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))

@@ -227,8 +227,8 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     let certificate = madoguchi::store::new_id();
     sqlx::query(
         "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
-         insurer_number, insurer_name, issued_on, valid_until, delivery, code, created_at) \
-         VALUES ($1, $2, 'p-maria', 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', 'x', '2026-01-01', '2027-01-01', 'post', $3, 0)",
+         insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) \
+         VALUES ($1, $2, 'p-maria', 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', 'x', '2026-01-01', '2026-01-01', '2027-01-01', 'post', $3, 0)",
     )
     .bind(&certificate)
     .bind(&request)

@@ -183,7 +183,8 @@ async fn new_certificate(state: &AppState, r: &RequestRow, months: u32) -> Resul
     Ok(NewCertificate {
         code: verification_code(&state.settings.secret_key, &id),
         id,
-        person_id: r.subject_id.clone(),
+        person_id: Some(r.subject_id.clone()),
+        enrolment_id: None,
         insurer_id,
         name: a.name.unwrap_or_default(),
         name_kana: a.name_kana.unwrap_or_default(),
@@ -194,8 +195,11 @@ async fn new_certificate(state: &AppState, r: &RequestRow, months: u32) -> Resul
         insurer_number: a.insurer_number.unwrap_or(number),
         insurer_name: name_ja,
         issued_on: today.to_string(),
+        valid_from: today.to_string(),
         valid_until: until.to_string(),
         delivery: a.delivery.unwrap_or_default(),
+        auto_renew: false,
+        run_id: None,
     })
 }
 
@@ -351,7 +355,9 @@ pub async fn certificate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let c = state.store.certificate(&id).await?.ok_or(AppError::NotFound)?;
-    let r = state.store.visible_request(&c.request_id, user.id()).await?.ok_or(AppError::NotFound)?;
+    // Run-issued certificates (no request) are shown to their holder elsewhere; this page goes by the request.
+    let request_id = c.request_id.as_deref().ok_or(AppError::NotFound)?;
+    let r = state.store.visible_request(request_id, user.id()).await?.ok_or(AppError::NotFound)?;
     if user.roles.is_officer() {
         let org = r.insurer_id.clone().unwrap_or_default();
         state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
