@@ -24,6 +24,7 @@ pub mod phone_number;
 pub mod postal_code;
 pub mod proxy;
 pub mod reference;
+pub mod registration_lag;
 pub mod wareki_date;
 
 pub use branch_number::BranchNumber;

@@ -6,5 +6,6 @@ pub mod certificates;
 pub mod facility;
 pub mod office;
 pub mod public;
+pub mod registration;
 pub mod representation;
 pub mod requests;

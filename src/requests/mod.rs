@@ -2,6 +2,7 @@
 //! nowhere else, and the timeline. Each service (certificates first) adds its answers and its page flow.
 
 pub mod certificate;
+pub mod enrolment_match;
 
 use crate::accounts::Roles;
 

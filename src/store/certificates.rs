@@ -112,6 +112,15 @@ pub async fn issue_certificate(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    // A request matched to an enrolment record tells the insurer whose record it is: link the account to it.
+    if let (Some(person), Some(enrolment)) = (&c.person_id, &c.enrolment_id) {
+        sqlx::query("UPDATE enrolments SET person_id = $1, updated_at = $2 WHERE id = $3 AND person_id IS NULL")
+            .bind(person)
+            .bind(now)
+            .bind(enrolment)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

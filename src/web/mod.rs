@@ -90,6 +90,7 @@ pub fn app(
         .configure(crate::journeys::requests::routes)
         .configure(crate::journeys::representation::routes)
         .configure(crate::journeys::facility::routes)
+        .configure(crate::journeys::registration::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
         // session (so a forged request never reaches the database through it).

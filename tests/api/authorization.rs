@@ -108,6 +108,13 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/office/certificates/{id}/decide", Foreign),
     ("get", "/certificates/issued/{id}", Foreign),
     ("get", "/verify/{code}", Public),
+    ("get", "/office/enrolments", InsurerOfficers),
+    ("post", "/office/enrolments", InsurerOfficers),
+    ("get", "/office/enrolments/new", InsurerOfficers),
+    ("get", "/office/enrolments/{id}", Foreign),
+    ("post", "/office/enrolments/{id}/registered", Foreign),
+    ("get", "/office/registration-lag", InsurerOfficers),
+    ("get", "/registration", SignedIn),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
 ];
@@ -161,6 +168,8 @@ struct Foreigners {
     audit_line: String,
     access_report: String,
     certificate: String,
+    /// Another insurer's member, not registered yet (demo data).
+    enrolment: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -236,7 +245,23 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     .execute(store.pool())
     .await
     .unwrap();
-    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report, certificate }
+    let enrolment = "enr-demo-7".to_string();
+    let (insurer,): (String,) = sqlx::query_as("SELECT insurer_id FROM enrolments WHERE id = $1")
+        .bind(&enrolment)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
+    Foreigners {
+        request,
+        draft: open_draft,
+        passkey,
+        representation,
+        audit_line,
+        access_report,
+        certificate,
+        enrolment,
+    }
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
@@ -245,6 +270,8 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
         || pattern.starts_with("/office/certificates")
     {
         &f.request
+    } else if pattern.starts_with("/office/enrolments") {
+        &f.enrolment
     } else if pattern.starts_with("/certificates/issued") {
         &f.certificate
     } else if pattern.starts_with("/certificates") {
@@ -352,4 +379,6 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
         .unwrap();
     assert_eq!(req_state, "submitted");
     assert_eq!(app.store.passkeys_of("p-maria").await.unwrap()[0].name, "Maria's phone");
+    let enrolment = app.store.enrolment(&foreign.enrolment).await.unwrap().unwrap();
+    assert_eq!(enrolment.registered_on, None, "another insurer's record stays unregistered");
 }

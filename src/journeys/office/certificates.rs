@@ -35,7 +35,8 @@ pub fn verification_code(key: &SecretKey, certificate_id: &str) -> String {
     key.sign(Purpose::Certificate, certificate_id.as_bytes()).chars().take(CODE_CHARS).collect()
 }
 
-fn insurer_officer(officer: &Officer) -> Result<Vec<&str>, AppError> {
+/// The insurers the officer works for; 403 for someone who works for none.
+pub(crate) fn insurer_officer(officer: &Officer) -> Result<Vec<&str>, AppError> {
     let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
     if insurers.is_empty() { Err(AppError::Forbidden) } else { Ok(insurers) }
 }
@@ -179,12 +180,15 @@ async fn new_certificate(state: &AppState, r: &RequestRow, months: u32) -> Resul
     let birth = a.birth_date.as_deref().and_then(|b| b.parse::<crate::domain::WarekiDate>().ok()).map(|d| d.as_naive());
     let printed_number = a.insurer_number.clone().unwrap_or_else(|| number.clone());
     let until = printed_expiry(today, months, &printed_number, birth).ok_or(AppError::BadRequest)?;
+    // A request that matches one enrolment record issues the member's certificate: later runs then know it.
+    let checked = super::enrolments::check_request(state, r).await?;
+    let enrolment_id = checked.and_then(|c| c.verdict.matched().map(str::to_string));
     let id = new_id();
     Ok(NewCertificate {
         code: verification_code(&state.settings.secret_key, &id),
         id,
         person_id: Some(r.subject_id.clone()),
-        enrolment_id: None,
+        enrolment_id,
         insurer_id,
         name: a.name.unwrap_or_default(),
         name_kana: a.name_kana.unwrap_or_default(),

@@ -98,6 +98,8 @@ struct Detail {
     form: FormState,
     decide: Option<DecideView>,
     certificates: Vec<CertificateLink>,
+    /// For officers of the request's insurer: the check against the insurer's enrolment records.
+    enrolment_check: Option<crate::journeys::office::enrolments::MatchView>,
 }
 
 /// The decisions an officer of the request's insurer may take on the request page.
@@ -204,6 +206,13 @@ pub async fn detail_page(
     } else {
         None
     };
+    let enrolment_check = if own_insurer {
+        crate::journeys::office::enrolments::check_request(state, &r)
+            .await?
+            .map(|c| crate::journeys::office::enrolments::match_view(&page, &c))
+    } else {
+        None
+    };
     let certificates = state
         .store
         .certificates_of_request(&r.id)
@@ -236,6 +245,7 @@ pub async fn detail_page(
             form,
             decide,
             certificates,
+            enrolment_check,
         },
     )
 }
