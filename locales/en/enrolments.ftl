@@ -110,3 +110,6 @@ registration-overdue-help = Please contact your insurer. Until then, show your q
 registration-waiting = Your insurer has not registered you yet. It must do this by { $date } ({ $days } days after your notification arrived).
 registration-waiting-help = Until then, show your qualification certificate or your information notice at the clinic.
 registration-account-link = Your health insurance registration
+registration-facility-link = Health insurance registration
+access-log-action-enrolment-created = recorded you as a member
+access-log-action-enrolment-registered = registered you for the online eligibility checks

@@ -110,3 +110,6 @@ registration-overdue-help = [健康保険|けんこうほけん]に [連絡|れ�
 registration-waiting = まだ [登録|とうろく]して いません。{ $date }までに [登録|とうろく]します（[届|とど]けが [来|き]てから { $days }[日|にち]の うちです）。
 registration-waiting-help = それまでは、[病院|びょういん]で 「[資格確認書|しかくかくにんしょ]」か 「[資格情報|しかくじょうほう]の おしらせ」を [見|み]せて ください。
 registration-account-link = [健康保険|けんこうほけん]の [登録|とうろく]
+registration-facility-link = [健康保険|けんこうほけん]の [登録|とうろく]
+access-log-action-enrolment-created = [保険|ほけん]に [入|はい]って いる [人|ひと]として [記録|きろく]しました
+access-log-action-enrolment-registered = オンラインで [資格|しかく]を たしかめる ための [登録|とうろく]を しました

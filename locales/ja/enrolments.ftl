@@ -110,3 +110,6 @@ registration-overdue-help = 保険者に連絡してください。それまで�
 registration-waiting = 保険者はまだ登録していません。{ $date }までに登録します（届出が届いてから{ $days }日以内）。
 registration-waiting-help = それまでは、医療機関で資格確認書または資格情報のお知らせを見せてください。
 registration-account-link = 健康保険の登録状況
+registration-facility-link = 健康保険の登録状況
+access-log-action-enrolment-created = あなたを被保険者として記録しました
+access-log-action-enrolment-registered = あなたをオンライン資格確認に登録しました

@@ -117,6 +117,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/registration", SignedIn),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
+    ("get", "/facility/{facility}/residents/{person}/registration", Foreign),
 ];
 
 /// Every `.route("…", web::method()` in the source.

@@ -201,6 +201,14 @@ async fn a_matched_approval_links_the_members_account_to_the_record_and_they_see
     let deadline = days_ago(6).parse::<madoguchi::domain::WarekiDate>().unwrap().format_ja();
     assert!(state.contains(&deadline), "{state} / {deadline}");
     assert!(select_all(&html, "main h2").iter().any(|h| h == "あおば市国民健康保険"));
+
+    // Once the insurer registers the record, the member sees it, and sees it in their access log.
+    let res = post(&tanaka, "/office/enrolments/enr-demo-2", "/office/enrolments/enr-demo-2/registered", &[]).await;
+    assert_eq!(res.status(), 303);
+    let html = page(&resident, "/registration").await;
+    assert_eq!(select_all(&html, ".registration__state--done").len(), 1);
+    let log = page(&resident, "/account/access-log").await.root_element().text().collect::<String>();
+    assert!(log.contains("あなたをオンライン資格確認に登録しました"), "{log}");
 }
 
 #[tokio::test]
@@ -425,4 +433,42 @@ async fn adding_a_record_keeps_what_was_typed_beside_each_mistake() {
     let html = Html::parse_document(&res.text().await.unwrap());
     assert_eq!(select_all(&html, "#number-error").len(), 1);
     assert_eq!(attr_all(&html, "#number", "value"), vec!["60"]);
+}
+
+#[tokio::test]
+async fn facility_staff_see_the_registration_of_consenting_residents_only() {
+    let app = spawn_app().await;
+    let ken = sign_in_as(&app, "p-ken").await;
+    let facility = page(&ken, "/facility").await;
+    let links = attr_all(&facility, "a[href$='/registration']", "href");
+    assert_eq!(
+        links,
+        vec![
+            "/facility/fac-hidamari/residents/p-shigeru/registration",
+            "/facility/fac-hidamari/residents/p-tome/registration"
+        ]
+    );
+    let html = page(&ken, "/facility/fac-hidamari/residents/p-tome/registration").await;
+    assert_eq!(select_all(&html, "main h2"), vec!["後期高齢者医療広域連合"]);
+    assert!(html.root_element().text().collect::<String>().contains("渡辺 トメ"));
+    let viewed = "SELECT COUNT(*) FROM audit_log WHERE action = 'record.viewed' AND organisation_id = 'fac-hidamari' AND subject_id = $1";
+    assert_eq!(count(&app, viewed, "p-tome").await, 1, "in the resident's access log");
+
+    // Not a resident, another facility, or consent withdrawn: 404.
+    assert_eq!(ken.get("/facility/fac-hidamari/residents/p-taro/registration").await.status(), 404);
+    assert_eq!(ken.get("/facility/fac-other/residents/p-tome/registration").await.status(), 404);
+    let token = ken.csrf_token("/facility").await;
+    let res = ken
+        .post_form(
+            "/facility/fac-hidamari/residents/p-shigeru/consent",
+            &[("csrf_token", &token), ("action", "withdraw")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(ken.get("/facility/fac-hidamari/residents/p-shigeru/registration").await.status(), 404);
+    // Residents and officers are refused.
+    assert_eq!(
+        sign_in_as(&app, "p-taro").await.get("/facility/fac-hidamari/residents/p-tome/registration").await.status(),
+        403
+    );
 }

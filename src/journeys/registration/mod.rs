@@ -1,6 +1,7 @@
 //! A member's view of their registration: whether their current insurer has registered them for the online
 //! eligibility checks (オンライン資格確認) and since when, or by when it must. For the signed-in person, or the
-//! ward they are acting for; nobody else's (the page has no id in it).
+//! ward they are acting for (that page has no id in it); and for the staff of a care facility, each resident who
+//! consented to the facility's help (another resident, or one without consent: 404).
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -9,11 +10,12 @@ use crate::domain::registration_lag::{self, Lag, RecordDates};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
-use crate::web::session::CurrentUser;
+use crate::web::session::{CurrentUser, FacilityWorker};
 use crate::web::{AppState, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/registration", web::get().to(registration));
+    cfg.route("/registration", web::get().to(registration))
+        .route("/facility/{facility}/residents/{person}/registration", web::get().to(resident_registration));
 }
 
 /// One insurer's record of the person, as the page says it.
@@ -35,12 +37,14 @@ struct RegistrationPage {
     for_name: String,
     items: Vec<Registration>,
     insurer_days: i64,
+    back_href: &'static str,
 }
 
-async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+/// The registrations of `person_id` that their insurers have recorded, as the page says them.
+async fn registrations(state: &AppState, page: &Page, person_id: &str) -> Result<Vec<Registration>, AppError> {
     let today = today_jst();
-    let rows = state.store.enrolments_of_person(user.subject_id(), &today.to_string()).await?;
-    let items = rows
+    let rows = state.store.enrolments_of_person(person_id, &today.to_string()).await?;
+    Ok(rows
         .into_iter()
         .filter_map(|e| {
             let dates = RecordDates {
@@ -62,7 +66,47 @@ async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser)
                 overdue: matches!(a.lag, Lag::Overdue { .. }),
             })
         })
-        .collect();
+        .collect())
+}
+
+async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let items = registrations(&state, &page, user.subject_id()).await?;
     let for_name = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_default();
-    render(&RegistrationPage { page, for_name, items, insurer_days: registration_lag::INSURER_DAYS })
+    render(&RegistrationPage {
+        page,
+        for_name,
+        items,
+        insurer_days: registration_lag::INSURER_DAYS,
+        back_href: "/account",
+    })
+}
+
+/// A facility's staff look at a resident's registration, if the resident consented to their help. Opening it is
+/// written to the resident's access log.
+async fn resident_registration(
+    page: Page,
+    state: web::Data<AppState>,
+    worker: FacilityWorker,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (facility, person) = path.into_inner();
+    if !worker.facilities().contains(&facility.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let resident = state
+        .store
+        .facility_residents(&facility)
+        .await?
+        .into_iter()
+        .find(|r| r.person_id == person && r.consent_recorded_at.is_some())
+        .ok_or(AppError::NotFound)?;
+    state.store.record_view(worker.0.id(), &person, &facility, "registration").await?;
+    let items = registrations(&state, &page, &person).await?;
+    render(&RegistrationPage {
+        page,
+        for_name: resident.name,
+        items,
+        insurer_days: registration_lag::INSURER_DAYS,
+        back_href: "/facility",
+    })
 }

@@ -26,6 +26,8 @@ pub fn action_key(action: &str) -> &'static str {
         "facility.consent_recorded" => "access-log-action-consent-recorded",
         "facility.consent_withdrawn" => "access-log-action-consent-withdrawn",
         "access_report.closed" => "access-log-action-report-closed",
+        "enrolment.created" => "access-log-action-enrolment-created",
+        "enrolment.registered" => "access-log-action-enrolment-registered",
         _ => "access-log-action-other",
     }
 }
