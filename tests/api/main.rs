@@ -8,6 +8,7 @@ mod accounts;
 mod authorization;
 mod certificates;
 mod dates;
+mod documents;
 mod errors_and_headers;
 mod feedback;
 mod languages;

@@ -274,7 +274,7 @@ pub struct Printed {
     pub code: String,
 }
 
-fn printed(page: &Page, c: &CertificateRow) -> Printed {
+pub fn printed(page: &Page, c: &CertificateRow) -> Printed {
     Printed {
         name: c.name.clone(),
         name_kana: c.name_kana.clone(),
@@ -292,7 +292,7 @@ fn printed(page: &Page, c: &CertificateRow) -> Printed {
 }
 
 /// `valid`, `expired` or `revoked`.
-fn status_of(c: &CertificateRow) -> &'static str {
+pub fn status_of(c: &CertificateRow) -> &'static str {
     if c.revoked_at.is_some() {
         "revoked"
     } else if c.valid_until.as_str() < today_jst().to_string().as_str() {
@@ -302,7 +302,7 @@ fn status_of(c: &CertificateRow) -> &'static str {
     }
 }
 
-fn status_key(status: &str) -> &'static str {
+pub fn status_key(status: &str) -> &'static str {
     match status {
         "valid" => "office-cert-status-valid",
         "expired" => "office-cert-status-expired",
@@ -343,6 +343,8 @@ struct CertificatePage {
     p: Printed,
     qr: Option<askama::filters::Safe<String>>,
     request_href: String,
+    /// The file to keep, for a certificate that has not been replaced.
+    download_href: Option<String>,
     status: &'static str,
     status_key: &'static str,
 }
@@ -369,6 +371,7 @@ pub async fn certificate(
         p: printed(&page, &c),
         page,
         request_href: format!("/requests/{}", r.id),
+        download_href: (status != "revoked").then(|| crate::journeys::documents::download_href(&c.id)),
         status,
         status_key: status_key(status),
     })
