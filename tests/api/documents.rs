@@ -209,7 +209,7 @@ async fn the_status_letter_is_in_easy_japanese_and_only_for_those_who_may_see_th
 }
 
 #[tokio::test]
-async fn a_guardian_and_the_facility_print_the_letter_of_their_ward() {
+async fn a_guardian_and_the_ward_print_the_letter_and_others_do_not() {
     let app = spawn_app().await;
     let hanako = sign_in_as(&app, "p-hanako").await;
     let request = file_certificate_request(&hanako, "p-ichiro").await;
