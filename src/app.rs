@@ -35,6 +35,7 @@ pub struct Application {
     store: Store,
     server: Server,
     mail_worker: Option<WorkerHandle>,
+    reminders: crate::notify::reminders::ReminderHandle,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -63,6 +64,15 @@ impl Application {
         let base_url = settings.base_url.clone();
         let mail_worker = start_mail_worker(&settings, &store)?;
         let localizer = Arc::new(Localizer::load()?);
+        let reminders = crate::notify::reminders::spawn(
+            crate::notify::reminders::Reminders {
+                store: store.clone(),
+                localizer: localizer.clone(),
+                base_url: base_url.clone(),
+                default_locale: settings.default_locale,
+            },
+            crate::notify::reminders::INTERVAL,
+        );
         let service_name = localizer.plain(settings.default_locale, "service-name", &[]);
         let webauthn =
             Arc::new(crate::accounts::passkeys::build(&base_url, &service_name).map_err(StartError::Passkeys)?);
@@ -77,7 +87,7 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server, mail_worker })
+        Ok(Application { port, base_url, store, server, mail_worker, reminders })
     }
 
     pub fn port(&self) -> u16 {
@@ -92,9 +102,10 @@ impl Application {
         &self.store
     }
 
-    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the mail worker cleanly.
+    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the reminder task and the mail worker.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
+        self.reminders.stop().await;
         if let Some(worker) = self.mail_worker {
             worker.stop().await;
         }

@@ -102,7 +102,8 @@ locale_files!(
     "domain.ftl",
     "proxy.ftl",
     "office.ftl",
-    "enrolments.ftl"
+    "enrolments.ftl",
+    "documents.ftl"
 );
 
 pub struct Localizer {

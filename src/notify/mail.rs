@@ -24,7 +24,19 @@ pub const REPRESENTATION_ENDED: &str = "mail-representation-ended";
 /// Every kind of e-mail; the locale tests check each has a subject and a body in every language.
 /// A request changed state: `$reference`, `$state`, `$next`, `$link`.
 pub const REQUEST_UPDATE: &str = "mail-request-update";
-pub const KINDS: [&str; 5] = [SIGN_IN_CODE, INVITATION, REPRESENTATION_STARTED, REPRESENTATION_ENDED, REQUEST_UPDATE];
+/// The holder's certificate expires within the reminder window: `$insurer`, `$until`, `$next`, `$link`.
+pub const CERTIFICATE_EXPIRY: &str = "mail-certificate-expiry";
+/// The same, to a representative of a holder without e-mail: `$name` (the holder) as well.
+pub const CERTIFICATE_EXPIRY_WARD: &str = "mail-certificate-expiry-ward";
+pub const KINDS: [&str; 7] = [
+    SIGN_IN_CODE,
+    INVITATION,
+    REPRESENTATION_STARTED,
+    REPRESENTATION_ENDED,
+    REQUEST_UPDATE,
+    CERTIFICATE_EXPIRY,
+    CERTIFICATE_EXPIRY_WARD,
+];
 /// The paragraph that ends every e-mail: argument `contact` (the contact page URL).
 pub const FOOTER: &str = "mail-footer";
 
@@ -70,6 +82,29 @@ impl Notice {
 
     pub fn representation_ended(name: &str, link: &str) -> Notice {
         Notice { kind: REPRESENTATION_ENDED, args: vec![("name", name.to_string()), ("link", link.to_string())] }
+    }
+}
+
+impl Notice {
+    /// `until` and `next` are already in the recipient's language; `link` is where to see or renew it.
+    pub fn certificate_expiry(insurer: &str, until: &str, next: &str, link: &str) -> Notice {
+        Notice {
+            kind: CERTIFICATE_EXPIRY,
+            args: vec![
+                ("insurer", insurer.to_string()),
+                ("until", until.to_string()),
+                ("next", next.to_string()),
+                ("link", link.to_string()),
+            ],
+        }
+    }
+
+    /// To a representative: `name` is the holder's name.
+    pub fn certificate_expiry_ward(name: &str, insurer: &str, until: &str, next: &str, link: &str) -> Notice {
+        let mut notice = Notice::certificate_expiry(insurer, until, next, link);
+        notice.kind = CERTIFICATE_EXPIRY_WARD;
+        notice.args.insert(0, ("name", name.to_string()));
+        notice
     }
 }
 

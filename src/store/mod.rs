@@ -15,6 +15,7 @@ pub mod facility;
 pub mod feedback;
 pub mod organisations;
 pub mod outbox;
+pub mod reminders;
 pub mod representation;
 pub mod requests;
 

@@ -86,6 +86,8 @@ pub fn app(
         .configure(crate::journeys::admin::routes)
         // Before the certificate questions: `/certificates/issued/{id}` would otherwise match `/certificates/{id}/{step}`.
         .configure(crate::journeys::office::routes)
+        // Before the certificate questions too: `/certificates/{id}/download`.
+        .configure(crate::journeys::documents::routes)
         .configure(crate::journeys::certificates::routes)
         .configure(crate::journeys::requests::routes)
         .configure(crate::journeys::representation::routes)

@@ -107,6 +107,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/office/certificates", InsurerOfficers),
     ("post", "/office/certificates/{id}/decide", Foreign),
     ("get", "/certificates/issued/{id}", Foreign),
+    ("get", "/certificates/{id}/download", Foreign),
+    ("get", "/requests/{id}/letter", Foreign),
     ("get", "/verify/{code}", Public),
     ("get", "/office/enrolments", InsurerOfficers),
     ("post", "/office/enrolments", InsurerOfficers),
@@ -273,7 +275,7 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
         &f.request
     } else if pattern.starts_with("/office/enrolments") {
         &f.enrolment
-    } else if pattern.starts_with("/certificates/issued") {
+    } else if pattern.starts_with("/certificates/issued") || pattern.ends_with("/download") {
         &f.certificate
     } else if pattern.starts_with("/certificates") {
         &f.draft

@@ -278,7 +278,7 @@ pub struct Printed {
     pub code: String,
 }
 
-fn printed(page: &Page, c: &CertificateRow) -> Printed {
+pub fn printed(page: &Page, c: &CertificateRow) -> Printed {
     Printed {
         name: c.name.clone(),
         name_kana: c.name_kana.clone(),
@@ -296,7 +296,7 @@ fn printed(page: &Page, c: &CertificateRow) -> Printed {
 }
 
 /// `valid`, `expired` or `revoked`.
-fn status_of(c: &CertificateRow) -> &'static str {
+pub fn status_of(c: &CertificateRow) -> &'static str {
     if c.revoked_at.is_some() {
         "revoked"
     } else if c.valid_until.as_str() < today_jst().to_string().as_str() {
@@ -306,7 +306,7 @@ fn status_of(c: &CertificateRow) -> &'static str {
     }
 }
 
-fn status_key(status: &str) -> &'static str {
+pub fn status_key(status: &str) -> &'static str {
     match status {
         "valid" => "office-cert-status-valid",
         "expired" => "office-cert-status-expired",
@@ -316,16 +316,16 @@ fn status_key(status: &str) -> &'static str {
 }
 
 /// The verification address as a QR code: SVG markup made here (no inline style; `shape-rendering` only), with
-/// a text alternative. `None` if the address cannot be encoded.
+/// a text alternative. `None` if the address cannot be encoded. One unit per module, drawn 160 px wide, and
+/// each row's runs of dark modules as one rectangle: a third of the bytes of one square per module, which
+/// keeps a page with a QR code under the 30 KB page weight.
 pub fn qr_svg(url: &str, label: &str) -> Option<askama::filters::Safe<String>> {
+    use std::fmt::Write;
+    const QUIET_ZONE: usize = 4;
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(160, 160)
-        .dark_color(qrcode::render::svg::Color("#000"))
-        .light_color(qrcode::render::svg::Color("#fff"))
-        .build();
-    let svg = svg.split_once("?>").map(|(_, rest)| rest.to_string()).unwrap_or(svg);
+    let modules = code.width();
+    let colors = code.to_colors();
+    let size = modules + 2 * QUIET_ZONE;
     let label: String = label
         .chars()
         .map(|c| match c {
@@ -333,11 +333,25 @@ pub fn qr_svg(url: &str, label: &str) -> Option<askama::filters::Safe<String>> {
             c => c,
         })
         .collect();
-    Some(askama::filters::Safe(svg.replacen(
-        "<svg ",
-        &format!("<svg class=\"certificate__qr\" role=\"img\" aria-label=\"{label}\" "),
-        1,
-    )))
+    let mut svg = format!(
+        "<svg class=\"certificate__qr\" role=\"img\" aria-label=\"{label}\" xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"160\" height=\"160\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+    );
+    for (y, row) in colors.chunks(modules).enumerate() {
+        let mut x = 0;
+        while x < modules {
+            if row[x] == qrcode::Color::Dark {
+                let run = row[x..].iter().take_while(|c| **c == qrcode::Color::Dark).count();
+                let _ = write!(svg, "M{} {}h{run}v1h-{run}z", x + QUIET_ZONE, y + QUIET_ZONE);
+                x += run;
+            } else {
+                x += 1;
+            }
+        }
+    }
+    svg.push_str("\"/></svg>");
+    Some(askama::filters::Safe(svg))
 }
 
 #[derive(Template)]
@@ -347,6 +361,8 @@ struct CertificatePage {
     p: Printed,
     qr: Option<askama::filters::Safe<String>>,
     request_href: String,
+    /// The file to keep, for a certificate that has not been replaced.
+    download_href: Option<String>,
     status: &'static str,
     status_key: &'static str,
 }
@@ -373,6 +389,7 @@ pub async fn certificate(
         p: printed(&page, &c),
         page,
         request_href: format!("/requests/{}", r.id),
+        download_href: (status != "revoked").then(|| crate::journeys::documents::download_href(&c.id)),
         status,
         status_key: status_key(status),
     })
@@ -399,4 +416,36 @@ pub async fn verify(page: Page, state: web::Data<AppState>, code: web::Path<Stri
         None => (None, "not-valid"),
     };
     render(&Verify { page, p, status, status_key: status_key(status) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runs drawn in the SVG, read back into modules, are exactly the modules of the QR code.
+    #[test]
+    fn the_qr_code_markup_draws_exactly_the_codes_modules() {
+        let url = "https://madoguchi.example.jp/verify/AbCdEfGhIjKlMnOpQrSt";
+        let svg = qr_svg(url, "QR \"code\" <x>").unwrap().0;
+        assert!(svg.starts_with("<svg class=\"certificate__qr\" role=\"img\" aria-label=\"QR  code   x \""), "{svg}");
+        assert!(!svg.contains("style"));
+        let code = qrcode::QrCode::new(url.as_bytes()).unwrap();
+        let n = code.width();
+        let expected: Vec<bool> = code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
+        let mut drawn = vec![false; n * n];
+        let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        for run in path.split('z').filter(|r| !r.is_empty()) {
+            // M{x} {y}h{len}v1h-{len}
+            let (xy, rest) = run.trim_start_matches('M').split_once('h').unwrap();
+            let (x, y) = xy.split_once(' ').unwrap();
+            let (x, y): (usize, usize) = (x.parse::<usize>().unwrap() - 4, y.parse::<usize>().unwrap() - 4);
+            let len: usize = rest.split_once('v').unwrap().0.parse().unwrap();
+            for dx in 0..len {
+                assert!(!drawn[y * n + x + dx], "drawn twice");
+                drawn[y * n + x + dx] = true;
+            }
+        }
+        assert_eq!(drawn, expected);
+        assert!(svg.contains(&format!("viewBox=\"0 0 {0} {0}\"", n + 8)), "a quiet zone of 4 modules");
+    }
 }

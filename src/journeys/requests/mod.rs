@@ -100,6 +100,7 @@ struct Detail {
     certificates: Vec<CertificateLink>,
     /// For officers of the request's insurer: the check against the insurer's enrolment records.
     enrolment_check: Option<crate::journeys::office::enrolments::MatchView>,
+    letter_href: String,
 }
 
 /// The decisions an officer of the request's insurer may take on the request page.
@@ -112,6 +113,8 @@ pub struct DecideView {
 
 pub struct CertificateLink {
     pub href: String,
+    /// The file to keep, unless the certificate was replaced.
+    pub download_href: Option<String>,
     pub issued_on: String,
     pub revoked: bool,
 }
@@ -220,6 +223,7 @@ pub async fn detail_page(
         .into_iter()
         .map(|c| CertificateLink {
             href: format!("/certificates/issued/{}", c.id),
+            download_href: c.revoked_at.is_none().then(|| crate::journeys::documents::download_href(&c.id)),
             issued_on: page.date(&c.issued_on),
             revoked: c.revoked_at.is_some(),
         })
@@ -246,6 +250,7 @@ pub async fn detail_page(
             decide,
             certificates,
             enrolment_check,
+            letter_href: crate::journeys::documents::letter_href(&r.id),
         },
     )
 }
@@ -305,8 +310,11 @@ async fn track(
     query: web::Query<TrackQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (Some(reference), Some(birth)) = (q.reference, q.birth_date) else {
-        return render(&Track { page, form: FormState::default(), found: None, not_found: false });
+    let (Some(reference), Some(birth)) = (q.reference.clone(), q.birth_date) else {
+        // A reference alone (the QR code of a status letter) only fills in the field: no look-up without the
+        // date of birth.
+        let form = FormState::with_values([("reference", q.reference.as_deref().unwrap_or_default())]);
+        return render(&Track { page, form, found: None, not_found: false });
     };
     let mut form = FormState::with_values([("reference", reference.as_str()), ("birth_date", birth.as_str())]);
     let parsed_ref = form.check("reference", reference.parse::<ReferenceNumber>());

@@ -1,0 +1,170 @@
+//! The expiry reminder: [`DAYS_BEFORE_EXPIRY`] days before a qualification certificate runs out, its holder is
+//! e-mailed, or, when the holder has no e-mail address, their representatives are. Each certificate is reminded
+//! once: the mail is queued in the transaction that sets `reminded_at` (see `store::reminders`), so the job can
+//! run on every node at once, and again, without a second mail. A certificate already replaced, revoked or
+//! past its last day gets no reminder.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::mail::{Notice, compose};
+use crate::domain::{EmailAddress, WarekiDate};
+use crate::i18n::{Locale, Localizer};
+use crate::store::outbox::NewMail;
+use crate::store::reminders::{Addressees, DueCertificate, Recipient, RemindError};
+use crate::store::{Store, now_ms};
+
+/// How many days before its last day a certificate's holder is reminded. The one place this number lives.
+pub const DAYS_BEFORE_EXPIRY: i64 = 30;
+
+/// How often each node looks for certificates to remind about. Reminders are by the day: hourly is plenty.
+pub const INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Certificates taken per look; the job looks again while it finds full batches.
+const BATCH: i64 = 200;
+
+/// What the job needs to write reminders.
+#[derive(Clone)]
+pub struct Reminders {
+    pub store: Store,
+    pub localizer: Arc<Localizer>,
+    /// The address people use, ending in `/`.
+    pub base_url: url::Url,
+    /// For recipients whose language is not one we know.
+    pub default_locale: Locale,
+}
+
+impl Reminders {
+    /// Reminds about every certificate due on `today` (in Japan). Returns how many mails were queued.
+    pub async fn run_once(&self, today: NaiveDate) -> Result<usize, RemindError> {
+        let first = today.to_string();
+        let last = (today + chrono::Duration::days(DAYS_BEFORE_EXPIRY)).to_string();
+        let mut queued = 0;
+        loop {
+            let due = self.store.certificates_to_remind(&first, &last, BATCH).await?;
+            let mut reminded = 0;
+            for c in &due {
+                match self.store.remind_certificate(&c.id, &first, &last, now_ms(), |to| self.mails(c, to)).await {
+                    Ok(n) => {
+                        reminded += usize::from(n > 0);
+                        queued += n;
+                    }
+                    // One certificate that cannot be written must not stop the others; it stays due.
+                    Err(RemindError::Compose(e)) => {
+                        tracing::error!(certificate = %c.id, cause = %e, "expiry reminder not written");
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            // Another look only when this one was full and moved something (else it would find the same).
+            if (due.len() as i64) < BATCH || reminded == 0 {
+                break;
+            }
+        }
+        if queued > 0 {
+            tracing::info!(mails = queued, "expiry reminders queued");
+        }
+        Ok(queued)
+    }
+
+    /// The reminder for each addressee, in their language.
+    fn mails(&self, c: &DueCertificate, to: &Addressees) -> Result<Vec<NewMail>, String> {
+        let base = self.base_url.as_str();
+        // The certificate's own page when it came from a request; otherwise where to ask for one.
+        let link = match &c.request_id {
+            Some(_) => format!("{base}certificates/issued/{}", c.id),
+            None => format!("{base}certificates"),
+        };
+        let write = |r: &Recipient, holder: Option<&str>| -> Result<NewMail, String> {
+            let locale = Locale::from_code(&r.preferred_locale).unwrap_or(self.default_locale);
+            let l10n = &self.localizer;
+            let until = date_in(locale, &c.valid_until);
+            let next_key = if c.auto_renew == 1 { "doc-reminder-next-auto" } else { "doc-reminder-next-apply" };
+            let next = l10n.plain(locale, next_key, &[]);
+            let notice = match holder {
+                None => Notice::certificate_expiry(&c.insurer_name, &until, &next, &link),
+                Some(name) => Notice::certificate_expiry_ward(name, &c.insurer_name, &until, &next, &link),
+            };
+            let address: EmailAddress = r.email.parse().map_err(|e| format!("recipient: {e}"))?;
+            compose(l10n, &self.base_url, locale, &address, &notice).map_err(|e| e.to_string())
+        };
+        match to {
+            Addressees::Holder(r) => Ok(vec![write(r, None)?]),
+            Addressees::Representatives { holder_name, recipients } => {
+                recipients.iter().map(|r| write(r, Some(holder_name))).collect()
+            }
+        }
+    }
+}
+
+/// A date as the recipient reads it: 和暦 with 西暦 in Japanese, 西暦 first in やさしい日本語, English in English.
+fn date_in(locale: Locale, iso: &str) -> String {
+    match iso.parse::<WarekiDate>() {
+        Ok(d) => match locale {
+            Locale::Ja => d.format_ja(),
+            Locale::JaEasy => d.format_easy_ja(),
+            Locale::En => d.format_en(),
+        },
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// The periodic reminder task of one node.
+#[derive(Debug)]
+pub struct ReminderHandle {
+    stop: watch::Sender<bool>,
+    join: JoinHandle<()>,
+}
+
+impl ReminderHandle {
+    /// Stops after the current round, if one is running.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.join.await;
+    }
+}
+
+/// Runs the job now and then every `interval`, on the current tokio runtime, until stopped.
+pub fn spawn(reminders: Reminders, interval: Duration) -> ReminderHandle {
+    let (stop, mut stopped) = watch::channel(false);
+    let join = tokio::spawn(async move {
+        loop {
+            if let Err(e) = reminders.run_once(crate::store::today_jst()).await {
+                tracing::warn!(cause = %e, "expiry reminders: the database did not answer; trying again later");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = stopped.changed() => {}
+            }
+            if *stopped.borrow() || stopped.has_changed().is_err() {
+                break;
+            }
+        }
+    });
+    ReminderHandle { stop, join }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_the_recipients_language() {
+        assert_eq!(date_in(Locale::En, "2027-01-02"), "2 January 2027");
+        assert!(
+            date_in(Locale::Ja, "2027-01-02").starts_with("令和9年1月2日"),
+            "{}",
+            date_in(Locale::Ja, "2027-01-02")
+        );
+        assert!(
+            date_in(Locale::JaEasy, "2027-01-02").starts_with("2027年"),
+            "{}",
+            date_in(Locale::JaEasy, "2027-01-02")
+        );
+        assert_eq!(date_in(Locale::En, "not a date"), "not a date");
+    }
+}
