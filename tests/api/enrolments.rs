@@ -377,7 +377,7 @@ async fn adding_a_record_keeps_what_was_typed_beside_each_mistake() {
         ("notified_on", "2099-01-01"),
         ("card_registered", "no"),
     ];
-    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments", &bad).await;
+    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments/new", &bad).await;
     assert_eq!(res.status(), 422);
     let html = Html::parse_document(&res.text().await.unwrap());
     let summary = attr_all(&html, ".error-summary a", "href");
@@ -406,7 +406,7 @@ async fn adding_a_record_keeps_what_was_typed_beside_each_mistake() {
         ("via_employer", "no"),
         ("card_registered", "no"),
     ];
-    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments", &good).await;
+    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments/new", &good).await;
     assert_eq!(res.status(), 303);
     let to = res.headers()["location"].to_str().unwrap().to_string();
     let id = to.trim_start_matches("/office/enrolments/").trim_end_matches("?added=1").to_string();
@@ -428,7 +428,7 @@ async fn adding_a_record_keeps_what_was_typed_beside_each_mistake() {
     assert_eq!(sign_in_as(&app, "p-nakamura").await.get(&to).await.status(), 404);
 
     // The same symbol, number and branch again is refused beside the number.
-    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments", &good).await;
+    let res = post(&tanaka, "/office/enrolments/new", "/office/enrolments/new", &good).await;
     assert_eq!(res.status(), 422);
     let html = Html::parse_document(&res.text().await.unwrap());
     assert_eq!(select_all(&html, "#number-error").len(), 1);

@@ -23,8 +23,8 @@ use super::certificates::insurer_officer;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/office/enrolments", web::get().to(list))
-        .route("/office/enrolments", web::post().to(add))
         .route("/office/enrolments/new", web::get().to(new_form))
+        .route("/office/enrolments/new", web::post().to(add))
         .route("/office/enrolments/{id}", web::get().to(detail))
         .route("/office/enrolments/{id}/registered", web::post().to(registered))
         .route("/office/registration-lag", web::get().to(lag));
