@@ -294,10 +294,10 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
         true,
         false,
     ),
-    // 後期高齢者医療広域連合: everyone 75 or over.
+    // 後期高齢者医療広域連合: everyone 75 or over. Numbers of 8 digits with their check digit, as the domain rule asks.
     member(
         "ins-koki-tokyo",
-        ("", "10000011", ""),
+        ("", "10000016", ""),
         ("佐藤 一郎", "サトウ イチロウ", "1938-05-05"),
         Some("p-ichiro"),
         (3000, 3000, Some(2999)),
@@ -306,7 +306,7 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
     ),
     member(
         "ins-koki-tokyo",
-        ("", "10000012", ""),
+        ("", "10000024", ""),
         ("渡辺 トメ", "ワタナベ トメ", "1935-02-11"),
         Some("p-tome"),
         (3000, 3000, Some(2999)),
@@ -315,7 +315,7 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
     ),
     member(
         "ins-koki-tokyo",
-        ("", "10000013", ""),
+        ("", "10000032", ""),
         ("小林 茂", "コバヤシ シゲル", "1940-09-30"),
         Some("p-shigeru"),
         (3000, 3000, Some(2999)),
@@ -393,7 +393,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     ),
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
-        ("", "10000011", ""),
+        ("", "10000016", ""),
         ("no-card", "post"),
         (420, 2),
         None,
@@ -425,7 +425,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     ),
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
-        ("", "10000011", ""),
+        ("", "10000016", ""),
         ("lost-or-renewing", "post"),
         (3, 1),
         None,
