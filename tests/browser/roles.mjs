@@ -1,6 +1,7 @@
 // The people the crawler browses as. Each role gets a fresh browser context per locale and signs in through the
 // UI with `signIn(page, base)` before the crawl starts at "/": residents with a code by e-mail (read from the demo
 // outbox page), staff through their invitation link, registering a passkey in Chromium's virtual authenticator.
+// `seeds` (optional) are more pages to start from, beside "/" and the missing page.
 // Sign-out and destructive forms carry data-sign-out / data-destructive / data-crawl="skip", so the crawler
 // leaves them alone.
 import { addVirtualAuthenticator } from './lib/passkeys.mjs';
@@ -96,7 +97,9 @@ export function signInByInvitation(personId, email) {
 }
 
 export const roles = [
-  { name: 'anonymous', signIn: async (_page, _base) => {} },
+  // Also crawled from a verification address no certificate has, as a clinic would type one wrongly: the
+  // "not valid" answer (valid, expired and revoked ones are reached through the certificates of those who have one).
+  { name: 'anonymous', signIn: async (_page, _base) => {}, seeds: [{ path: '/verify/NoSuchCertificate000', status: 200 }] },
   { name: 'resident', signIn: signInWithCodeOnce('taro@example.jp') },
   { name: 'guardian', signIn: signInWithCodeOnce('hanako@example.jp') },
   { name: 'facility-staff', signIn: signInByInvitation('p-ken', 'staff@example.jp') },
