@@ -42,7 +42,7 @@ pub struct Application {
 pub async fn prepare_store(settings: &Settings) -> Result<Store, StartError> {
     let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
     store.migrate().await?;
-    if settings.demo_mode && store.load_demo_data().await? {
+    if settings.demo_mode && store.load_demo_data(&settings.secret_key).await? {
         tracing::info!("demo data loaded");
     }
     Ok(store)

@@ -55,14 +55,17 @@ async fn main() -> ExitCode {
         "migrate" => prepare_store(&Settings { demo_mode: false, ..settings }).await.map(|_| {
             println!("The database is up to date.");
         }),
-        "demo-data" => match prepare_store(&Settings { demo_mode: false, ..settings }).await {
-            Ok(store) => match store.load_demo_data().await {
-                Ok(true) => Ok(println!("Demo data loaded.")),
-                Ok(false) => Ok(println!("Demo data was already there; nothing changed.")),
-                Err(e) => Err(e.into()),
-            },
-            Err(e) => Err(e),
-        },
+        "demo-data" => {
+            let key = settings.secret_key.clone();
+            match prepare_store(&Settings { demo_mode: false, ..settings }).await {
+                Ok(store) => match store.load_demo_data(&key).await {
+                    Ok(true) => Ok(println!("Demo data loaded.")),
+                    Ok(false) => Ok(println!("Demo data was already there; nothing changed.")),
+                    Err(e) => Err(e.into()),
+                },
+                Err(e) => Err(e),
+            }
+        }
         "add-staff" => add_staff(settings).await,
         _ => serve(settings).await,
     };

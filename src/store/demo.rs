@@ -1,7 +1,11 @@
 //! Demo data: a municipality, insurers, a care facility, residents, a guardian with a ward, facility staff
 //! and officers, so that a newcomer can try every journey. Loaded once; loading again changes nothing.
 
-use super::{Store, now_ms};
+use sqlx::AnyConnection;
+
+use super::{Store, new_id, now_ms};
+use crate::crypto::SecretKey;
+use crate::requests::certificate::{CertificateAnswers, printed_expiry};
 
 pub struct DemoOrganisation {
     pub id: &'static str,
@@ -290,10 +294,10 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
         true,
         false,
     ),
-    // 後期高齢者医療広域連合: everyone 75 or over.
+    // 後期高齢者医療広域連合: everyone 75 or over. Numbers of 8 digits with their check digit, as the domain rule asks.
     member(
         "ins-koki-tokyo",
-        ("", "10000011", ""),
+        ("", "10000016", ""),
         ("佐藤 一郎", "サトウ イチロウ", "1938-05-05"),
         Some("p-ichiro"),
         (3000, 3000, Some(2999)),
@@ -302,7 +306,7 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
     ),
     member(
         "ins-koki-tokyo",
-        ("", "10000012", ""),
+        ("", "10000024", ""),
         ("渡辺 トメ", "ワタナベ トメ", "1935-02-11"),
         Some("p-tome"),
         (3000, 3000, Some(2999)),
@@ -311,7 +315,7 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
     ),
     member(
         "ins-koki-tokyo",
-        ("", "10000013", ""),
+        ("", "10000032", ""),
         ("小林 茂", "コバヤシ シゲル", "1940-09-30"),
         Some("p-shigeru"),
         (3000, 3000, Some(2999)),
@@ -320,11 +324,145 @@ pub const ENROLMENTS: &[DemoEnrolment] = &[
     ),
 ];
 
+/// What happened to a demo certificate request, in order; each step is an officer's (or the requester's) event.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    /// Sent, nobody has looked at it yet.
+    Submitted,
+    /// Sent, and an officer has started checking it.
+    InReview,
+    /// Issued with a certificate valid for this many months (from the day it was issued).
+    Issued(u32),
+    /// Declined with this reason (a message id from `DECLINE_REASONS`).
+    Declined(&'static str),
+}
+
+/// A certificate request in the demo, so that every state of a request and of a certificate can be seen:
+/// times are days before the day the demo data is loaded.
+pub struct DemoRequest {
+    pub subject_id: &'static str,
+    pub filed_by: &'static str,
+    pub insurer_id: &'static str,
+    /// (symbol, number, branch)
+    pub insured: (&'static str, &'static str, &'static str),
+    pub reason: &'static str,
+    /// `post` or `download`.
+    pub delivery: &'static str,
+    pub submitted_days_ago: i64,
+    /// Days between sending and each officer step (start checking, then the decision).
+    pub worked_after_days: i64,
+    pub officer_id: Option<&'static str>,
+    pub outcome: DemoOutcome,
+}
+
+const fn request(
+    (subject_id, filed_by, insurer_id): (&'static str, &'static str, &'static str),
+    insured: (&'static str, &'static str, &'static str),
+    (reason, delivery): (&'static str, &'static str),
+    (submitted_days_ago, worked_after_days): (i64, i64),
+    officer_id: Option<&'static str>,
+    outcome: DemoOutcome,
+) -> DemoRequest {
+    DemoRequest {
+        subject_id,
+        filed_by,
+        insurer_id,
+        insured,
+        reason,
+        delivery,
+        submitted_days_ago,
+        worked_after_days,
+        officer_id,
+        outcome,
+    }
+}
+
+/// In this order, so that a later certificate for the same person and insurer revokes an earlier one:
+/// 山田 太郎 has a certificate revoked by its reissue, the reissued one (valid, to download) and a declined
+/// request; 佐藤 一郎 (filed by his guardian) an expired certificate and a request being checked; each insurer
+/// with an officer has requests waiting in its queue (the 協会けんぽ ones with different reasons, one for each
+/// language of the browser suite's officer flow, which finds them with the queue's reason filter).
+pub const REQUESTS: &[DemoRequest] = &[
+    request(
+        ("p-taro", "p-taro", "ins-aoba-kokuho"),
+        ("1234567", "42", "01"),
+        ("lost-or-renewing", "post"),
+        (400, 1),
+        Some("p-tanaka"),
+        DemoOutcome::Issued(12),
+    ),
+    request(
+        ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
+        ("", "10000016", ""),
+        ("no-card", "post"),
+        (420, 2),
+        None,
+        DemoOutcome::Issued(12),
+    ),
+    request(
+        ("p-taro", "p-taro", "ins-aoba-kokuho"),
+        ("1234567", "42", "01"),
+        ("cannot-use-card", "download"),
+        (30, 1),
+        Some("p-tanaka"),
+        DemoOutcome::Declined("office-cert-decline-card-usable"),
+    ),
+    request(
+        ("p-taro", "p-taro", "ins-aoba-kokuho"),
+        ("1234567", "42", "01"),
+        ("lost-or-renewing", "download"),
+        (10, 1),
+        Some("p-tanaka"),
+        DemoOutcome::Issued(12),
+    ),
+    request(
+        ("p-hanako", "p-hanako", "ins-aoba-kokuho"),
+        ("1234567", "43", "01"),
+        ("lost-or-renewing", "post"),
+        (7, 0),
+        None,
+        DemoOutcome::Submitted,
+    ),
+    request(
+        ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
+        ("", "10000016", ""),
+        ("lost-or-renewing", "post"),
+        (3, 1),
+        None,
+        DemoOutcome::InReview,
+    ),
+    request(
+        ("p-maria", "p-maria", "ins-kyokai-tokyo"),
+        ("1234567", "42", "01"),
+        ("lost-or-renewing", "download"),
+        (2, 0),
+        None,
+        DemoOutcome::Submitted,
+    ),
+    request(
+        ("p-ken", "p-ken", "ins-kyokai-tokyo"),
+        ("7654321", "11", "00"),
+        ("no-card", "post"),
+        (2, 0),
+        None,
+        DemoOutcome::Submitted,
+    ),
+    request(
+        ("p-misaki", "p-misaki", "ins-kyokai-tokyo"),
+        ("7654321", "12", "00"),
+        ("accompanied", "download"),
+        (1, 0),
+        None,
+        DemoOutcome::Submitted,
+    ),
+];
+
 const LOADED: &str = "demo_data_loaded";
 
 impl Store {
-    /// Loads the demo data unless it is there already. Returns whether it loaded anything.
-    pub async fn load_demo_data(&self) -> Result<bool, sqlx::Error> {
+    /// Loads the demo data unless it is there already. Returns whether it loaded anything. `key` signs the
+    /// demo certificates' verification codes, as the portal signs the ones it issues.
+    pub async fn load_demo_data(&self, key: &SecretKey) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let done: Option<(String,)> =
             sqlx::query_as("SELECT value FROM meta WHERE key = $1").bind(LOADED).fetch_optional(&mut *tx).await?;
@@ -437,6 +575,9 @@ impl Store {
             };
             super::enrolments::insert_enrolment(&mut tx, &new).await?;
         }
+        for r in REQUESTS {
+            insert_request(&mut tx, r, key, now).await?;
+        }
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())
@@ -444,6 +585,13 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// How many certificate requests and certificates there are, for the tests of the demo data.
+    pub async fn demo_request_counts(&self) -> Result<(i64, i64), sqlx::Error> {
+        let requests: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(self.pool()).await?;
+        let certificates: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM certificates").fetch_one(self.pool()).await?;
+        Ok((requests.0, certificates.0))
     }
 
     /// How many people and organisations there are, for the start-up message and the tests.
@@ -468,4 +616,145 @@ pub struct Counts {
     pub insurers: i64,
     pub facilities: i64,
     pub representations: i64,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written as the
+/// portal would have written it at those times.
+async fn insert_request(
+    conn: &mut AnyConnection,
+    r: &DemoRequest,
+    key: &SecretKey,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let person = PEOPLE.iter().find(|p| p.id == r.subject_id).expect("a demo person");
+    let (_, insurer_number, insurer_name, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
+    let (symbol, number, branch) = r.insured;
+    let answers = CertificateAnswers {
+        for_whom: Some(r.subject_id.to_string()),
+        reason: Some(r.reason.to_string()),
+        insurer_id: Some(r.insurer_id.to_string()),
+        insurer_number: Some(insurer_number.to_string()),
+        symbol: Some(symbol.to_string()).filter(|s| !s.is_empty()),
+        number: Some(number.to_string()),
+        branch: Some(branch.to_string()).filter(|s| !s.is_empty()),
+        name: Some(person.name.to_string()),
+        name_kana: Some(person.name_kana.to_string()),
+        birth_date: Some(person.birth_date.to_string()),
+        delivery: Some(r.delivery.to_string()),
+        postal_code: (r.delivery == "post").then(|| "9990001".to_string()),
+        address: (r.delivery == "post").then(|| "あおば市中央1-2-3".to_string()),
+        contact: Some(if person.email.is_some() { "email" } else { "post" }.to_string()),
+        phone: None,
+    };
+    let answers = serde_json::to_string(&answers).expect("answers serialise");
+    let id = new_id();
+    let created = now - r.submitted_days_ago * DAY_MS - 20 * 60_000;
+    let submitted = created + 20 * 60_000;
+    let started = submitted + r.worked_after_days * DAY_MS + 60 * 60_000;
+    let decided = started + 2 * 60 * 60_000;
+    let (state, decision, updated) = match r.outcome {
+        DemoOutcome::Submitted => ("submitted", None, submitted),
+        DemoOutcome::InReview => ("in_review", None, started),
+        DemoOutcome::Issued(_) => ("issued", Some(""), decided),
+        DemoOutcome::Declined(reason) => ("declined", Some(reason), decided),
+    };
+    let filed_as = if r.filed_by == r.subject_id { "self" } else { "representative" };
+    sqlx::query(
+        "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, municipality_id, insurer_id, \
+         reason, answers, decision_reason, created_at, updated_at, submitted_at) \
+         VALUES ($1, $2, 'certificate', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&id)
+    .bind(crate::domain::ReferenceNumber::generate().compact())
+    .bind(state)
+    .bind(r.subject_id)
+    .bind(r.filed_by)
+    .bind(filed_as)
+    .bind(MUNICIPALITY.id)
+    .bind(r.insurer_id)
+    .bind(r.reason)
+    .bind(&answers)
+    .bind(decision)
+    .bind(created)
+    .bind(updated)
+    .bind(submitted)
+    .execute(&mut *conn)
+    .await?;
+    let requester = (Some(r.filed_by), "requester");
+    let officer = (r.officer_id, "officer");
+    let mut events = vec![
+        (created, requester, "created", None, "draft", ""),
+        (submitted, requester, "submitted", Some("draft"), "submitted", ""),
+    ];
+    if r.outcome != DemoOutcome::Submitted {
+        events.push((started, officer, "in_review", Some("submitted"), "in_review", ""));
+    }
+    match r.outcome {
+        DemoOutcome::Issued(_) => events.push((decided, officer, "issued", Some("in_review"), "issued", "")),
+        DemoOutcome::Declined(reason) => {
+            events.push((decided, officer, "declined", Some("in_review"), "declined", reason))
+        }
+        _ => {}
+    }
+    for (at, (actor, role), event, from, to, detail) in events {
+        sqlx::query(
+            "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(at)
+        .bind(actor)
+        .bind(role)
+        .bind(event)
+        .bind(from)
+        .bind(to)
+        .bind(detail)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let DemoOutcome::Issued(months) = r.outcome else { return Ok(()) };
+    let issued_on =
+        (chrono::DateTime::from_timestamp_millis(decided).expect("a time") + chrono::Duration::hours(9)).date_naive();
+    let birth = person.birth_date.parse::<chrono::NaiveDate>().ok();
+    let until = printed_expiry(issued_on, months, insurer_number, birth).expect("a demo validity");
+    let certificate = new_id();
+    sqlx::query(
+        "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
+         WHERE insurer_id = $3 AND person_id = $4 AND revoked_at IS NULL",
+    )
+    .bind(decided)
+    .bind(&certificate)
+    .bind(r.insurer_id)
+    .bind(r.subject_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
+         branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(&certificate)
+    .bind(&id)
+    .bind(r.subject_id)
+    .bind(r.insurer_id)
+    .bind(person.name)
+    .bind(person.name_kana)
+    .bind(person.birth_date)
+    .bind(symbol)
+    .bind(number)
+    .bind(branch)
+    .bind(*insurer_number)
+    .bind(*insurer_name)
+    .bind(issued_on.to_string())
+    .bind(issued_on.to_string())
+    .bind(until.to_string())
+    .bind(r.delivery)
+    .bind(crate::journeys::office::certificates::verification_code(key, &certificate))
+    .bind(decided)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1,4 +1,4 @@
-use madoguchi::store::demo::{INSURERS, PEOPLE, REPRESENTATIONS};
+use madoguchi::store::demo::{DemoOutcome, INSURERS, PEOPLE, REPRESENTATIONS, REQUESTS};
 
 use crate::helpers::{backend_name, spawn_app};
 
@@ -10,8 +10,12 @@ async fn demo_data_is_loaded_once_and_loading_again_changes_nothing() {
     assert_eq!(counts.insurers, INSURERS.len() as i64);
     assert_eq!(counts.facilities, 1);
     assert_eq!(counts.representations, REPRESENTATIONS.len() as i64);
-    assert!(!app.store.load_demo_data().await.unwrap());
+    let issued = REQUESTS.iter().filter(|r| matches!(r.outcome, DemoOutcome::Issued(_))).count() as i64;
+    let requests = app.store.demo_request_counts().await.unwrap();
+    assert_eq!(requests, (REQUESTS.len() as i64, issued), "one certificate per issued request");
+    assert!(!app.store.load_demo_data(&app.secret_key).await.unwrap());
     assert_eq!(app.store.counts().await.unwrap(), counts);
+    assert_eq!(app.store.demo_request_counts().await.unwrap(), requests);
 }
 
 #[tokio::test]

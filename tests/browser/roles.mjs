@@ -1,6 +1,7 @@
 // The people the crawler browses as. Each role gets a fresh browser context per locale and signs in through the
 // UI with `signIn(page, base)` before the crawl starts at "/": residents with a code by e-mail (read from the demo
 // outbox page), staff through their invitation link, registering a passkey in Chromium's virtual authenticator.
+// `seeds` (optional) are more pages to start from, beside "/" and the missing page.
 // Sign-out and destructive forms carry data-sign-out / data-destructive / data-crawl="skip", so the crawler
 // leaves them alone.
 import { addVirtualAuthenticator } from './lib/passkeys.mjs';
@@ -29,16 +30,51 @@ export async function newestMailBody(page, base, to, marker) {
 
 /** Signs in with a one-time code sent by e-mail, read from the demo outbox as the person would read it. */
 export function signInWithCode(email) {
+  const work = async (page, base) => {
+    await page.goto(`${base}/sign-in`);
+    await page.fill('form[action="/sign-in"] input[name="email"]', email);
+    await Promise.all([page.waitForURL(/\/sign-in\/code/), page.click('form[action="/sign-in"] button[type="submit"]')]);
+    const body = await newestMailBody(page, base, email, (b) => /\b\d{6}\b/.test(b));
+    const code = body.match(/\b(\d{6})\b/)[1];
+    await page.goto(`${base}/sign-in/code`);
+    await page.fill('input[name="code"]', code);
+    await Promise.all([page.waitForURL(/\/account/), page.click('main form button[type="submit"]')]);
+  };
+  const signIn = (page, base) => oneAtATime(() => work(page, base));
+  signIn.work = work; // without the queue, for sign-ins that build on it
+  return signIn;
+}
+
+/**
+ * Passkeys of people who first signed in with a code, kept for the rest of the run: each browser context has its
+ * own virtual authenticator, so the credential is carried from one to the next (with its signature counter).
+ */
+const wallet = new Map(); // e-mail → the credential as WebAuthn.getCredentials gives it
+
+/**
+ * Signs in with a code by e-mail the first time in a run and adds a passkey to the account; every later context
+ * signs in with that passkey. So a person crawled in three languages and running flows in three more uses one
+ * code of the 5 an hour their address may have (accounts/policy.rs), and the passkey sign-in is used throughout.
+ */
+export function signInWithCodeOnce(email) {
+  const byCode = signInWithCode(email);
   return (page, base) =>
     oneAtATime(async () => {
-      await page.goto(`${base}/sign-in`);
-      await page.fill('form[action="/sign-in"] input[name="email"]', email);
-      await Promise.all([page.waitForURL(/\/sign-in\/code/), page.click('form[action="/sign-in"] button[type="submit"]')]);
-      const body = await newestMailBody(page, base, email, (b) => /\b\d{6}\b/.test(b));
-      const code = body.match(/\b(\d{6})\b/)[1];
-      await page.goto(`${base}/sign-in/code`);
-      await page.fill('input[name="code"]', code);
-      await Promise.all([page.waitForURL(/\/account/), page.click('main form button[type="submit"]')]);
+      const auth = await addVirtualAuthenticator(page);
+      const saved = wallet.get(email);
+      if (!saved) {
+        await byCode.work(page, base);
+        await page.goto(`${base}/account/passkeys/new`);
+        await page.fill('input[name="name"]', 'Browser suite');
+        await Promise.all([page.waitForURL(/\/account$/), page.click('#passkey-button')]);
+      } else {
+        await auth.cdp.send('WebAuthn.addCredential', { authenticatorId: auth.id, credential: saved });
+        await page.goto(`${base}/sign-in`);
+        await Promise.all([page.waitForURL(/\/account$/), page.click('#passkey-button')]);
+      }
+      const [credential] = await auth.credentials();
+      if (!credential) throw new Error(`no passkey for ${email} in the authenticator`);
+      wallet.set(email, credential);
     });
 }
 
@@ -61,9 +97,11 @@ export function signInByInvitation(personId, email) {
 }
 
 export const roles = [
-  { name: 'anonymous', signIn: async (_page, _base) => {} },
-  { name: 'resident', signIn: signInWithCode('taro@example.jp') },
-  { name: 'guardian', signIn: signInWithCode('hanako@example.jp') },
+  // Also crawled from a verification address no certificate has, as a clinic would type one wrongly: the
+  // "not valid" answer (valid, expired and revoked ones are reached through the certificates of those who have one).
+  { name: 'anonymous', signIn: async (_page, _base) => {}, seeds: [{ path: '/verify/NoSuchCertificate000', status: 200 }] },
+  { name: 'resident', signIn: signInWithCodeOnce('taro@example.jp') },
+  { name: 'guardian', signIn: signInWithCodeOnce('hanako@example.jp') },
   { name: 'facility-staff', signIn: signInByInvitation('p-ken', 'staff@example.jp') },
   { name: 'insurer-officer', signIn: signInByInvitation('p-tanaka', 'kokuho@city.aoba.example.jp') },
   { name: 'municipal-officer', signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp') },
@@ -71,4 +109,8 @@ export const roles = [
 ];
 
 /** People who only run keyboard flows (not crawled): their own sign-ins keep within the per-address code limit. */
-export const flowOnlyRoles = [{ name: 'resident-for-flows', signIn: signInWithCode('maria@example.jp') }];
+export const flowOnlyRoles = [
+  { name: 'resident-for-flows', signIn: signInWithCode('maria@example.jp') },
+  // An officer of 協会けんぽ: the crawled officer works あおば市国保, so the flow's requests are out of the crawl's way.
+  { name: 'insurer-officer-kyokai', signIn: signInByInvitation('p-nakamura', 'kyokai@example.jp') },
+];

@@ -91,7 +91,7 @@ try {
       const part = report.section(`crawl as ${role.name} in ${locale.code}`);
       tasks.push(async () => {
         try {
-          await crawl({ launched, base: portal.base, role, locale, seeds: SEEDS, maxPages: MAX_PAGES, report: part, titles, shotsDir: SHOTS });
+          await crawl({ launched, base: portal.base, role, locale, seeds: [...SEEDS, ...(role.seeds ?? [])], maxPages: MAX_PAGES, report: part, titles, shotsDir: SHOTS });
         } catch (e) {
           // One crawl breaking (a page that never loads, say) is a failure of that crawl; the others go on.
           part.add({ kind: 'page', role: role.name, locale: locale.code, path: '(crawl)', state: 'stopped', failures: new Map([['crawl', [e.message.split('\n')[0]]]]) });

@@ -88,12 +88,21 @@ export class Report {
  * Titles differ from page to page in one locale. The same page may be reached again (other roles, form states);
  * an error state of a page must keep the page's title behind an error prefix ("Error: Contact – Service").
  */
-/** The same page for another record (another request, another draft) is the same page: ids become ":id". */
+/**
+ * The same page for another record (another request, another draft) is the same page: ids become ":id", and a
+ * certificate's verification code (`/verify/{code}`) becomes ":code".
+ */
 export function pageKey(path) {
   const [pathname, query] = path.split('?');
   const key = pathname
     .split('/')
-    .map((seg) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg) || /^rep-demo-\d+$/.test(seg) ? ':id' : seg))
+    .map((seg, i, segs) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg) || /^rep-demo-\d+$/.test(seg)
+        ? ':id'
+        : i === 2 && segs[1] === 'verify' && seg
+          ? ':code'
+          : seg,
+    )
     .join('/');
   return query ? `${key}?${query}` : key;
 }

@@ -80,6 +80,9 @@ function unitChecks() {
   bad(t.check({ locale: 'en', path: '/b', state: 'page', title: 'A – S', errorState: false }), 'a second page with the same title');
   ok(t.check({ locale: 'en', path: '/a', state: 'form-bad', title: 'Error: A – S', errorState: true }), 'an error state with a prefix');
   bad(t.check({ locale: 'en', path: '/a', state: 'form-empty', title: 'A – S', errorState: true }), 'an error state without a prefix');
+  ok(t.check({ locale: 'en', path: '/verify/AbCdEfGhIjKlMnOpQr-_', state: 'page', title: 'V – S', errorState: false }), 'a verification page');
+  ok(t.check({ locale: 'en', path: '/verify/ZzCdEfGhIjKlMnOpQr12', state: 'page', title: 'V – S', errorState: false }), 'another code on the same page');
+  bad(t.check({ locale: 'en', path: '/verify', state: 'page', title: 'V – S', errorState: false }), 'another page with the title of the verification page');
   return problems;
 }
 
