@@ -44,6 +44,17 @@ async function expectMessage(page, locale, selector, id) {
 }
 
 /**
+ * One request at a time per person: the portal continues a person's newest draft, so two languages of the same
+ * flow running at once (BROWSER_CONCURRENCY) would fill in, and send, the same draft.
+ */
+const filing = new Map();
+function onePerPerson(person, work) {
+  const run = (filing.get(person) ?? Promise.resolve()).then(work, work);
+  filing.set(person, run.catch(() => {}));
+  return run;
+}
+
+/**
  * From the start page through every question of a certificate request to its confirmation and the list of
  * requests. `answers`: { forWhom (a radio value, or null for the first choice), reason, insurer, symbol, number,
  * delivery, contact }.
@@ -208,7 +219,7 @@ export const flows = [
     role: 'resident-for-flows',
     description: 'a resident asks for a qualification certificate, question by question, and sees it in their list',
     async run(api) {
-      await requestCertificate(api, {
+      await onePerPerson('p-maria', () => requestCertificate(api, {
         forWhom: 'p-maria',
         reason: 'cannot-use-card',
         insurer: '01130012',
@@ -216,7 +227,7 @@ export const flows = [
         number: '42',
         delivery: 'download',
         contact: 'email',
-      });
+      }));
     },
   },
   {
@@ -226,7 +237,7 @@ export const flows = [
       "a guardian asks for a certificate for her ward (whose last one has expired, which his request's certificate and /verify say), by post, and sees the request in her list",
     async run(api) {
       const { page, locale, pressAndLoad, check, expectPath } = api;
-      const reference = await requestCertificate(api, {
+      const reference = await onePerPerson('p-hanako', () => requestCertificate(api, {
         forWhom: 'p-ichiro',
         reason: 'lost-or-renewing',
         insurer: '39131016',
@@ -234,7 +245,7 @@ export const flows = [
         number: '10000016',
         delivery: 'post',
         contact: 'email',
-      });
+      }));
       const item = page.locator('.request-list__item', { hasText: reference });
       await expectMessage(page, locale, `.request-list__item:has(.request-list__ref:text-is("${reference}")) .tag`, 'request-state-submitted');
       if ((await item.count()) !== 1) throw new Error(`${reference} is listed ${await item.count()} times`);
