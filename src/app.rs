@@ -8,6 +8,7 @@ use actix_web::{HttpServer, web};
 
 use crate::config::{LogFormat, Settings};
 use crate::i18n::Localizer;
+use crate::issuance::worker::{RunWorkerConfig, RunWorkerHandle};
 use crate::notify::{Mailer, WorkerConfig, WorkerHandle};
 use crate::store::Store;
 use crate::web::AppState;
@@ -35,6 +36,7 @@ pub struct Application {
     store: Store,
     server: Server,
     mail_worker: Option<WorkerHandle>,
+    run_worker: Option<RunWorkerHandle>,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -62,6 +64,10 @@ impl Application {
         }
         let base_url = settings.base_url.clone();
         let mail_worker = start_mail_worker(&settings, &store)?;
+        // Issuance runs are database jobs: every node may work them, one batch and one lease at a time.
+        let run_worker = settings.run_worker.then(|| {
+            crate::issuance::worker::spawn(store.clone(), settings.secret_key.clone(), RunWorkerConfig::default())
+        });
         let localizer = Arc::new(Localizer::load()?);
         let service_name = localizer.plain(settings.default_locale, "service-name", &[]);
         let webauthn =
@@ -77,7 +83,7 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server, mail_worker })
+        Ok(Application { port, base_url, store, server, mail_worker, run_worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -92,9 +98,12 @@ impl Application {
         &self.store
     }
 
-    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the mail worker cleanly.
+    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the workers cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
+        if let Some(worker) = self.run_worker {
+            worker.stop().await;
+        }
         if let Some(worker) = self.mail_worker {
             worker.stop().await;
         }

@@ -101,7 +101,8 @@ locale_files!(
     "mail.ftl",
     "domain.ftl",
     "proxy.ftl",
-    "office.ftl"
+    "office.ftl",
+    "runs.ftl"
 );
 
 pub struct Localizer {

@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod representation;
 pub mod requests;
+pub mod runs;
 
 use std::str::FromStr;
 use std::time::Duration;

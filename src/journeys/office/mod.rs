@@ -3,6 +3,7 @@
 //! the people of their own municipality (404 for others); other roles get 403.
 
 pub mod certificates;
+pub mod runs;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/access-reports", web::get().to(access_reports))
         .route("/office/access-reports/{id}/close", web::post().to(close_report));
     certificates::routes(cfg);
+    runs::routes(cfg);
 }
 
 fn see_other(to: &str) -> HttpResponse {
