@@ -107,6 +107,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/office/certificates", InsurerOfficers),
     ("post", "/office/certificates/{id}/decide", Foreign),
     ("get", "/certificates/issued/{id}", Foreign),
+    ("post", "/certificates/issued/{id}/auto-renew", Foreign),
+    ("get", "/office/runs", InsurerOfficers),
+    ("post", "/office/runs", InsurerOfficers),
+    ("get", "/office/runs/{id}", Foreign),
     ("get", "/verify/{code}", Public),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
@@ -161,6 +165,7 @@ struct Foreigners {
     audit_line: String,
     access_report: String,
     certificate: String,
+    run: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -236,7 +241,17 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     .execute(store.pool())
     .await
     .unwrap();
-    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report, certificate }
+    // Another insurer's run, finished.
+    let run = madoguchi::store::new_id();
+    sqlx::query(
+        "INSERT INTO issuance_runs (id, insurer_id, kind, state, as_of, started_by, started_at) \
+         VALUES ($1, 'ins-kyokai-tokyo', 'push', 'finished', '2026-01-01', 'p-nakamura', 0)",
+    )
+    .bind(&run)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    Foreigners { request, draft: open_draft, passkey, representation, audit_line, access_report, certificate, run }
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
@@ -245,6 +260,8 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
         || pattern.starts_with("/office/certificates")
     {
         &f.request
+    } else if pattern.starts_with("/office/runs") {
+        &f.run
     } else if pattern.starts_with("/certificates/issued") {
         &f.certificate
     } else if pattern.starts_with("/certificates") {
