@@ -38,5 +38,5 @@ CREATE INDEX issuance_runs_due ON issuance_runs (state, lease_until);
 -- The push run walks an insurer's members in id order.
 CREATE INDEX enrolments_insurer_id ON enrolments (insurer_id, id);
 -- The renewal run finds an insurer's certificates that renew themselves.
-CREATE INDEX certificates_auto_renew ON certificates (insurer_id, auto_renew, id);
+CREATE INDEX certificates_auto_renew ON certificates (auto_renew, insurer_id, id);
 CREATE INDEX certificates_run ON certificates (run_id);

@@ -92,10 +92,12 @@ impl Tally {
 
 /// The push run's members: every enrolment record of the insurer, in id order. A current certificate is one
 /// not revoked whose last day is the run's day or later (a renewal's successor that has not started yet counts).
+/// Each EXISTS must find its rows by an index (`certificates_enrolment`, `certificates_holder`): an enrolment
+/// belongs to one insurer, so the first needs no insurer condition, and one would lead SQLite to scan all the
+/// insurer's certificates for every member.
 const PUSH_CANDIDATES: &str = "SELECT e.id, e.symbol, e.number, e.branch, e.name, e.name_kana, e.birth_date, e.person_id, \
      CASE WHEN e.ended_on IS NULL THEN 0 ELSE 1 END AS ended, e.card_registered, \
-     CASE WHEN EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id AND c.insurer_id = e.insurer_id \
-         AND c.revoked_at IS NULL \
+     CASE WHEN EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id AND c.revoked_at IS NULL \
          AND c.valid_until >= $3) \
        OR (e.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = e.person_id \
          AND c.insurer_id = e.insurer_id AND c.revoked_at IS NULL AND c.valid_until >= $3)) \
