@@ -8,6 +8,7 @@ use actix_web::{HttpServer, web};
 
 use crate::config::{LogFormat, Settings};
 use crate::i18n::Localizer;
+use crate::issuance::worker::{RunWorkerConfig, RunWorkerHandle};
 use crate::notify::{Mailer, WorkerConfig, WorkerHandle};
 use crate::store::Store;
 use crate::web::AppState;
@@ -36,6 +37,7 @@ pub struct Application {
     server: Server,
     mail_worker: Option<WorkerHandle>,
     reminders: crate::notify::reminders::ReminderHandle,
+    run_worker: Option<RunWorkerHandle>,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -63,6 +65,10 @@ impl Application {
         }
         let base_url = settings.base_url.clone();
         let mail_worker = start_mail_worker(&settings, &store)?;
+        // Issuance runs are database jobs: every node may work them, one batch and one lease at a time.
+        let run_worker = settings.run_worker.then(|| {
+            crate::issuance::worker::spawn(store.clone(), settings.secret_key.clone(), RunWorkerConfig::default())
+        });
         let localizer = Arc::new(Localizer::load()?);
         let reminders = crate::notify::reminders::spawn(
             crate::notify::reminders::Reminders {
@@ -87,7 +93,7 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server, mail_worker, reminders })
+        Ok(Application { port, base_url, store, server, mail_worker, reminders, run_worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -102,10 +108,13 @@ impl Application {
         &self.store
     }
 
-    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the reminder task and the mail worker.
+    /// Serves until the server stops (on SIGINT or SIGTERM), then stops the workers cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
         self.reminders.stop().await;
+        if let Some(worker) = self.run_worker {
+            worker.stop().await;
+        }
         if let Some(worker) = self.mail_worker {
             worker.stop().await;
         }

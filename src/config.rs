@@ -20,6 +20,8 @@ pub struct Settings {
     pub secret_key: SecretKey,
     pub default_locale: Locale,
     pub demo_mode: bool,
+    /// Whether this node works issuance runs (`MADOGUCHI_RUN_WORKER`, on by default; any number of nodes may).
+    pub run_worker: bool,
     pub smtp: SmtpSettings,
     pub log_format: LogFormat,
 }
@@ -185,6 +187,11 @@ impl Settings {
             Some(v) => parse_bool("MADOGUCHI_DEMO", v)?,
         };
 
+        let run_worker = match source.get("MADOGUCHI_RUN_WORKER") {
+            None => true,
+            Some(v) => parse_bool("MADOGUCHI_RUN_WORKER", v)?,
+        };
+
         let smtp_url = source.get("MADOGUCHI_SMTP_URL").map(str::to_string);
         if let Some(u) = &smtp_url {
             if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
@@ -225,6 +232,7 @@ impl Settings {
             secret_key,
             default_locale,
             demo_mode,
+            run_worker,
             smtp: SmtpSettings { url: smtp_url, from },
             log_format,
         })

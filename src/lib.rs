@@ -10,6 +10,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod i18n;
+pub mod issuance;
 pub mod journeys;
 pub mod notify;
 pub mod requests;

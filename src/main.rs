@@ -27,6 +27,7 @@ Configuration is read from the environment (and from a KEY=value file named by M
   MADOGUCHI_SECRET_KEY                 64 hex characters               (made and kept in the data folder)
   MADOGUCHI_DEFAULT_LOCALE             ja, en or ja-easy               (ja)
   MADOGUCHI_DEMO                       demo data and demo helpers      (true)
+  MADOGUCHI_RUN_WORKER                 work issuance runs on this node (true)
   MADOGUCHI_SMTP_URL                   smtp://host:port …              (unset: mail stays in the outbox)
   MADOGUCHI_MAIL_FROM                  sender mailbox                  (madoguchi <no-reply@localhost>)
   MADOGUCHI_LOG, MADOGUCHI_LOG_FORMAT  log filter and text|json        (info, text)

@@ -103,7 +103,8 @@ locale_files!(
     "proxy.ftl",
     "office.ftl",
     "enrolments.ftl",
-    "documents.ftl"
+    "documents.ftl",
+    "runs.ftl"
 );
 
 pub struct Localizer {

@@ -147,6 +147,15 @@ pub const DECLINE_REASONS: [&str; 4] = [
     "office-cert-decline-duplicate",
 ];
 
+/// The characters of the signature kept in a verification code: 20 base64url characters, 120 bits.
+pub const CODE_CHARS: usize = 20;
+
+/// The verification code printed on a certificate: a shortened HMAC of its id under the certificate key. The
+/// one rule for every way a certificate is issued (an approval, a push run, a renewal run).
+pub fn verification_code(key: &crate::crypto::SecretKey, certificate_id: &str) -> String {
+    key.sign(crate::crypto::Purpose::Certificate, certificate_id.as_bytes()).chars().take(CODE_CHARS).collect()
+}
+
 /// The last day a certificate issued on `issued_on` for `months` months is valid.
 pub fn valid_until(issued_on: chrono::NaiveDate, months: u32) -> Option<chrono::NaiveDate> {
     issued_on.checked_add_months(chrono::Months::new(months))?.pred_opt()

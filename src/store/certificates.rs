@@ -64,25 +64,46 @@ pub struct NewCertificate {
     pub run_id: Option<String>,
 }
 
-/// Writes the certificate (for `request_id`, or from a run when `None`), revoking the holder's earlier one from
-/// the same insurer: the holder is the account when there is one, else the enrolment record.
+/// What a new certificate does to the ones before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Supersedes<'a> {
+    /// A reissue (an approval): every unrevoked certificate of the holder from the same insurer is revoked,
+    /// with `replaced_by` pointing at the new one. The holder is the account when there is one, else the
+    /// enrolment record.
+    RevokingHoldersEarlier,
+    /// A renewal: the certificate it follows gets `replaced_by`, but stays valid until its own last day, and
+    /// the new one starts the day after.
+    Following(&'a str),
+    /// Nothing (a push run issues only to members who hold no current certificate).
+    Nothing,
+}
+
+/// Writes the certificate (for `request_id`, or from a run when `None`), and updates the earlier ones as
+/// `supersedes` says.
 pub async fn issue_certificate(
     conn: &mut AnyConnection,
     request_id: Option<&str>,
     c: &NewCertificate,
+    supersedes: Supersedes<'_>,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    sqlx::query(
-        "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
-         WHERE insurer_id = $3 AND revoked_at IS NULL AND (person_id = $4 OR enrolment_id = $5)",
-    )
-    .bind(now)
-    .bind(&c.id)
-    .bind(&c.insurer_id)
-    .bind(&c.person_id)
-    .bind(&c.enrolment_id)
-    .execute(&mut *conn)
-    .await?;
+    match supersedes {
+        Supersedes::RevokingHoldersEarlier => {
+            sqlx::query(
+                "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
+                 WHERE insurer_id = $3 AND revoked_at IS NULL AND (person_id = $4 OR enrolment_id = $5)",
+            )
+            .bind(now)
+            .bind(&c.id)
+            .bind(&c.insurer_id)
+            .bind(&c.person_id)
+            .bind(&c.enrolment_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Supersedes::Following(old) => link_successor(&mut *conn, old, &c.id).await?,
+        Supersedes::Nothing => {}
+    }
     sqlx::query(
         "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, birth_date, \
          symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, \
@@ -124,7 +145,148 @@ pub async fn issue_certificate(
     Ok(())
 }
 
+/// Marks `old` as followed by `new` without revoking it (a renewal). Only a certificate with no successor yet.
+pub async fn link_successor(conn: &mut AnyConnection, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE certificates SET replaced_by = $1 WHERE id = $2 AND replaced_by IS NULL")
+        .bind(new)
+        .bind(old)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The columns one certificate takes in a multi-row insert.
+const INSERT_COLUMNS: usize = 21;
+/// Certificates per INSERT statement in a run's batch: few round trips, well under both databases' limits on
+/// bound parameters (SQLite 32,766; PostgreSQL 65,535).
+const ROWS_PER_INSERT: usize = 250;
+
+/// Writes many certificates that need no request and supersede nothing (a run's batch), a few hundred rows a
+/// statement.
+pub async fn insert_certificates(conn: &mut AnyConnection, certificates: &[NewCertificate]) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for chunk in certificates.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, \
+             birth_date, symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, \
+             delivery, code, auto_renew, run_id, created_at) VALUES ",
+        );
+        for row in 0..chunk.len() {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for col in 0..INSERT_COLUMNS {
+                if col > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", row * INSERT_COLUMNS + col + 1));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for c in chunk {
+            q = q
+                .bind(&c.id)
+                .bind(None::<String>)
+                .bind(&c.person_id)
+                .bind(&c.enrolment_id)
+                .bind(&c.insurer_id)
+                .bind(&c.name)
+                .bind(&c.name_kana)
+                .bind(&c.birth_date)
+                .bind(&c.symbol)
+                .bind(&c.number)
+                .bind(&c.branch)
+                .bind(&c.insurer_number)
+                .bind(&c.insurer_name)
+                .bind(&c.issued_on)
+                .bind(&c.valid_from)
+                .bind(&c.valid_until)
+                .bind(&c.delivery)
+                .bind(&c.code)
+                .bind(i64::from(c.auto_renew))
+                .bind(&c.run_id)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The people who hold a certificate, or act for its holder: the holder, their approved representatives, staff
+/// of a facility where the holder lives and has consented, and staff of the facility that filed its request.
+/// `$1` is the viewer; `c` the certificate. Officers are not on this side.
+const HOLDER_SIDE: &str = "(c.person_id = $1 \
+     OR EXISTS (SELECT 1 FROM representations rp WHERE rp.representative_id = $1 AND rp.ward_id = c.person_id AND rp.state = 'approved') \
+     OR EXISTS (SELECT 1 FROM roles ro JOIN facility_residents fr ON fr.facility_id = ro.organisation_id \
+        WHERE ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') AND fr.person_id = c.person_id \
+        AND fr.consent_recorded_at IS NOT NULL) \
+     OR EXISTS (SELECT 1 FROM requests r JOIN roles ro ON ro.organisation_id = r.facility_id \
+        WHERE r.id = c.request_id AND ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff')))";
+
+/// A certificate as one viewer may see it.
+pub struct VisibleCertificate {
+    pub certificate: CertificateRow,
+    /// The viewer holds it or acts for its holder (and may ask for it to renew itself).
+    pub holder_side: bool,
+}
+
 impl Store {
+    /// A certificate by id for `viewer`: those who may see its request, or for a certificate from a run, the
+    /// holder's side and the officers of its insurer. `None` for anyone else.
+    pub async fn visible_certificate(&self, id: &str, viewer: &str) -> Result<Option<VisibleCertificate>, sqlx::Error> {
+        let Some(c) = self.certificate(id).await? else { return Ok(None) };
+        let (holder_side, officer): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT CASE WHEN {HOLDER_SIDE} THEN 1 ELSE 0 END, \
+             CASE WHEN EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'insurer_officer' \
+               AND ro.organisation_id = c.insurer_id) THEN 1 ELSE 0 END \
+             FROM certificates c WHERE c.id = $2"
+        )))
+        .bind(viewer)
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
+        let visible = match &c.request_id {
+            Some(request) => self.visible_request(request, viewer).await?.is_some(),
+            None => holder_side == 1 || officer == 1,
+        };
+        Ok(visible.then_some(VisibleCertificate { certificate: c, holder_side: holder_side == 1 }))
+    }
+
+    /// Turns automatic renewal on or off, for the holder's side only, on a certificate still in force with no
+    /// successor yet; with its audit line. `false` when the certificate is not one they may change.
+    pub async fn set_auto_renew(&self, id: &str, viewer: &str, on: bool, today: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE certificates SET auto_renew = $2 WHERE id IN (SELECT c.id FROM certificates c WHERE c.id = $3 \
+             AND c.revoked_at IS NULL AND c.replaced_by IS NULL AND c.valid_until >= $4 AND {HOLDER_SIDE})"
+        )))
+        .bind(viewer)
+        .bind(i64::from(on))
+        .bind(id)
+        .bind(today)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let (holder,): (Option<String>,) =
+            sqlx::query_as("SELECT person_id FROM certificates WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        let mut entry = super::accounts::AuditEntry::new(Some(viewer), "certificate.auto_renew").detail(if on {
+            "on"
+        } else {
+            "off"
+        });
+        if let Some(holder) = holder.as_deref() {
+            entry = entry.subject(holder);
+        }
+        super::accounts::append_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// A certificate by id, for anyone: callers check that the viewer may see its request.
     pub async fn certificate(&self, id: &str) -> Result<Option<CertificateRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM certificates WHERE id = $1")))

@@ -83,6 +83,58 @@ pub async fn insert_enrolment(conn: &mut AnyConnection, e: &NewEnrolment) -> Res
     Ok(())
 }
 
+/// The columns one enrolment takes in a multi-row insert, and rows per statement (well under both databases'
+/// limits on bound parameters).
+const INSERT_COLUMNS: usize = 18;
+const ROWS_PER_INSERT: usize = 500;
+
+/// Records many members at once (an insurer's import), a few hundred rows a statement, on the caller's
+/// connection or transaction.
+pub async fn insert_enrolments(conn: &mut AnyConnection, members: &[NewEnrolment]) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO enrolments (id, insurer_id, symbol, number, branch, name, name_kana, birth_date, person_id, \
+             postal_code, address, qualified_on, notified_on, via_employer, registered_on, card_registered, created_at, \
+             updated_at) VALUES ",
+        );
+        for row in 0..chunk.len() {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for col in 0..INSERT_COLUMNS {
+                if col > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", row * INSERT_COLUMNS + col + 1));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            q = q
+                .bind(&e.id)
+                .bind(&e.insurer_id)
+                .bind(&e.symbol)
+                .bind(&e.number)
+                .bind(&e.branch)
+                .bind(&e.name)
+                .bind(&e.name_kana)
+                .bind(&e.birth_date)
+                .bind(&e.person_id)
+                .bind(&e.postal_code)
+                .bind(&e.address)
+                .bind(&e.qualified_on)
+                .bind(&e.notified_on)
+                .bind(i64::from(e.via_employer))
+                .bind(&e.registered_on)
+                .bind(i64::from(e.card_registered))
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     pub async fn enrolment(&self, id: &str) -> Result<Option<EnrolmentRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM enrolments WHERE id = $1")))

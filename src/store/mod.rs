@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod reminders;
 pub mod representation;
 pub mod requests;
+pub mod runs;
 
 use std::str::FromStr;
 use std::time::Duration;

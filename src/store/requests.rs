@@ -275,7 +275,13 @@ impl Store {
             enqueue(&mut tx, &m).await?;
         }
         if let Some(c) = certificate {
-            super::certificates::issue_certificate(&mut tx, Some(id), c).await?;
+            super::certificates::issue_certificate(
+                &mut tx,
+                Some(id),
+                c,
+                super::certificates::Supersedes::RevokingHoldersEarlier,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(Ok(()))

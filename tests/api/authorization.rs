@@ -109,6 +109,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/certificates/issued/{id}", Foreign),
     ("get", "/certificates/{id}/download", Foreign),
     ("get", "/requests/{id}/letter", Foreign),
+    ("post", "/certificates/issued/{id}/auto-renew", Foreign),
+    ("get", "/office/runs", InsurerOfficers),
+    ("post", "/office/runs", InsurerOfficers),
+    ("get", "/office/runs/{id}", Foreign),
     ("get", "/verify/{code}", Public),
     ("get", "/office/enrolments", InsurerOfficers),
     ("get", "/office/enrolments/new", InsurerOfficers),
@@ -173,6 +177,7 @@ struct Foreigners {
     certificate: String,
     /// Another insurer's member, not registered yet (demo data).
     enrolment: String,
+    run: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -248,6 +253,16 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     .execute(store.pool())
     .await
     .unwrap();
+    // Another insurer's run, finished.
+    let run = madoguchi::store::new_id();
+    sqlx::query(
+        "INSERT INTO issuance_runs (id, insurer_id, kind, state, as_of, started_by, started_at) \
+         VALUES ($1, 'ins-kyokai-tokyo', 'push', 'finished', '2026-01-01', 'p-nakamura', 0)",
+    )
+    .bind(&run)
+    .execute(store.pool())
+    .await
+    .unwrap();
     let enrolment = "enr-demo-7".to_string();
     let (insurer,): (String,) = sqlx::query_as("SELECT insurer_id FROM enrolments WHERE id = $1")
         .bind(&enrolment)
@@ -264,6 +279,7 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         access_report,
         certificate,
         enrolment,
+        run,
     }
 }
 
@@ -275,6 +291,8 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
         &f.request
     } else if pattern.starts_with("/office/enrolments") {
         &f.enrolment
+    } else if pattern.starts_with("/office/runs") {
+        &f.run
     } else if pattern.starts_with("/certificates/issued") || pattern.ends_with("/download") {
         &f.certificate
     } else if pattern.starts_with("/certificates") {

@@ -18,4 +18,5 @@ mod locales;
 mod notify;
 mod office;
 mod representation;
+mod runs;
 mod storage;

@@ -7,9 +7,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::accounts::Role;
-use crate::crypto::{Purpose, SecretKey};
 use crate::journeys::requests::detail_page;
-use crate::requests::certificate::{DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS, printed_expiry};
+use crate::requests::certificate::{
+    CODE_CHARS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS, printed_expiry, verification_code,
+};
 use crate::requests::{Actor, RequestState};
 use crate::store::certificates::{CertificateRow, NewCertificate};
 use crate::store::requests::RequestRow;
@@ -24,15 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/office/certificates", web::get().to(queue))
         .route("/office/certificates/{id}/decide", web::post().to(decide))
         .route("/certificates/issued/{id}", web::get().to(certificate))
+        .route("/certificates/issued/{id}/auto-renew", web::post().to(auto_renew))
         .route("/verify/{code}", web::get().to(verify));
-}
-
-/// The characters of the signature kept in a verification code: 20 base64url characters, 120 bits.
-const CODE_CHARS: usize = 20;
-
-/// The verification code printed on a certificate: a shortened HMAC of its id under the certificate key.
-pub fn verification_code(key: &SecretKey, certificate_id: &str) -> String {
-    key.sign(Purpose::Certificate, certificate_id.as_bytes()).chars().take(CODE_CHARS).collect()
 }
 
 /// The insurers the officer works for; 403 for someone who works for none.
@@ -273,6 +267,8 @@ pub struct Printed {
     pub insurer_number: String,
     pub insurer_name: String,
     pub issued_on: String,
+    /// The first day, when it is not the issue day (a renewal starts the day after the one before ends).
+    pub valid_from: Option<String>,
     pub valid_until: String,
     pub delivery_key: String,
     pub code: String,
@@ -289,18 +285,22 @@ pub fn printed(page: &Page, c: &CertificateRow) -> Printed {
         insurer_number: c.insurer_number.clone(),
         insurer_name: c.insurer_name.clone(),
         issued_on: page.date(&c.issued_on),
+        valid_from: (c.valid_from != c.issued_on).then(|| page.date(&c.valid_from)),
         valid_until: page.date(&c.valid_until),
         delivery_key: format!("office-cert-delivery-{}", if c.delivery == "post" { "post" } else { "download" }),
         code: c.code.clone(),
     }
 }
 
-/// `valid`, `expired` or `revoked`.
+/// `valid`, `expired`, `revoked`, or `upcoming` (a renewal whose first day has not come yet).
 pub fn status_of(c: &CertificateRow) -> &'static str {
+    let today = today_jst().to_string();
     if c.revoked_at.is_some() {
         "revoked"
-    } else if c.valid_until.as_str() < today_jst().to_string().as_str() {
+    } else if c.valid_until.as_str() < today.as_str() {
         "expired"
+    } else if c.valid_from.as_str() > today.as_str() {
+        "upcoming"
     } else {
         "valid"
     }
@@ -311,6 +311,7 @@ pub fn status_key(status: &str) -> &'static str {
         "valid" => "office-cert-status-valid",
         "expired" => "office-cert-status-expired",
         "revoked" => "office-cert-status-revoked",
+        "upcoming" => "runs-cert-status-upcoming",
         _ => "office-cert-status-not-valid",
     }
 }
@@ -360,39 +361,100 @@ struct CertificatePage {
     page: Page,
     p: Printed,
     qr: Option<askama::filters::Safe<String>>,
-    request_href: String,
+    back_href: String,
     /// The file to keep, for a certificate that has not been replaced.
     download_href: Option<String>,
     status: &'static str,
     status_key: &'static str,
+    auto_renew: Option<AutoRenewView>,
 }
 
-/// The certificate, for the people who may see its request.
+/// The holder's side may ask for a certificate in force, with no successor yet, to renew itself, or stop it.
+pub struct AutoRenewView {
+    pub action: String,
+    pub on: bool,
+}
+
+/// The certificate, for the people who may see its request; one from a run (no request), for its holder's side
+/// and its insurer's officers.
 pub async fn certificate(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let c = state.store.certificate(&id).await?.ok_or(AppError::NotFound)?;
-    // Run-issued certificates (no request) are shown to their holder elsewhere; this page goes by the request.
-    let request_id = c.request_id.as_deref().ok_or(AppError::NotFound)?;
-    let r = state.store.visible_request(request_id, user.id()).await?.ok_or(AppError::NotFound)?;
+    let v = state.store.visible_certificate(&id, user.id()).await?.ok_or(AppError::NotFound)?;
+    let c = v.certificate;
+    let back_href = match (&c.request_id, &c.run_id) {
+        (Some(request), _) => format!("/requests/{request}"),
+        (None, Some(run)) if !v.holder_side => format!("/office/runs/{run}"),
+        _ => "/requests".to_string(),
+    };
     if user.roles.is_officer() {
-        let org = r.insurer_id.clone().unwrap_or_default();
-        state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+        let request = match &c.request_id {
+            Some(r) => state.store.visible_request(r, user.id()).await?,
+            None => None,
+        };
+        match (request, &c.person_id) {
+            (Some(r), _) => {
+                let org = r.insurer_id.clone().unwrap_or_default();
+                state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+            }
+            (None, Some(holder)) => state.store.record_view(user.id(), holder, &c.insurer_id, &c.id).await?,
+            (None, None) => {}
+        }
     }
     let status = status_of(&c);
+    let auto_renew = (v.holder_side && matches!(status, "valid" | "upcoming") && c.replaced_by.is_none())
+        .then(|| AutoRenewView { action: format!("/certificates/issued/{}/auto-renew", c.id), on: c.auto_renew == 1 });
     let qr = qr_svg(&format!("{}verify/{}", state.settings.base_url, c.code), &page.t_plain("office-cert-qr-label"));
     render(&CertificatePage {
         qr,
         p: printed(&page, &c),
         page,
-        request_href: format!("/requests/{}", r.id),
+        back_href,
         download_href: (status != "revoked").then(|| crate::journeys::documents::download_href(&c.id)),
         status,
         status_key: status_key(status),
+        auto_renew,
     })
+}
+
+#[derive(serde::Deserialize)]
+pub struct AutoRenewForm {
+    #[serde(default)]
+    auto_renew: String,
+}
+
+/// Asks once for the certificate to renew itself (`auto_renew=on`), or stops it (`off`): the holder, their
+/// approved representative, or facility staff acting for them. Anyone else, or a certificate no longer in
+/// force or already followed by another: 404.
+pub async fn auto_renew(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    input: web::Form<AutoRenewForm>,
+) -> Result<HttpResponse, AppError> {
+    let on = match input.auto_renew.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            // Not a choice the form offers: still only for the holder's side.
+            let _ = state
+                .store
+                .visible_certificate(&id, user.id())
+                .await?
+                .filter(|v| v.holder_side)
+                .ok_or(AppError::NotFound)?;
+            return Err(AppError::BadRequest);
+        }
+    };
+    if !state.store.set_auto_renew(&id, user.id(), on, &today_jst().to_string()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, format!("/certificates/issued/{id}#auto-renew")))
+        .finish())
 }
 
 #[derive(Template)]

@@ -4,6 +4,7 @@
 
 pub mod certificates;
 pub mod enrolments;
+pub mod runs;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/access-reports/{id}/close", web::post().to(close_report));
     certificates::routes(cfg);
     enrolments::routes(cfg);
+    runs::routes(cfg);
 }
 
 fn see_other(to: &str) -> HttpResponse {
