@@ -752,7 +752,7 @@ async fn insert_request(
     .bind(issued_on.to_string())
     .bind(until.to_string())
     .bind(r.delivery)
-    .bind(crate::journeys::office::certificates::verification_code(key, &certificate))
+    .bind(crate::requests::certificate::verification_code(key, &certificate))
     .bind(decided)
     .execute(&mut *conn)
     .await?;

@@ -186,7 +186,7 @@ async fn the_demo_certificates_verify_as_valid_expired_and_revoked() {
     let mut seen = Vec::new();
     for (id, person, code) in &rows {
         // Signed with the portal's key, as the codes of the certificates it issues are.
-        assert_eq!(code, &madoguchi::journeys::office::certificates::verification_code(&app.secret_key, id));
+        assert_eq!(code, &madoguchi::requests::certificate::verification_code(&app.secret_key, id));
         seen.push((person.clone(), verify_status(&anonymous, code).await));
     }
     let seen: Vec<(&str, &str)> = seen.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
