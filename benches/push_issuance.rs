@@ -21,11 +21,11 @@ const MEMBERS_IN_TEST_MODE: usize = 1_000;
 const INSURER: &str = "ins-kyokai-tokyo";
 const OFFICER: &str = "p-nakamura";
 
-async fn database(dir: &std::path::Path, members: usize) -> Store {
+async fn database(dir: &std::path::Path, members: usize, key: &SecretKey) -> Store {
     let url = format!("sqlite:{}?mode=rwc", dir.join("bench.db").display());
     let store = Store::connect(&url, 5).await.expect("the database opens");
     store.migrate().await.expect("the database migrates");
-    store.load_demo_data().await.expect("demo data loads");
+    store.load_demo_data(key).await.expect("demo data loads");
     let today = today_jst();
     let all: Vec<NewEnrolment> = (0..members)
         .map(|i| NewEnrolment {
@@ -76,8 +76,8 @@ fn push_issuance(c: &mut Criterion) {
     let members = if measuring { MEMBERS } else { MEMBERS_IN_TEST_MODE };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let store = rt.block_on(database(dir.path(), members));
     let key = SecretKey::generate();
+    let store = rt.block_on(database(dir.path(), members, &key));
 
     let mut group = c.benchmark_group("push_issuance");
     // Each iteration is seconds long: ten of them, one per sample, are enough.
