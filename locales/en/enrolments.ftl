@@ -113,3 +113,6 @@ registration-account-link = Your health insurance registration
 registration-facility-link = Health insurance registration
 access-log-action-enrolment-created = recorded you as a member
 access-log-action-enrolment-registered = registered you for the online eligibility checks
+registration-certificates-heading = Your qualification certificates
+registration-certificates-none = You have no qualification certificate in force. If you cannot use your My Number Card at the clinic, you can ask your insurer for one.
+registration-certificate-link = { $insurer }: valid from { $from } to { $until }

@@ -113,3 +113,6 @@ registration-account-link = [健康保険|けんこうほけん]の [登録|と�
 registration-facility-link = [健康保険|けんこうほけん]の [登録|とうろく]
 access-log-action-enrolment-created = [保険|ほけん]に [入|はい]って いる [人|ひと]として [記録|きろく]しました
 access-log-action-enrolment-registered = オンラインで [資格|しかく]を たしかめる ための [登録|とうろく]を しました
+registration-certificates-heading = あなたの [資格確認書|しかくかくにんしょ]
+registration-certificates-none = [使|つか]える [資格確認書|しかくかくにんしょ]は ありません。[病院|びょういん]で マイナンバーカードを [使|つか]えない ときは、[健康保険|けんこうほけん]に もうしこんで ください。
+registration-certificate-link = { $insurer }：{ $from }から { $until }まで [使|つか]えます

@@ -113,3 +113,6 @@ registration-account-link = 健康保険の登録状況
 registration-facility-link = 健康保険の登録状況
 access-log-action-enrolment-created = あなたを被保険者として記録しました
 access-log-action-enrolment-registered = あなたをオンライン資格確認に登録しました
+registration-certificates-heading = お持ちの資格確認書
+registration-certificates-none = 有効な資格確認書はありません。医療機関でマイナンバーカードを使えない場合は、保険者に交付を申請できます。
+registration-certificate-link = { $insurer }：{ $from }から{ $until }まで有効

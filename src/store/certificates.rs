@@ -334,4 +334,32 @@ impl Store {
         .fetch_all(self.pool())
         .await
     }
+
+    /// The certificates a person holds that are in force or still to come (a renewal), newest first: their own
+    /// or, where the account is known only through an enrolment record, that record's. Run-issued certificates
+    /// have no request, so this is how their holders find them.
+    pub async fn current_certificates_of(
+        &self,
+        person_id: &str,
+        today: &str,
+    ) -> Result<Vec<HeldCertificate>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT c.id, c.insurer_name, c.valid_from, c.valid_until FROM certificates c \
+             WHERE (c.person_id = $1 OR c.enrolment_id IN (SELECT e.id FROM enrolments e WHERE e.person_id = $1)) \
+             AND c.revoked_at IS NULL AND c.valid_until >= $2 ORDER BY c.valid_from DESC, c.id",
+        )
+        .bind(person_id)
+        .bind(today)
+        .fetch_all(self.pool())
+        .await
+    }
+}
+
+/// A certificate as its holder's list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HeldCertificate {
+    pub id: String,
+    pub insurer_name: String,
+    pub valid_from: String,
+    pub valid_until: String,
 }

@@ -200,7 +200,7 @@ async fn a_matched_approval_links_the_members_account_to_the_record_and_they_see
     let state = select_all(&html, ".registration__state--overdue").join(" ");
     let deadline = days_ago(6).parse::<madoguchi::domain::WarekiDate>().unwrap().format_ja();
     assert!(state.contains(&deadline), "{state} / {deadline}");
-    assert!(select_all(&html, "main h2").iter().any(|h| h == "あおば市国民健康保険"));
+    assert!(select_all(&html, "main .registration h2").iter().any(|h| h == "あおば市国民健康保険"));
 
     // Once the insurer registers the record, the member sees it, and sees it in their access log.
     let res = post(&tanaka, "/office/enrolments/enr-demo-2", "/office/enrolments/enr-demo-2/registered", &[]).await;
@@ -217,7 +217,7 @@ async fn members_see_their_own_registration_and_nobody_elses() {
     let taro = sign_in_as(&app, "p-taro").await;
     let html = page(&taro, "/registration").await;
     assert_eq!(select_all(&html, "section.registration").len(), 1, "taro's one record; not the other 山田 太郎's");
-    assert_eq!(select_all(&html, "main h2"), vec!["あおば市国民健康保険"]);
+    assert_eq!(select_all(&html, "main .registration h2"), vec!["あおば市国民健康保険"]);
     assert_eq!(select_all(&html, ".registration__state--done").len(), 1);
     let text = html.root_element().text().collect::<String>();
     assert!(!text.contains("全国健康保険協会") && !text.contains("後期高齢者"), "nobody else's");
@@ -226,16 +226,19 @@ async fn members_see_their_own_registration_and_nobody_elses() {
     // In English, with the insurer's English name.
     assert_eq!(taro.get("/language/en?back=/registration").await.status(), 303);
     let en = page(&taro, "/registration").await;
-    assert_eq!(select_all(&en, "main h2"), vec!["Aoba City National Health Insurance"]);
+    assert_eq!(select_all(&en, "main .registration h2"), vec!["Aoba City National Health Insurance"]);
 
     // A guardian sees their own, then their ward's when acting for them.
     let hanako = sign_in_as(&app, "p-hanako").await;
-    assert_eq!(select_all(&page(&hanako, "/registration").await, "main h2"), vec!["あおば市国民健康保険"]);
+    assert_eq!(
+        select_all(&page(&hanako, "/registration").await, "main .registration h2"),
+        vec!["あおば市国民健康保険"]
+    );
     let token = hanako.csrf_token("/account").await;
     let res = hanako.post_form("/acting-for", &[("csrf_token", &token), ("ward", "p-ichiro")]).await;
     assert_eq!(res.status(), 303);
     let ward = page(&hanako, "/registration").await;
-    assert_eq!(select_all(&ward, "main h2"), vec!["後期高齢者医療広域連合"]);
+    assert_eq!(select_all(&ward, "main .registration h2"), vec!["後期高齢者医療広域連合"]);
     assert!(ward.root_element().text().collect::<String>().contains("佐藤 一郎"));
 
     // Waiting within the deadline: 山本's notification arrived 2 days ago; the insurer has until 3 days from now.
@@ -449,7 +452,7 @@ async fn facility_staff_see_the_registration_of_consenting_residents_only() {
         ]
     );
     let html = page(&ken, "/facility/fac-hidamari/residents/p-tome/registration").await;
-    assert_eq!(select_all(&html, "main h2"), vec!["後期高齢者医療広域連合"]);
+    assert_eq!(select_all(&html, "main .registration h2"), vec!["後期高齢者医療広域連合"]);
     assert!(html.root_element().text().collect::<String>().contains("渡辺 トメ"));
     let viewed = "SELECT COUNT(*) FROM audit_log WHERE action = 'record.viewed' AND organisation_id = 'fac-hidamari' AND subject_id = $1";
     assert_eq!(count(&app, viewed, "p-tome").await, 1, "in the resident's access log");

@@ -439,3 +439,30 @@ async fn an_officer_of_another_insurer_can_neither_see_nor_start_this_insurers_r
     let again = issuance::start(&app.store, AOBA, RunKind::Push, "p-tanaka", today_jst()).await.unwrap();
     assert!(again.is_none());
 }
+
+#[tokio::test]
+async fn a_member_finds_a_certificate_from_a_run_on_their_registration_page_and_nobody_else_does() {
+    let app = spawn_app().await;
+    let tanaka = sign_in_as(&app, "p-tanaka").await;
+    let id = started(&tanaka, "push").await;
+    finished(&app, &id).await;
+    let (certificate,): (String,) =
+        sqlx::query_as("SELECT id FROM certificates WHERE run_id = $1 AND enrolment_id = 'enr-demo-1'")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let href = format!("/certificates/issued/{certificate}");
+
+    // 佐藤 花子's record (enr-demo-1) is linked to her account: the run's certificate is listed, and opens.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let page = Html::parse_document(&hanako.get("/registration").await.text().await.unwrap());
+    assert!(attr_all(&page, "#held-certificate-list a", "href").contains(&href), "listed for its holder");
+    assert_eq!(hanako.get(&href).await.status(), 200);
+
+    // Taro holds his own certificates only; someone else's run-issued one is neither listed nor opened.
+    let taro = sign_in_as(&app, "p-taro").await;
+    let page = Html::parse_document(&taro.get("/registration").await.text().await.unwrap());
+    assert!(!attr_all(&page, "#held-certificate-list a", "href").contains(&href));
+    assert_eq!(taro.get(&href).await.status(), 404);
+}

@@ -452,8 +452,9 @@ pub async fn auto_renew(
     if !state.store.set_auto_renew(&id, user.id(), on, &today_jst().to_string()).await? {
         return Err(AppError::NotFound);
     }
+    // Back to the top of the page, not to a fragment: a fragment would start keyboard users below the header.
     Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/certificates/issued/{id}#auto-renew")))
+        .insert_header((actix_web::http::header::LOCATION, format!("/certificates/issued/{id}")))
         .finish())
 }
 

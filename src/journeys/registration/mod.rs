@@ -38,6 +38,29 @@ struct RegistrationPage {
     items: Vec<Registration>,
     insurer_days: i64,
     back_href: &'static str,
+    certificates: Vec<Held>,
+}
+
+/// A qualification certificate the person holds, with the address of its page.
+pub struct Held {
+    pub href: String,
+    pub insurer: String,
+    pub valid_from: String,
+    pub valid_until: String,
+}
+
+/// The person's certificates in force or still to come, so that one issued by a run (no request) can be found.
+async fn held(state: &AppState, page: &Page, person_id: &str) -> Result<Vec<Held>, AppError> {
+    let rows = state.store.current_certificates_of(person_id, &today_jst().to_string()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| Held {
+            href: format!("/certificates/issued/{}", c.id),
+            insurer: c.insurer_name,
+            valid_from: page.date(&c.valid_from),
+            valid_until: page.date(&c.valid_until),
+        })
+        .collect())
 }
 
 /// The registrations of `person_id` that their insurers have recorded, as the page says them.
@@ -71,6 +94,7 @@ async fn registrations(state: &AppState, page: &Page, person_id: &str) -> Result
 
 async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let items = registrations(&state, &page, user.subject_id()).await?;
+    let certificates = held(&state, &page, user.subject_id()).await?;
     let for_name = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_default();
     render(&RegistrationPage {
         page,
@@ -78,6 +102,7 @@ async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser)
         items,
         insurer_days: registration_lag::INSURER_DAYS,
         back_href: "/account",
+        certificates,
     })
 }
 
@@ -102,11 +127,13 @@ async fn resident_registration(
         .ok_or(AppError::NotFound)?;
     state.store.record_view(worker.0.id(), &person, &facility, "registration").await?;
     let items = registrations(&state, &page, &person).await?;
+    let certificates = held(&state, &page, &person).await?;
     render(&RegistrationPage {
         page,
         for_name: resident.name,
         items,
         insurer_days: registration_lag::INSURER_DAYS,
         back_href: "/facility",
+        certificates,
     })
 }
