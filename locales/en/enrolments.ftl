@@ -70,6 +70,7 @@ enrolments-account-linked = Linked
 enrolments-account-none = None known
 enrolments-ended-label = Cover ended
 enrolments-registration-heading = Registration for online eligibility checks
+registration-resident-title = Health insurance registration of { $name }
 enrolments-deadline-label = Deadline
 enrolments-overall-deadline-label = Deadline for all of it, from the day cover began
 enrolments-employer-late = the employer notified late

@@ -70,6 +70,7 @@ enrolments-account-linked = つながって います
 enrolments-account-none = わかりません
 enrolments-ended-label = [保険|ほけん]を やめた [日|ひ]
 enrolments-registration-heading = オンラインで [資格|しかく]を たしかめる ための [登録|とうろく]
+registration-resident-title = { $name }さんの [健康保険|けんこうほけん]の [登録|とうろく]
 enrolments-deadline-label = [登録|とうろく]の [期限|きげん]
 enrolments-overall-deadline-label = [保険|ほけん]に [入|はい]った [日|ひ]からの ぜんぶの [期限|きげん]
 enrolments-employer-late = [会社|かいしゃ]の [届|とど]けが おくれました

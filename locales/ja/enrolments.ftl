@@ -70,6 +70,7 @@ enrolments-account-linked = 紐付けあり
 enrolments-account-none = 不明
 enrolments-ended-label = 資格喪失日
 enrolments-registration-heading = オンライン資格確認への登録
+registration-resident-title = { $name }さんの健康保険の登録状況
 enrolments-deadline-label = 登録期限
 enrolments-overall-deadline-label = 資格取得日からの全体の期限
 enrolments-employer-late = 事業主の届出が遅れました

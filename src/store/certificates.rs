@@ -104,35 +104,7 @@ pub async fn issue_certificate(
         Supersedes::Following(old) => link_successor(&mut *conn, old, &c.id).await?,
         Supersedes::Nothing => {}
     }
-    sqlx::query(
-        "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, birth_date, \
-         symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, \
-         auto_renew, run_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
-    )
-    .bind(&c.id)
-    .bind(request_id)
-    .bind(&c.person_id)
-    .bind(&c.enrolment_id)
-    .bind(&c.insurer_id)
-    .bind(&c.name)
-    .bind(&c.name_kana)
-    .bind(&c.birth_date)
-    .bind(&c.symbol)
-    .bind(&c.number)
-    .bind(&c.branch)
-    .bind(&c.insurer_number)
-    .bind(&c.insurer_name)
-    .bind(&c.issued_on)
-    .bind(&c.valid_from)
-    .bind(&c.valid_until)
-    .bind(&c.delivery)
-    .bind(&c.code)
-    .bind(i64::from(c.auto_renew))
-    .bind(&c.run_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    insert_rows(&mut *conn, request_id, std::slice::from_ref(c)).await?;
     // A request matched to an enrolment record tells the insurer whose record it is: link the account to it.
     if let (Some(person), Some(enrolment)) = (&c.person_id, &c.enrolment_id) {
         sqlx::query("UPDATE enrolments SET person_id = $1, updated_at = $2 WHERE id = $3 AND person_id IS NULL")
@@ -164,31 +136,28 @@ const ROWS_PER_INSERT: usize = 250;
 /// Writes many certificates that need no request and supersede nothing (a run's batch), a few hundred rows a
 /// statement.
 pub async fn insert_certificates(conn: &mut AnyConnection, certificates: &[NewCertificate]) -> Result<(), sqlx::Error> {
+    insert_rows(conn, None, certificates).await
+}
+
+/// The one INSERT of certificates, for one (an approval) or many (a run).
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    request_id: Option<&str>,
+    certificates: &[NewCertificate],
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in certificates.chunks(ROWS_PER_INSERT) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, \
              birth_date, symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, \
-             delivery, code, auto_renew, run_id, created_at) VALUES ",
+             delivery, code, auto_renew, run_id, created_at) VALUES {}",
+            super::values_placeholders(chunk.len(), INSERT_COLUMNS)
         );
-        for row in 0..chunk.len() {
-            if row > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for col in 0..INSERT_COLUMNS {
-                if col > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", row * INSERT_COLUMNS + col + 1));
-            }
-            sql.push(')');
-        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for c in chunk {
             q = q
                 .bind(&c.id)
-                .bind(None::<String>)
+                .bind(request_id)
                 .bind(&c.person_id)
                 .bind(&c.enrolment_id)
                 .bind(&c.insurer_id)

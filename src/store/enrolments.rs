@@ -54,33 +54,7 @@ pub struct NewEnrolment {
 }
 
 pub async fn insert_enrolment(conn: &mut AnyConnection, e: &NewEnrolment) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO enrolments (id, insurer_id, symbol, number, branch, name, name_kana, birth_date, person_id, \
-         postal_code, address, qualified_on, notified_on, via_employer, registered_on, card_registered, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&e.id)
-    .bind(&e.insurer_id)
-    .bind(&e.symbol)
-    .bind(&e.number)
-    .bind(&e.branch)
-    .bind(&e.name)
-    .bind(&e.name_kana)
-    .bind(&e.birth_date)
-    .bind(&e.person_id)
-    .bind(&e.postal_code)
-    .bind(&e.address)
-    .bind(&e.qualified_on)
-    .bind(&e.notified_on)
-    .bind(i64::from(e.via_employer))
-    .bind(&e.registered_on)
-    .bind(i64::from(e.card_registered))
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    insert_enrolments(conn, std::slice::from_ref(e)).await
 }
 
 /// The columns one enrolment takes in a multi-row insert, and rows per statement (well under both databases'
@@ -93,21 +67,12 @@ const ROWS_PER_INSERT: usize = 500;
 pub async fn insert_enrolments(conn: &mut AnyConnection, members: &[NewEnrolment]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in members.chunks(ROWS_PER_INSERT) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO enrolments (id, insurer_id, symbol, number, branch, name, name_kana, birth_date, person_id, \
              postal_code, address, qualified_on, notified_on, via_employer, registered_on, card_registered, created_at, \
-             updated_at) VALUES ",
+             updated_at) VALUES {}",
+            super::values_placeholders(chunk.len(), INSERT_COLUMNS)
         );
-        for row in 0..chunk.len() {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for col in 0..INSERT_COLUMNS {
-                if col > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", row * INSERT_COLUMNS + col + 1));
-            }
-            sql.push(')');
-        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for e in chunk {
             q = q

@@ -103,6 +103,22 @@ fn create_sqlite_folder(database_url: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// `($1, $2, …), (…)`: the VALUES of a multi-row INSERT of `rows` rows of `columns` columns each.
+pub(crate) fn values_placeholders(rows: usize, columns: usize) -> String {
+    let mut sql = String::new();
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 0..columns {
+            if col > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * columns + col + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Milliseconds since the epoch, the one time format in the database.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -454,6 +454,8 @@ async fn facility_staff_see_the_registration_of_consenting_residents_only() {
     let html = page(&ken, "/facility/fac-hidamari/residents/p-tome/registration").await;
     assert_eq!(select_all(&html, "main .registration h2"), vec!["後期高齢者医療広域連合"]);
     assert!(html.root_element().text().collect::<String>().contains("渡辺 トメ"));
+    let title = select_all(&html, "title");
+    assert!(title[0].starts_with("渡辺 トメさんの"), "a title of its own, not that of /registration: {title:?}");
     let viewed = "SELECT COUNT(*) FROM audit_log WHERE action = 'record.viewed' AND organisation_id = 'fac-hidamari' AND subject_id = $1";
     assert_eq!(count(&app, viewed, "p-tome").await, 1, "in the resident's access log");
 

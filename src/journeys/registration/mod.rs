@@ -33,6 +33,8 @@ pub struct Registration {
 #[template(path = "registration/registration.html")]
 struct RegistrationPage {
     page: Page,
+    /// The page's own title: a resident's page (facility staff) names the resident, so no two pages share one.
+    title: String,
     /// The ward's name when acting for one.
     for_name: String,
     items: Vec<Registration>,
@@ -97,6 +99,7 @@ async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser)
     let certificates = held(&state, &page, user.subject_id()).await?;
     let for_name = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_default();
     render(&RegistrationPage {
+        title: page.t_plain("registration-title"),
         page,
         for_name,
         items,
@@ -129,6 +132,7 @@ async fn resident_registration(
     let items = registrations(&state, &page, &person).await?;
     let certificates = held(&state, &page, &person).await?;
     render(&RegistrationPage {
+        title: page.message_plain("registration-resident-title", &[("name", resident.name.clone())]),
         page,
         for_name: resident.name,
         items,
