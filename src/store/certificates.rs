@@ -151,7 +151,7 @@ async fn insert_rows(
             "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, \
              birth_date, symbol, number, branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, \
              delivery, code, auto_renew, run_id, created_at) VALUES {}",
-            super::values_placeholders(chunk.len(), INSERT_COLUMNS)
+            super::values_placeholders(super::Backend::of(conn), chunk.len(), INSERT_COLUMNS)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for c in chunk {

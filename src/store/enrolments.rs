@@ -71,7 +71,7 @@ pub async fn insert_enrolments(conn: &mut AnyConnection, members: &[NewEnrolment
             "INSERT INTO enrolments (id, insurer_id, symbol, number, branch, name, name_kana, birth_date, person_id, \
              postal_code, address, qualified_on, notified_on, via_employer, registered_on, card_registered, created_at, \
              updated_at) VALUES {}",
-            super::values_placeholders(chunk.len(), INSERT_COLUMNS)
+            super::values_placeholders(super::Backend::of(conn), chunk.len(), INSERT_COLUMNS)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for e in chunk {
