@@ -7,10 +7,8 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
 use super::{BATCH_SIZE, BatchOutcome, run_batch};
+use crate::background::{self, StopSignal, TaskHandle};
 use crate::crypto::SecretKey;
 use crate::store::{Store, now_ms};
 
@@ -34,44 +32,14 @@ impl Default for RunWorkerConfig {
     }
 }
 
-/// A running worker.
-#[derive(Debug)]
-pub struct RunWorkerHandle {
-    owner: String,
-    stop: watch::Sender<bool>,
-    join: JoinHandle<()>,
-}
+/// A running run worker.
+pub type RunWorkerHandle = TaskHandle;
 
-impl RunWorkerHandle {
-    /// The worker's unique name, kept in `issuance_runs.lease_owner` for the run it holds.
-    pub fn owner(&self) -> &str {
-        &self.owner
-    }
-
-    /// Stops after the batch in hand; the run is given back for another worker to take at once.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        if let Err(e) = self.join.await {
-            if e.is_panic() {
-                tracing::error!(owner = %self.owner, "the run worker had panicked");
-            }
-        }
-    }
-
-    /// Kills the worker at once, as a crash would: the batch in hand is rolled back, and the run comes back
-    /// when the lease runs out.
-    pub fn abort(self) {
-        self.join.abort();
-    }
-}
-
-/// Starts a worker on the current tokio runtime.
+/// Starts a worker on the current tokio runtime. Stopping it ends after the batch in hand and gives the run
+/// back for another worker to take at once; aborting it rolls the batch in hand back, and the run comes back
+/// when the lease runs out.
 pub fn spawn(store: Store, key: SecretKey, config: RunWorkerConfig) -> RunWorkerHandle {
-    let owner = format!("runs-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-    let (stop, stopped) = watch::channel(false);
-    let worker = Worker { store, key, config, owner: owner.clone() };
-    let join = tokio::spawn(worker.run(stopped));
-    RunWorkerHandle { owner, stop, join }
+    background::spawn("run worker", "runs", move |owner, stop| Worker { store, key, config, owner }.run(stop))
 }
 
 struct Worker {
@@ -82,11 +50,10 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(self, mut stopped: watch::Receiver<bool>) {
+    async fn run(self, mut stop: StopSignal) {
         tracing::info!(owner = %self.owner, "run worker started");
         let lease_ms = self.config.lease.as_millis() as i64;
-        let stop_requested = |rx: &watch::Receiver<bool>| *rx.borrow() || rx.has_changed().is_err();
-        while !stop_requested(&stopped) {
+        while !stop.requested() {
             let claimed = match self.store.claim_run(&self.owner, now_ms(), lease_ms).await {
                 Ok(run) => run,
                 Err(e) => {
@@ -95,15 +62,12 @@ impl Worker {
                 }
             };
             let Some(run) = claimed else {
-                tokio::select! {
-                    _ = tokio::time::sleep(self.config.poll_interval) => {}
-                    _ = stopped.changed() => {}
-                }
+                stop.pause(self.config.poll_interval).await;
                 continue;
             };
             tracing::info!(run_id = %run.id, kind = %run.kind, processed = run.processed, "run worker: working a run");
             loop {
-                if stop_requested(&stopped) {
+                if stop.requested() {
                     if let Err(e) = self.store.release_run(&run.id, &self.owner).await {
                         tracing::warn!(run_id = %run.id, cause = %e, "cannot give the run back; its lease will");
                     }
@@ -122,10 +86,7 @@ impl Worker {
                     Err(e) => {
                         // The batch was rolled back; the run waits for its lease to run out and is tried again.
                         tracing::warn!(run_id = %run.id, cause = %e, "run worker: a batch failed; it will be tried again");
-                        tokio::select! {
-                            _ = tokio::time::sleep(self.config.poll_interval) => {}
-                            _ = stopped.changed() => {}
-                        }
+                        stop.pause(self.config.poll_interval).await;
                         break;
                     }
                 }

@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::mail::{Notice, compose};
+use crate::background::{self, TaskHandle};
 use crate::domain::{EmailAddress, WarekiDate};
 use crate::i18n::{Locale, Localizer};
 use crate::store::outbox::NewMail;
@@ -114,38 +113,22 @@ fn date_in(locale: Locale, iso: &str) -> String {
 }
 
 /// The periodic reminder task of one node.
-#[derive(Debug)]
-pub struct ReminderHandle {
-    stop: watch::Sender<bool>,
-    join: JoinHandle<()>,
-}
+pub type ReminderHandle = TaskHandle;
 
-impl ReminderHandle {
-    /// Stops after the current round, if one is running.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.join.await;
-    }
-}
-
-/// Runs the job now and then every `interval`, on the current tokio runtime, until stopped.
+/// Runs the job now and then every `interval`, on the current tokio runtime, until stopped (after the current
+/// round, if one is running).
 pub fn spawn(reminders: Reminders, interval: Duration) -> ReminderHandle {
-    let (stop, mut stopped) = watch::channel(false);
-    let join = tokio::spawn(async move {
+    background::spawn("expiry reminders", "reminders", move |_owner, mut stop| async move {
         loop {
             if let Err(e) = reminders.run_once(crate::store::today_jst()).await {
                 tracing::warn!(cause = %e, "expiry reminders: the database did not answer; trying again later");
             }
-            tokio::select! {
-                _ = tokio::time::sleep(interval) => {}
-                _ = stopped.changed() => {}
-            }
-            if *stopped.borrow() || stopped.has_changed().is_err() {
+            stop.pause(interval).await;
+            if stop.requested() {
                 break;
             }
         }
-    });
-    ReminderHandle { stop, join }
+    })
 }
 
 #[cfg(test)]

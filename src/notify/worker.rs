@@ -9,10 +9,8 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
 use super::mailer::{Mailer, SendError};
+use crate::background::{self, StopSignal, TaskHandle};
 use crate::store::outbox::OutboxMail;
 use crate::store::{Store, now_ms};
 
@@ -58,43 +56,13 @@ impl WorkerConfig {
     }
 }
 
-/// A running worker.
-#[derive(Debug)]
-pub struct WorkerHandle {
-    owner: String,
-    stop: watch::Sender<bool>,
-    join: JoinHandle<()>,
-}
+/// A running mail worker.
+pub type WorkerHandle = TaskHandle;
 
-impl WorkerHandle {
-    /// The worker's unique name, kept in `outbox.lease_owner` for the mail it holds.
-    pub fn owner(&self) -> &str {
-        &self.owner
-    }
-
-    /// Stops cleanly: the mail being sent is finished, the rest of the batch goes back to the queue.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        if let Err(e) = self.join.await {
-            if e.is_panic() {
-                tracing::error!(owner = %self.owner, "the mail worker had panicked");
-            }
-        }
-    }
-
-    /// Kills the worker at once, as a crash would; its mail comes back when the lease runs out.
-    pub fn abort(self) {
-        self.join.abort();
-    }
-}
-
-/// Starts a worker on the current tokio runtime.
+/// Starts a worker on the current tokio runtime. Stopping it finishes the mail being sent and gives the rest of
+/// its batch back to the queue; aborting it leaves its mail for the lease to bring back.
 pub fn spawn(store: Store, mailer: Mailer, config: WorkerConfig) -> WorkerHandle {
-    let owner = format!("worker-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-    let (stop, stopped) = watch::channel(false);
-    let worker = Worker { store, mailer, config, owner: owner.clone() };
-    let join = tokio::spawn(worker.run(stopped));
-    WorkerHandle { owner, stop, join }
+    background::spawn("mail worker", "worker", move |owner, stop| Worker { store, mailer, config, owner }.run(stop))
 }
 
 struct Worker {
@@ -111,12 +79,10 @@ enum Failure {
 }
 
 impl Worker {
-    async fn run(self, mut stopped: watch::Receiver<bool>) {
+    async fn run(self, mut stop: StopSignal) {
         tracing::info!(owner = %self.owner, "mail worker started");
         let lease_ms = self.config.lease.as_millis() as i64;
-        // A dropped handle stops the worker too.
-        let stop_requested = |rx: &watch::Receiver<bool>| *rx.borrow() || rx.has_changed().is_err();
-        while !stop_requested(&stopped) {
+        while !stop.requested() {
             let batch = match self.store.outbox().claim(&self.owner, now_ms(), lease_ms, self.config.batch_size).await {
                 Ok(batch) => batch,
                 Err(e) => {
@@ -128,7 +94,7 @@ impl Worker {
             let mut mails = batch.into_iter();
             while let Some(mail) = mails.next() {
                 let safe_until = mail.lease_until.unwrap_or(0) - self.config.margin().as_millis() as i64;
-                if stop_requested(&stopped) || now_ms() >= safe_until {
+                if stop.requested() || now_ms() >= safe_until {
                     for m in std::iter::once(mail).chain(mails.by_ref()) {
                         self.hand_back(&m).await;
                     }
@@ -137,10 +103,7 @@ impl Worker {
                 self.deliver(mail, safe_until).await;
             }
             if !full {
-                tokio::select! {
-                    _ = tokio::time::sleep(self.config.poll_interval) => {}
-                    _ = stopped.changed() => {}
-                }
+                stop.pause(self.config.poll_interval).await;
             }
         }
         tracing::info!(owner = %self.owner, "mail worker stopped");

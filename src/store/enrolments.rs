@@ -168,10 +168,13 @@ impl Store {
         name: &str,
         kana: &str,
     ) -> Result<(Vec<EnrolmentRow>, i64), sqlx::Error> {
-        let filter = "insurer_id = $1 AND ($2 = '' OR number LIKE $3 OR (symbol || number) LIKE $3 \
-             OR ($4 <> '' AND name LIKE $4) OR ($5 <> '' AND REPLACE(REPLACE(name_kana, ' ', ''), '\u{3000}', '') LIKE $5))";
-        let like = |s: &str| if s.is_empty() { String::new() } else { format!("%{s}%") };
-        let (num, name, kana) = (format!("{number}%"), like(name), like(kana));
+        // ESCAPE: a `%` or `_` someone types is looked for, not taken as a wildcard.
+        let filter = "insurer_id = $1 AND ($2 = '' \
+             OR number LIKE $3 ESCAPE '\\' OR (symbol || number) LIKE $3 ESCAPE '\\' \
+             OR ($4 <> '' AND name LIKE $4 ESCAPE '\\') \
+             OR ($5 <> '' AND REPLACE(REPLACE(name_kana, ' ', ''), '\u{3000}', '') LIKE $5 ESCAPE '\\'))";
+        let like = |s: &str| if s.is_empty() { String::new() } else { format!("%{}%", super::like_literal(s)) };
+        let (num, name, kana) = (format!("{}%", super::like_literal(number)), like(name), like(kana));
         let any = if number.is_empty() && name.is_empty() && kana.is_empty() { "" } else { "x" };
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM enrolments WHERE {filter} ORDER BY notified_on DESC, id LIMIT {LIST_LIMIT}"

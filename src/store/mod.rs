@@ -138,6 +138,18 @@ pub(crate) fn values_placeholders(backend: Backend, rows: usize, columns: usize)
     sql
 }
 
+/// `text` as a LIKE pattern that matches only itself, for a query that says `ESCAPE '\'`.
+pub(crate) fn like_literal(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern
+}
+
 /// Milliseconds since the epoch, the one time format in the database.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -281,6 +281,11 @@ async fn officers_see_and_change_only_their_own_insurers_records() {
     let by_kana = page(&tanaka, "/office/enrolments?q=%E3%81%8D%E3%82%80%E3%82%89").await; // きむら
     assert_eq!(attr_all(&by_kana, "a.enrolment-link", "href"), vec!["/office/enrolments/enr-demo-2"]);
     assert_eq!(select_all(&by_kana, "#enrolments-count"), vec!["1件中 1件を表示しています。"]);
+    // A typed % or _ is looked for as itself, not as a wildcard matching every name.
+    for wildcard in ["%25", "_", "%E5%B1%B1%25"] {
+        let found = page(&tanaka, &format!("/office/enrolments?q={wildcard}")).await;
+        assert!(attr_all(&found, "a.enrolment-link", "href").is_empty(), "{wildcard}");
+    }
 
     // Another insurer's record: 404 to read and to register; the other insurer's officer can.
     assert_eq!(tanaka.get("/office/enrolments/enr-demo-7").await.status(), 404);
