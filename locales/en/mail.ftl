@@ -24,3 +24,12 @@ mail-representation-started-body-3 = If you did not agree to this, end it on tha
 mail-representation-ended-subject = Someone no longer acts for you on Madoguchi
 mail-representation-ended-body-1 = { $name } no longer acts for you on Madoguchi.
 mail-representation-ended-body-2 = You can see who acts for you on this page: { $link }
+
+mail-representation-approved-subject = You can now act for { $name } on Madoguchi
+mail-representation-approved-body-1 = Aoba City has approved your request: you may now act for { $name } on Madoguchi.
+mail-representation-approved-body-2 = To act for them, sign in and choose their name at the top of the page: { $link }
+
+mail-representation-declined-subject = Your request to act for { $name } was not approved
+mail-representation-declined-body-1 = Aoba City did not approve your request to act for { $name } on Madoguchi.
+mail-representation-declined-body-2 = Reason: { $reason }
+mail-representation-declined-body-3 = You can send a new request, with the right documents, on this page: { $link }

@@ -24,3 +24,12 @@ mail-representation-started-body-3 = お心当たりがない場合は、その�
 mail-representation-ended-subject = 窓口であなたの代理が終了しました
 mail-representation-ended-body-1 = { $name } さんによる窓口でのあなたの代理は終了しました。
 mail-representation-ended-body-2 = あなたの代理をしている人は次のページで確認できます： { $link }
+
+mail-representation-approved-subject = { $name } さんの代理が認められました
+mail-representation-approved-body-1 = あおば市は、あなたが窓口で { $name } さんの代理をすることを認めました。
+mail-representation-approved-body-2 = 代理で手続きをするには、ログインして画面の上で { $name } さんの名前を選んでください： { $link }
+
+mail-representation-declined-subject = { $name } さんの代理は認められませんでした
+mail-representation-declined-body-1 = あおば市は、あなたが窓口で { $name } さんの代理をすることを認めませんでした。
+mail-representation-declined-body-2 = 理由：{ $reason }
+mail-representation-declined-body-3 = 必要な書類をそろえて、次のページからもう一度申請できます： { $link }

@@ -21,6 +21,11 @@ pub const INVITATION: &str = "mail-invitation";
 pub const REPRESENTATION_STARTED: &str = "mail-representation-started";
 /// Someone no longer acts for the recipient: argument `name` (the representative).
 pub const REPRESENTATION_ENDED: &str = "mail-representation-ended";
+/// To a representative: the municipality approved their authority. `$name` (the ward), `$link`.
+pub const REPRESENTATION_APPROVED: &str = "mail-representation-approved";
+/// To a representative: the municipality declined it. `$name` (the ward), `$reason` (in the recipient's
+/// language), `$link`.
+pub const REPRESENTATION_DECLINED: &str = "mail-representation-declined";
 /// Every kind of e-mail; the locale tests check each has a subject and a body in every language.
 /// A request changed state: `$reference`, `$state`, `$next`, `$link`.
 pub const REQUEST_UPDATE: &str = "mail-request-update";
@@ -28,11 +33,13 @@ pub const REQUEST_UPDATE: &str = "mail-request-update";
 pub const CERTIFICATE_EXPIRY: &str = "mail-certificate-expiry";
 /// The same, to a representative of a holder without e-mail: `$name` (the holder) as well.
 pub const CERTIFICATE_EXPIRY_WARD: &str = "mail-certificate-expiry-ward";
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 9] = [
     SIGN_IN_CODE,
     INVITATION,
     REPRESENTATION_STARTED,
     REPRESENTATION_ENDED,
+    REPRESENTATION_APPROVED,
+    REPRESENTATION_DECLINED,
     REQUEST_UPDATE,
     CERTIFICATE_EXPIRY,
     CERTIFICATE_EXPIRY_WARD,
@@ -82,6 +89,19 @@ impl Notice {
 
     pub fn representation_ended(name: &str, link: &str) -> Notice {
         Notice { kind: REPRESENTATION_ENDED, args: vec![("name", name.to_string()), ("link", link.to_string())] }
+    }
+
+    /// To the representative: `ward` is the name of the person they asked to act for.
+    pub fn representation_approved(ward: &str, link: &str) -> Notice {
+        Notice { kind: REPRESENTATION_APPROVED, args: vec![("name", ward.to_string()), ("link", link.to_string())] }
+    }
+
+    /// To the representative: `reason` is already in their language.
+    pub fn representation_declined(ward: &str, reason: &str, link: &str) -> Notice {
+        Notice {
+            kind: REPRESENTATION_DECLINED,
+            args: vec![("name", ward.to_string()), ("reason", reason.to_string()), ("link", link.to_string())],
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub struct RepresentationRow {
     pub representative_id: String,
     pub representative_name: String,
     pub representative_email: Option<String>,
+    pub representative_locale: String,
     pub ward_id: String,
     pub ward_name: String,
     pub ward_name_kana: String,
@@ -44,7 +45,7 @@ pub struct RepresentationRow {
 }
 
 const SELECT: &str = "SELECT r.id, r.representative_id, rp.name AS representative_name, rp.email AS representative_email, \
-     r.ward_id, w.name AS ward_name, w.name_kana AS ward_name_kana, w.birth_date AS ward_birth_date, \
+     rp.preferred_locale AS representative_locale, r.ward_id, w.name AS ward_name, w.name_kana AS ward_name_kana, w.birth_date AS ward_birth_date, \
      w.postal_code AS ward_postal_code, w.address AS ward_address, w.email AS ward_email, \
      w.preferred_locale AS ward_locale, w.municipality_id AS ward_municipality_id, r.relationship, r.reason, r.scope, \
      r.ends_on, r.going_out_difficult, r.state, r.proof_state, r.no_document_explanation, r.decided_at, \
@@ -207,8 +208,9 @@ impl Store {
 
     /// Approves or declines a pending authority of a ward in `municipality_id`. The audit line is written first
     /// and the change after it, in one transaction: when the change finds nothing to decide (decided already,
-    /// another municipality), everything is rolled back and no audit line remains. The mail (to a ward with an
-    /// account) is queued in the same transaction. Returns whether it was decided.
+    /// another municipality), everything is rolled back and no audit line remains. The mails (to the
+    /// representative, and to a ward with an account) are queued in the same transaction. Returns whether it
+    /// was decided.
     pub async fn decide(
         &self,
         id: &str,
@@ -216,7 +218,7 @@ impl Store {
         municipality_id: &str,
         decision: Decision<'_>,
         ward_id: &str,
-        mail: Option<&NewMail>,
+        mails: &[NewMail],
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let (action, detail) = match decision {
@@ -253,7 +255,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
-        if let Some(m) = mail {
+        for m in mails {
             enqueue(&mut tx, m).await?;
         }
         tx.commit().await?;

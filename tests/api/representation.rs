@@ -259,6 +259,17 @@ async fn a_guardian_adds_two_people_and_the_municipality_approves_one_and_declin
     assert!(!lines.iter().any(|(a, _, s, _)| a == "representation.approved" && s.as_deref() == Some(&second_ward)));
     assert!(lines.iter().any(|(a, _, s, _)| a == "representation.declined" && s.as_deref() == Some(&second_ward)));
     assert_eq!(app.store.representation(&second).await.unwrap().unwrap().state, "declined");
+    // The representative is told each decision, in their language, with the reason when declined.
+    let mails = app.store.outbox().list_recent(20).await.unwrap();
+    let to_hanako = |kind: &str| {
+        let found: Vec<_> = mails.iter().filter(|m| m.kind == kind && m.recipient == "hanako@example.jp").collect();
+        assert_eq!(found.len(), 1, "{kind}: one mail, not two");
+        found[0].clone()
+    };
+    let approved = to_hanako("mail-representation-approved");
+    assert!(approved.subject.contains("代理が認められました"), "{}", approved.subject);
+    let declined = to_hanako("mail-representation-declined");
+    assert!(declined.body_text.contains("理由：書類が読み取れません"), "{}", declined.body_text);
 
     // The representative sees both decisions, the reason in their language.
     let list = body(app.get("/account/representation").await).await;

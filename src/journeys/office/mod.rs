@@ -238,6 +238,26 @@ fn started_mail(state: &AppState, r: &RepresentationRow) -> Result<Option<crate:
         .map_err(AppError::internal)
 }
 
+/// The e-mail telling the representative what the municipality decided; `decline_reason` is the code of the
+/// reason when it declined.
+fn decided_mail(
+    state: &AppState,
+    r: &RepresentationRow,
+    decline_reason: Option<&str>,
+) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
+    let Some(to) = &r.representative_email else { return Ok(None) };
+    let locale = Locale::from_code(&r.representative_locale).unwrap_or(state.settings.default_locale);
+    let notice = match decline_reason {
+        None => Notice::representation_approved(&r.ward_name, &format!("{}account", state.settings.base_url)),
+        Some(code) => Notice::representation_declined(
+            &r.ward_name,
+            &state.localizer.text(locale, decline_reason_key(code), &[]),
+            &format!("{}account/representation", state.settings.base_url),
+        ),
+    };
+    mail(state, to, locale, notice).map(Some).map_err(AppError::internal)
+}
+
 pub async fn approve(
     state: web::Data<AppState>,
     officer: MunicipalOfficer,
@@ -245,11 +265,8 @@ pub async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let r = find(&state, &officer, &id).await?;
     let municipality = r.ward_municipality_id.clone().unwrap_or_default();
-    let message = started_mail(&state, &r)?;
-    let done = state
-        .store
-        .decide(&r.id, officer.0.id(), &municipality, Decision::Approve, &r.ward_id, message.as_ref())
-        .await?;
+    let mails: Vec<_> = [started_mail(&state, &r)?, decided_mail(&state, &r, None)?].into_iter().flatten().collect();
+    let done = state.store.decide(&r.id, officer.0.id(), &municipality, Decision::Approve, &r.ward_id, &mails).await?;
     if !done {
         return Err(AppError::NotFound);
     }
@@ -276,10 +293,9 @@ pub async fn decline(
         return review_page(page, &state, &officer, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let municipality = r.ward_municipality_id.clone().unwrap_or_default();
-    let done = state
-        .store
-        .decide(&r.id, officer.0.id(), &municipality, Decision::Decline(&input.reason), &r.ward_id, None)
-        .await?;
+    let mails: Vec<_> = decided_mail(&state, &r, Some(&input.reason))?.into_iter().collect();
+    let decision = Decision::Decline(&input.reason);
+    let done = state.store.decide(&r.id, officer.0.id(), &municipality, decision, &r.ward_id, &mails).await?;
     if !done {
         return Err(AppError::NotFound);
     }
