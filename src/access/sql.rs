@@ -165,7 +165,7 @@ mod tests {
         assert!(sql.contains("ax_fr.left_on > $9"));
         assert!(sql.contains("role = 'insurer_officer' AND ax_of.organisation_id = r.insurer_id"));
         assert!(!sql.contains("municipal_officer"), "certificates are not the municipality's business");
-        assert!(!sql.contains("admin'"), "administrators are on no side");
+        assert!(!sql.contains("'admin'"), "administrators are on no side");
     }
 
     #[test]
