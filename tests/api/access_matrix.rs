@@ -413,3 +413,34 @@ async fn a_request_for_a_ward_is_refused_at_submission_once_the_authority_no_lon
         sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
     assert_eq!(state, "draft", "nothing was sent");
 }
+
+#[tokio::test]
+async fn facility_staff_record_that_a_resident_left_and_from_then_on_see_nothing_of_theirs() {
+    let app = spawn_app().await;
+    let ken = sign_in_as(&app, "p-ken").await;
+    let registration = "/facility/fac-hidamari/residents/p-tome/registration";
+    assert_eq!(status(&ken, registration).await, 200);
+    let html = Html::parse_document(&ken.get("/facility").await.text().await.unwrap());
+    let action = "/facility/fac-hidamari/residents/p-tome/left";
+    assert!(attr_all(&html, "form[data-destructive]", "action").contains(&action.to_string()), "the form is offered");
+    // Staff of another facility cannot, nor can anyone without a facility role.
+    facility(&app, "fac-other-home").await;
+    let outsider = staff(&app, "fac-other-home").await;
+    assert_eq!(post(&sign_in_as(&app, &outsider).await, action, &[]).await, 404);
+    assert_eq!(post(&sign_in_as(&app, "p-taro").await, action, &[]).await, 403);
+
+    assert_eq!(post(&ken, action, &[]).await, 303);
+    assert_eq!(status(&ken, registration).await, 404, "the resident's page is closed to the facility");
+    assert!(!ken.get("/facility").await.text().await.unwrap().contains("p-tome"), "no longer listed");
+    assert_eq!(post(&ken, action, &[]).await, 404, "left once");
+    let consent = "/facility/fac-hidamari/residents/p-tome/consent";
+    assert_eq!(post(&ken, consent, &[("action", "record")]).await, 404, "consent cannot be recorded after");
+    let (lines,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'facility.resident_left' AND subject_id = 'p-tome' \
+         AND actor_id = 'p-ken' AND organisation_id = 'fac-hidamari'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(lines, 1);
+}
