@@ -7,6 +7,8 @@
 //! typed by a person goes into the text: column names and scope codes come from the code.
 
 use super::{Organisation, RecordKind};
+#[cfg(test)]
+use chrono::NaiveDate;
 
 /// The placeholders the query binds: the person looking (`$1`, …) and today's date (`YYYY-MM-DD`).
 #[derive(Clone, Copy, Debug)]
@@ -176,5 +178,98 @@ mod tests {
         assert!(sql.contains("'municipal_officer'"));
         assert!(sql.contains("ax_p.id = b.subject_id"));
         assert!(!sql.contains("insurer_officer"));
+    }
+
+    /// The SQL and `grants` are one policy: on a real database, each builder answers as the pure function does
+    /// for every state of every relationship.
+    #[tokio::test]
+    async fn the_sql_answers_as_the_policy_does_in_every_state() {
+        use super::super::{Authority, AuthorityState, Relationship, Residence, grants};
+        use crate::domain::proxy::Scope;
+        let store = crate::store::Store::connect("sqlite::memory:", 1).await.unwrap();
+        store.migrate().await.unwrap();
+        let pool = store.pool();
+        for sql in [
+            "INSERT INTO municipalities (id, code, name_ja, name_en, created_at) VALUES ('m', '000000', 'm', 'm', 0)",
+            "INSERT INTO facilities (id, name_ja, name_en, kind, municipality_id, created_at) VALUES ('f', 'f', 'f', 'care_home', 'm', 0)",
+            "INSERT INTO people (id, name, name_kana, birth_date, created_at) VALUES ('v', 'v', 'v', '', 0), ('w', 'w', 'w', '', 0)",
+            "INSERT INTO roles (person_id, role, organisation_id, created_at) VALUES ('v', 'facility_staff', 'f', 0)",
+        ] {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        let today: NaiveDate = "2026-12-03".parse().unwrap();
+        let days = [None, Some("2026-12-02"), Some("2026-12-03"), Some("2026-12-04")];
+        let p = Params { viewer: "$1", today: "$2" };
+        let answer = |sql: String| async move {
+            let (yes,): (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT CASE WHEN {sql} THEN 1 ELSE 0 END")))
+                    .bind("v")
+                    .bind(today.to_string())
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+            yes == 1
+        };
+        let mut checked = 0;
+        for state in ["pending", "approved", "declined", "ended"] {
+            for starts in days {
+                for ends in days {
+                    for scope in
+                        [vec![Scope::QualificationCertificate], vec![Scope::CardApplication], Scope::ALL.to_vec()]
+                    {
+                        sqlx::query("DELETE FROM representations").execute(pool).await.unwrap();
+                        sqlx::query(
+                            "INSERT INTO representations (id, representative_id, ward_id, relationship, state, created_at, \
+                             scope, starts_on, ends_on) VALUES ('a', 'v', 'w', 'family', $1, 0, $2, $3, $4)",
+                        )
+                        .bind(state)
+                        .bind(Scope::to_list(&scope))
+                        .bind(starts)
+                        .bind(ends)
+                        .execute(pool)
+                        .await
+                        .unwrap();
+                        let authority = Authority {
+                            state: AuthorityState::from_code(state).unwrap(),
+                            starts_on: starts.map(|d| d.parse().unwrap()),
+                            ends_on: ends.map(|d| d.parse().unwrap()),
+                            scope,
+                        };
+                        for kind in RecordKind::ALL {
+                            let expected = grants(&Relationship::Representative(authority.clone()), kind, today);
+                            assert_eq!(
+                                answer(representative(p, "'w'", kind)).await,
+                                expected,
+                                "{authority:?} {kind:?}"
+                            );
+                        }
+                        let in_term =
+                            format!("EXISTS (SELECT 1 FROM representations r WHERE {})", authority_in_term("r", "$2"));
+                        assert_eq!(answer(in_term).await, authority.in_term(today), "{authority:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        for consent in [None, Some(1_i64)] {
+            for left in days {
+                sqlx::query("DELETE FROM facility_residents").execute(pool).await.unwrap();
+                sqlx::query(
+                    "INSERT INTO facility_residents (facility_id, person_id, consent_recorded_at, left_on) VALUES ('f', 'w', $1, $2)",
+                )
+                .bind(consent)
+                .bind(left)
+                .execute(pool)
+                .await
+                .unwrap();
+                let residence = Residence { left_on: left.map(|d| d.parse().unwrap()), consent: consent.is_some() };
+                let expected =
+                    grants(&Relationship::FacilityStaff(residence), RecordKind::QualificationCertificate, today);
+                assert_eq!(answer(facility_staff(p, "'w'")).await, expected, "{residence:?}");
+                assert_eq!(answer(staff_of_facility(p, "'f'", "'w'")).await, expected, "{residence:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 4 * 4 * 4 * 3 + 2 * 4);
     }
 }
