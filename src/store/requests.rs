@@ -36,29 +36,30 @@ const COLUMNS: &str = "r.id, r.reference, r.kind, r.state, r.subject_id, r.filed
 /// Who may see a submitted request `r`, by its kind: the access policy (`crate::access`) for each kind of
 /// request there is. `p` names the viewer's and today's placeholders.
 fn visible_to_viewer(p: Params) -> String {
-    each_kind(|kind| access::sql::visible(p, record(kind)))
+    each_kind(|record| access::sql::visible(p, record))
 }
 
 /// The subject's side only (the subject, their representatives, their facility's staff): the requests a person
 /// follows as their own business, not as an officer.
 fn followed_by_viewer(p: Params) -> String {
-    each_kind(|kind| access::sql::subject_side(p, record(kind)))
+    each_kind(|record| access::sql::subject_side(p, record))
 }
 
-/// Where a request of `kind` keeps what the policy looks at.
-fn record(kind: RequestKind) -> Record<'static> {
-    let record = RecordKind::of_request(kind);
-    let organisation = match record.organisation() {
-        access::Organisation::Insurer => "r.insurer_id",
-        access::Organisation::Municipality => "r.municipality_id",
-    };
-    Record { kind: record, subject: "r.subject_id", organisation }
-}
-
-/// `(r.kind = 'a' AND …) OR (r.kind = 'b' AND …)`, over every kind of request.
-fn each_kind(rule: impl Fn(RequestKind) -> String) -> String {
-    let parts: Vec<String> =
-        RequestKind::ALL.iter().map(|k| format!("(r.kind = '{}' AND {})", k.code(), rule(*k))).collect();
+/// `(r.kind = 'a' AND …) OR (r.kind = 'b' AND …)`, over every kind of request, `rule` given where a request
+/// of that kind keeps what the policy looks at: its subject, and its insurer or its subject's municipality.
+fn each_kind(rule: impl Fn(Record) -> String) -> String {
+    let municipality = access::sql::subjects_municipality("r.subject_id");
+    let parts: Vec<String> = RequestKind::ALL
+        .iter()
+        .map(|k| {
+            let kind = RecordKind::of_request(*k);
+            let organisation = match kind.organisation() {
+                access::Organisation::Insurer => "r.insurer_id",
+                access::Organisation::Municipality => municipality.as_str(),
+            };
+            format!("(r.kind = '{}' AND {})", k.code(), rule(Record { kind, subject: "r.subject_id", organisation }))
+        })
+        .collect();
     format!("({})", parts.join(" OR "))
 }
 
