@@ -12,6 +12,8 @@ pub enum RequestKind {
 }
 
 impl RequestKind {
+    pub const ALL: [RequestKind; 1] = [RequestKind::Certificate];
+
     pub fn code(self) -> &'static str {
         match self {
             RequestKind::Certificate => "certificate",

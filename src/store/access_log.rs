@@ -3,6 +3,13 @@
 
 use super::accounts::{AuditEntry, append_audit};
 use super::{Store, new_id, now_ms};
+use crate::access::{self, sql::Params};
+
+/// Who may read (and report on) `subject`'s access log: the subject, and their representatives with any
+/// authority in term today, whatever its scope.
+fn reader_rule(subject: &str, p: Params) -> String {
+    format!("({} OR {})", access::sql::subject(p, subject), access::sql::representative_in_term(p, subject))
+}
 
 /// One line of someone's access log. The actor is described by organisation and role, never by name.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -38,19 +45,22 @@ pub struct AccessReportRow {
 }
 
 impl Store {
-    /// The lines about `subject_id` whose actor is neither the subject nor `viewer_id`, newest first.
+    /// The lines about `subject_id` whose actor is neither the subject nor `viewer_id`, newest first; for the
+    /// subject and their representatives with an authority in term today (the access policy), nobody else.
     pub async fn access_log(&self, subject_id: &str, viewer_id: &str) -> Result<Vec<AccessLine>, sqlx::Error> {
+        let reader = reader_rule("$1", Params { viewer: "$2", today: "$3" });
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.at, a.action, a.organisation_id, COALESCE(m.name_ja, i.name_ja, f.name_ja) AS organisation_ja, \
              COALESCE(m.name_en, i.name_en, f.name_en) AS organisation_en, \
              (SELECT MIN(r.role) FROM roles r WHERE r.person_id = a.actor_id AND r.organisation_id = a.organisation_id) AS actor_role, \
              (SELECT COUNT(*) FROM access_reports x WHERE x.audit_id = a.id) AS reported \
              FROM audit_log a {ORGANISATION_NAMES} \
-             WHERE a.subject_id = $1 AND a.actor_id IS NOT NULL AND a.actor_id <> $1 AND a.actor_id <> $2 \
+             WHERE a.subject_id = $1 AND a.actor_id IS NOT NULL AND a.actor_id <> $1 AND a.actor_id <> $2 AND {reader} \
              ORDER BY a.at DESC, a.id LIMIT 200"
         )))
         .bind(subject_id)
         .bind(viewer_id)
+        .bind(access::today().to_string())
         .fetch_all(self.pool())
         .await
     }
@@ -65,13 +75,16 @@ impl Store {
         note: &str,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
-        let found: Option<(Option<String>,)> = sqlx::query_as(
+        let reader = reader_rule("$2", Params { viewer: "$3", today: "$4" });
+        let found: Option<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT p.municipality_id FROM audit_log a JOIN people p ON p.id = a.subject_id \
-             WHERE a.id = $1 AND a.subject_id = $2 AND a.actor_id IS NOT NULL AND a.actor_id <> $2 AND a.actor_id <> $3",
-        )
+             WHERE a.id = $1 AND a.subject_id = $2 AND a.actor_id IS NOT NULL AND a.actor_id <> $2 AND a.actor_id <> $3 \
+             AND {reader}"
+        )))
         .bind(audit_id)
         .bind(subject_id)
         .bind(reporter_id)
+        .bind(access::today().to_string())
         .fetch_optional(&mut *tx)
         .await?;
         let Some((Some(municipality),)) = found else { return Ok(false) };

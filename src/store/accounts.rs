@@ -409,15 +409,30 @@ impl Store {
 
     // --- acting for others ---
 
-    /// The people this person may act for now (approved, not ended, end date not passed).
+    /// The people this person may act for today: authorities in term under the access policy (approved,
+    /// started, end date not passed), whatever their scope.
     pub async fn wards_of(&self, person_id: &str) -> Result<Vec<WardRow>, sqlx::Error> {
-        sqlx::query_as(
+        self.wards_where(person_id, &crate::access::sql::authority_in_term("r", "$2")).await
+    }
+
+    /// The people this person may act for today in records of `kind`: authorities in term whose scope covers it
+    /// (the "for whom" question of a request of that kind).
+    pub async fn wards_covering(
+        &self,
+        person_id: &str,
+        kind: crate::access::RecordKind,
+    ) -> Result<Vec<WardRow>, sqlx::Error> {
+        self.wards_where(person_id, &crate::access::sql::authority_covers("r", kind, "$2")).await
+    }
+
+    /// The wards of `person_id` (`$1`) whose authority `r` meets `rule` on today's date (`$2`).
+    async fn wards_where(&self, person_id: &str, rule: &str) -> Result<Vec<WardRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT r.id AS representation_id, r.ward_id, p.name, r.relationship FROM representations r \
-             JOIN people p ON p.id = r.ward_id WHERE r.representative_id = $1 AND r.state = 'approved' \
-             AND (r.ends_on IS NULL OR r.ends_on >= $2) ORDER BY p.name_kana, p.id",
-        )
+             JOIN people p ON p.id = r.ward_id WHERE r.representative_id = $1 AND {rule} ORDER BY p.name_kana, p.id"
+        )))
         .bind(person_id)
-        .bind(super::today_jst().format("%Y-%m-%d").to_string())
+        .bind(crate::access::today().to_string())
         .fetch_all(self.pool())
         .await
     }

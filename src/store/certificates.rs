@@ -5,6 +5,8 @@
 use sqlx::AnyConnection;
 
 use super::{Store, now_ms};
+use crate::access::sql::{Params, Record};
+use crate::access::{self, RecordKind};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CertificateRow {
@@ -183,16 +185,14 @@ async fn insert_rows(
     Ok(())
 }
 
-/// The people who hold a certificate, or act for its holder: the holder, their approved representatives, staff
-/// of a facility where the holder lives and has consented, and staff of the facility that filed its request.
-/// `$1` is the viewer; `c` the certificate. Officers are not on this side.
-const HOLDER_SIDE: &str = "(c.person_id = $1 \
-     OR EXISTS (SELECT 1 FROM representations rp WHERE rp.representative_id = $1 AND rp.ward_id = c.person_id AND rp.state = 'approved') \
-     OR EXISTS (SELECT 1 FROM roles ro JOIN facility_residents fr ON fr.facility_id = ro.organisation_id \
-        WHERE ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') AND fr.person_id = c.person_id \
-        AND fr.consent_recorded_at IS NOT NULL) \
-     OR EXISTS (SELECT 1 FROM requests r JOIN roles ro ON ro.organisation_id = r.facility_id \
-        WHERE r.id = c.request_id AND ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff')))";
+/// The holder of certificate `c`: its account, or the account its enrolment record is matched to.
+pub(crate) const HOLDER: &str =
+    "COALESCE(c.person_id, (SELECT e.person_id FROM enrolments e WHERE e.id = c.enrolment_id))";
+
+/// Where a certificate `c` keeps what the access policy looks at: the holder, and the insurer whose
+/// business it is.
+const RECORD: Record<'static> =
+    Record { kind: RecordKind::QualificationCertificate, subject: HOLDER, organisation: "c.insurer_id" };
 
 /// A certificate as one viewer may see it.
 pub struct VisibleCertificate {
@@ -202,24 +202,23 @@ pub struct VisibleCertificate {
 }
 
 impl Store {
-    /// A certificate by id for `viewer`: those who may see its request, or for a certificate from a run, the
-    /// holder's side and the officers of its insurer. `None` for anyone else.
+    /// A certificate by id for `viewer`, under the access policy (`crate::access`): the holder's side (the
+    /// holder, their representatives for qualification certificates today, their facility's staff while they
+    /// live there and consent) and the officers of its insurer. `None` for anyone else.
     pub async fn visible_certificate(&self, id: &str, viewer: &str) -> Result<Option<VisibleCertificate>, sqlx::Error> {
         let Some(c) = self.certificate(id).await? else { return Ok(None) };
+        let p = Params { viewer: "$1", today: "$3" };
         let (holder_side, officer): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT CASE WHEN {HOLDER_SIDE} THEN 1 ELSE 0 END, \
-             CASE WHEN EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'insurer_officer' \
-               AND ro.organisation_id = c.insurer_id) THEN 1 ELSE 0 END \
-             FROM certificates c WHERE c.id = $2"
+            "SELECT CASE WHEN {} THEN 1 ELSE 0 END, CASE WHEN {} THEN 1 ELSE 0 END FROM certificates c WHERE c.id = $2",
+            access::sql::subject_side(p, RECORD),
+            access::sql::organisation_side(p, RECORD)
         )))
         .bind(viewer)
         .bind(id)
+        .bind(access::today().to_string())
         .fetch_one(self.pool())
         .await?;
-        let visible = match &c.request_id {
-            Some(request) => self.visible_request(request, viewer).await?.is_some(),
-            None => holder_side == 1 || officer == 1,
-        };
+        let visible = holder_side == 1 || officer == 1;
         Ok(visible.then_some(VisibleCertificate { certificate: c, holder_side: holder_side == 1 }))
     }
 
@@ -227,9 +226,10 @@ impl Store {
     /// successor yet; with its audit line. `false` when the certificate is not one they may change.
     pub async fn set_auto_renew(&self, id: &str, viewer: &str, on: bool, today: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
+        let holder_side = access::sql::subject_side(Params { viewer: "$1", today: "$4" }, RECORD);
         let done = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE certificates SET auto_renew = $2 WHERE id IN (SELECT c.id FROM certificates c WHERE c.id = $3 \
-             AND c.revoked_at IS NULL AND c.replaced_by IS NULL AND c.valid_until >= $4 AND {HOLDER_SIDE})"
+             AND c.revoked_at IS NULL AND c.replaced_by IS NULL AND c.valid_until >= $4 AND {holder_side})"
         )))
         .bind(viewer)
         .bind(i64::from(on))
@@ -242,7 +242,10 @@ impl Store {
             return Ok(false);
         }
         let (holder,): (Option<String>,) =
-            sqlx::query_as("SELECT person_id FROM certificates WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {HOLDER} FROM certificates c WHERE c.id = $1")))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         let mut entry = super::accounts::AuditEntry::new(Some(viewer), "certificate.auto_renew").detail(if on {
             "on"
         } else {

@@ -166,14 +166,17 @@ impl Store {
             .await
     }
 
-    /// The residents a staff member may file for: those of their facilities who have given consent.
+    /// The residents a staff member may file for: those of their facilities who live there today and consent
+    /// (the access policy's facility relationship).
     pub async fn residents_with_consent(&self, staff_id: &str) -> Result<Vec<FacilityResidentRow>, sqlx::Error> {
-        sqlx::query_as(
+        let counts = crate::access::sql::residence_counts("fr", "$2");
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT p.id AS person_id, p.name, fr.facility_id FROM facility_residents fr \
              JOIN roles ro ON ro.organisation_id = fr.facility_id AND ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') \
-             JOIN people p ON p.id = fr.person_id WHERE fr.consent_recorded_at IS NOT NULL ORDER BY p.name_kana, p.id",
-        )
+             JOIN people p ON p.id = fr.person_id WHERE {counts} ORDER BY p.name_kana, p.id"
+        )))
         .bind(staff_id)
+        .bind(crate::access::today().to_string())
         .fetch_all(self.pool())
         .await
     }

@@ -5,6 +5,7 @@
 //! and the winner queues the mails in that same transaction.
 
 use super::Store;
+use super::certificates::HOLDER;
 use super::outbox::{NewMail, enqueue};
 
 /// A certificate whose holder (or representative) has yet to be reminded.
@@ -50,13 +51,12 @@ pub enum RemindError {
 const DUE: &str = "c.reminded_at IS NULL AND c.revoked_at IS NULL AND c.replaced_by IS NULL \
      AND c.valid_until >= $1 AND c.valid_until <= $2";
 
-/// The holder: the certificate's account, or the account the enrolment record is matched to.
-const HOLDER: &str = "COALESCE(c.person_id, (SELECT e.person_id FROM enrolments e WHERE e.id = c.enrolment_id))";
-
-/// An approved, unended authority over `$ward` that covers qualification certificates, held by someone with
-/// an e-mail address (`rp`, `rep`).
-const REPRESENTATIVE: &str = "rp.state = 'approved' AND (rp.ends_on IS NULL OR rp.ends_on >= $1) \
-     AND rp.scope LIKE '%qualification_certificate%' AND rep.email IS NOT NULL";
+/// An authority over the holder (`rp`) that covers qualification certificates today (`$1`), under the access
+/// policy, held by someone with an e-mail address (`rep`).
+fn representative() -> String {
+    let covers = crate::access::sql::authority_covers("rp", crate::access::RecordKind::QualificationCertificate, "$1");
+    format!("{covers} AND rep.email IS NOT NULL")
+}
 
 impl Store {
     /// Up to `limit` certificates due a reminder on `today` (expiring by `last_day`) that someone can be
@@ -68,11 +68,12 @@ impl Store {
         last_day: &str,
         limit: i64,
     ) -> Result<Vec<DueCertificate>, sqlx::Error> {
+        let representative = representative();
         let sql = format!(
             "SELECT c.id, c.request_id, c.insurer_name, c.valid_until, c.auto_renew FROM certificates c \
              WHERE {DUE} AND EXISTS (SELECT 1 FROM people p WHERE p.id = {HOLDER} AND (p.email IS NOT NULL \
                OR EXISTS (SELECT 1 FROM representations rp JOIN people rep ON rep.id = rp.representative_id \
-                          WHERE rp.ward_id = p.id AND {REPRESENTATIVE}))) \
+                          WHERE rp.ward_id = p.id AND {representative}))) \
              ORDER BY c.valid_until, c.id LIMIT $3"
         );
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).bind(last_day).bind(limit).fetch_all(self.pool()).await
@@ -123,9 +124,10 @@ impl Store {
         let addressees = match holder_email {
             Some(email) => Addressees::Holder(Recipient { email, preferred_locale: holder_locale }),
             None => {
+                let representative = representative();
                 let recipients: Vec<Recipient> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT DISTINCT rep.email, rep.preferred_locale FROM representations rp \
-                     JOIN people rep ON rep.id = rp.representative_id WHERE rp.ward_id = $2 AND {REPRESENTATIVE} \
+                     JOIN people rep ON rep.id = rp.representative_id WHERE rp.ward_id = $2 AND {representative} \
                      ORDER BY rep.email"
                 )))
                 .bind(today)

@@ -6,7 +6,9 @@ use sqlx::AnyConnection;
 use super::accounts::{AuditEntry, append_audit};
 use super::outbox::{NewMail, enqueue};
 use super::{Store, new_id, now_ms};
-use crate::requests::{Actor, RequestState, TransitionRefused, check_transition};
+use crate::access::sql::{Params, Record};
+use crate::access::{self, RecordKind};
+use crate::requests::{Actor, RequestKind, RequestState, TransitionRefused, check_transition};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RequestRow {
@@ -31,13 +33,35 @@ pub struct RequestRow {
 const COLUMNS: &str = "r.id, r.reference, r.kind, r.state, r.subject_id, r.filed_by, r.filed_as, r.facility_id, \
      r.municipality_id, r.insurer_id, r.reason, r.answers, r.decision_reason, r.created_at, r.updated_at, r.submitted_at";
 
-/// Who may see a submitted request: its subject, their approved representatives, staff of the facility that
-/// filed it, and officers of the responsible insurer or municipality. `$1` is the viewer.
-const VISIBLE_TO_VIEWER: &str = "(r.subject_id = $1 \
-     OR EXISTS (SELECT 1 FROM representations rp WHERE rp.representative_id = $1 AND rp.ward_id = r.subject_id AND rp.state = 'approved') \
-     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role IN ('facility_admin', 'facility_staff') AND ro.organisation_id = r.facility_id) \
-     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'insurer_officer' AND ro.organisation_id = r.insurer_id) \
-     OR EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role = 'municipal_officer' AND ro.organisation_id = r.municipality_id))";
+/// Who may see a submitted request `r`, by its kind: the access policy (`crate::access`) for each kind of
+/// request there is. `p` names the viewer's and today's placeholders.
+fn visible_to_viewer(p: Params) -> String {
+    each_kind(|record| access::sql::visible(p, record))
+}
+
+/// The subject's side only (the subject, their representatives, their facility's staff): the requests a person
+/// follows as their own business, not as an officer.
+fn followed_by_viewer(p: Params) -> String {
+    each_kind(|record| access::sql::subject_side(p, record))
+}
+
+/// `(r.kind = 'a' AND …) OR (r.kind = 'b' AND …)`, over every kind of request, `rule` given where a request
+/// of that kind keeps what the policy looks at: its subject, and its insurer or its subject's municipality.
+fn each_kind(rule: impl Fn(Record) -> String) -> String {
+    let municipality = access::sql::subjects_municipality("r.subject_id");
+    let parts: Vec<String> = RequestKind::ALL
+        .iter()
+        .map(|k| {
+            let kind = RecordKind::of_request(*k);
+            let organisation = match kind.organisation() {
+                access::Organisation::Insurer => "r.insurer_id",
+                access::Organisation::Municipality => municipality.as_str(),
+            };
+            format!("(r.kind = '{}' AND {})", k.code(), rule(Record { kind, subject: "r.subject_id", organisation }))
+        })
+        .collect();
+    format!("({})", parts.join(" OR "))
+}
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
@@ -164,28 +188,32 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// A submitted request, if `viewer` may see it; `None` otherwise (the page answers 404 either way).
+    /// A submitted request, if `viewer` may see it today; `None` otherwise (the page answers 404 either way).
     pub async fn visible_request(&self, id: &str, viewer: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+        let rule = visible_to_viewer(Params { viewer: "$1", today: "$3" });
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM requests r WHERE r.id = $2 AND r.state <> 'draft' AND {VISIBLE_TO_VIEWER}"
+            "SELECT {COLUMNS} FROM requests r WHERE r.id = $2 AND r.state <> 'draft' AND {rule}"
         )))
         .bind(viewer)
         .bind(id)
+        .bind(access::today().to_string())
         .fetch_optional(self.pool())
         .await
     }
 
-    /// The requests a person follows: their own and their wards' (and, for facility staff, those their facility
-    /// filed), newest first, plus their own drafts.
+    /// The requests a person follows: their own, their wards' (within each authority's term and scope) and, for
+    /// facility staff, their residents' who consent, newest first; plus their own drafts. Officers find the
+    /// requests they work in their queues, not here.
     pub async fn requests_for(&self, viewer: &str) -> Result<Vec<RequestListRow>, sqlx::Error> {
+        let rule = followed_by_viewer(Params { viewer: "$1", today: "$2" });
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT r.id, r.reference, r.kind, r.state, p.name AS subject_name, r.updated_at, r.submitted_at \
              FROM requests r JOIN people p ON p.id = r.subject_id \
-             WHERE (r.state <> 'draft' AND {VISIBLE_TO_VIEWER} AND NOT EXISTS (SELECT 1 FROM roles ro WHERE ro.person_id = $1 AND ro.role IN ('insurer_officer', 'municipal_officer') AND (ro.organisation_id = r.insurer_id OR ro.organisation_id = r.municipality_id))) \
-                OR (r.state = 'draft' AND r.filed_by = $1) \
+             WHERE (r.state <> 'draft' AND {rule}) OR (r.state = 'draft' AND r.filed_by = $1) \
              ORDER BY r.updated_at DESC, r.id"
         )))
         .bind(viewer)
+        .bind(access::today().to_string())
         .fetch_all(self.pool())
         .await
     }

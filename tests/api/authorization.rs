@@ -123,6 +123,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/registration", SignedIn),
     ("get", "/facility", FacilityStaff),
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
+    ("post", "/facility/{facility}/residents/{person}/left", Foreign),
     ("get", "/facility/{facility}/residents/{person}/registration", Foreign),
 ];
 

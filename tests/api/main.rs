@@ -4,6 +4,7 @@
 mod helpers;
 mod smtp_sink;
 
+mod access_matrix;
 mod accounts;
 mod authorization;
 mod certificates;

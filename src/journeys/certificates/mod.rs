@@ -249,6 +249,14 @@ async fn submit(
     if let Some(gap) = answers.first_unanswered() {
         return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
     }
+    // Asked again at the last moment: the person chosen must still be one the filer may ask for today.
+    let ctx = steps::Context::load(&state, &user).await?;
+    if !ctx.may_file_for(&answers) || ctx.filing(&answers, user.id()).0 != draft.subject_id {
+        let mut form = steps::prefill(Step::ForWhom, &answers);
+        form.error_key("for_whom", "access-error-for-whom-not-covered");
+        return question_page(page, &state, &user, &draft, Step::ForWhom, form, true, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    }
     let mail = match &user.person.email {
         Some(email) => {
             let reference: crate::domain::ReferenceNumber = draft.reference.parse().map_err(AppError::internal)?;

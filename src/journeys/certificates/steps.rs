@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::access::RecordKind;
 use crate::accounts::Role;
 use crate::domain::{
     FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode,
@@ -42,10 +43,11 @@ impl Context {
                 facility_id: None,
             });
         }
-        for w in &user.wards {
+        // Only wards whose authority covers qualification certificates today (the access policy).
+        for w in state.store.wards_covering(user.id(), RecordKind::QualificationCertificate).await? {
             subjects.push(Subject {
-                id: w.ward_id.clone(),
-                name: w.name.clone(),
+                id: w.ward_id,
+                name: w.name,
                 filed_as: FiledAs::Representative,
                 facility_id: None,
             });
@@ -61,6 +63,12 @@ impl Context {
             }
         }
         Ok(Context { subjects, insurers: state.store.insurers().await? })
+    }
+
+    /// The person the answers name is one the signed-in person may ask for today (they may have been
+    /// since the question was answered: an authority ends, consent is withdrawn).
+    pub fn may_file_for(&self, a: &CertificateAnswers) -> bool {
+        a.for_whom.as_deref().is_some_and(|id| self.subjects.iter().any(|s| s.id == id))
     }
 
     /// Who the request is for and how it is filed, from the first answer.

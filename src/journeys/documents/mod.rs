@@ -1,6 +1,6 @@
 //! Documents people keep: the qualification certificate as a file to download (the electronic way to receive
 //! it), and the printable status letter of a request, in easy Japanese, for people without a phone or an
-//! account. Both go by who may see the request (`store::requests::VISIBLE_TO_VIEWER`): anyone else gets 404.
+//! account. Both go by who may see the request (the access policy, `crate::access`): anyone else gets 404.
 //! Officers opening either are written to the audit log as having viewed the person's record.
 
 mod download;

@@ -1,6 +1,7 @@
 //! Care facilities: their residents, and the consent each gave for the facility to help with their
-//! procedures (recorded when, by whom; recorded and withdrawn with an audit line). Staff and administrators
-//! see only their own facility; others get 403, another facility's resident 404.
+//! procedures (recorded when, by whom; recorded and withdrawn with an audit line), and their leaving: from that
+//! day the facility no longer sees their records (the access policy). Staff and administrators see only their
+//! own facility; others get 403, another facility's resident 404.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -13,7 +14,8 @@ use crate::web::{AppState, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/facility", web::get().to(show))
-        .route("/facility/{facility}/residents/{person}/consent", web::post().to(consent));
+        .route("/facility/{facility}/residents/{person}/consent", web::post().to(consent))
+        .route("/facility/{facility}/residents/{person}/left", web::post().to(left));
 }
 
 pub struct ResidentView {
@@ -84,6 +86,24 @@ pub async fn consent(
         _ => return Err(AppError::BadRequest),
     };
     if !state.store.set_consent(&facility, &person, worker.0.id(), given).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/facility")).finish())
+}
+
+/// Records that the resident left today: they are no longer listed, and the facility's staff no longer see
+/// their records. Another facility's resident, or one who has left already: 404.
+pub async fn left(
+    state: web::Data<AppState>,
+    worker: FacilityWorker,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (facility, person) = path.into_inner();
+    if !worker.facilities().contains(&facility.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let today = crate::access::today().to_string();
+    if !state.store.record_departure(&facility, &person, worker.0.id(), &today).await? {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/facility")).finish())

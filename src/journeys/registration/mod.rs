@@ -1,11 +1,13 @@
 //! A member's view of their registration: whether their current insurer has registered them for the online
 //! eligibility checks (オンライン資格確認) and since when, or by when it must. For the signed-in person, or the
-//! ward they are acting for (that page has no id in it); and for the staff of a care facility, each resident who
-//! consented to the facility's help (another resident, or one without consent: 404).
+//! ward they are acting for under an authority covering qualification certificates today (that page has no id
+//! in it); and for the staff of a care facility, each resident who lives there and consents to the facility's
+//! help (another resident, one without consent or who left: 404).
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::access::RecordKind;
 use crate::domain::registration_lag::{self, Lag, RecordDates};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
@@ -95,6 +97,13 @@ async fn registrations(state: &AppState, page: &Page, person_id: &str) -> Result
 }
 
 async fn registration(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    // Acting for a ward: only under an authority that covers qualification certificates today.
+    if let Some(ward) = &user.acting_for {
+        let covered = state.store.wards_covering(user.id(), RecordKind::QualificationCertificate).await?;
+        if !covered.iter().any(|w| w.ward_id == ward.ward_id) {
+            return Err(AppError::NotFound);
+        }
+    }
     let items = registrations(&state, &page, user.subject_id()).await?;
     let certificates = held(&state, &page, user.subject_id()).await?;
     let for_name = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_default();
@@ -121,13 +130,7 @@ async fn resident_registration(
     if !worker.facilities().contains(&facility.as_str()) {
         return Err(AppError::NotFound);
     }
-    let resident = state
-        .store
-        .facility_residents(&facility)
-        .await?
-        .into_iter()
-        .find(|r| r.person_id == person && r.consent_recorded_at.is_some())
-        .ok_or(AppError::NotFound)?;
+    let resident = state.store.resident_in_care(&facility, &person, worker.0.id()).await?.ok_or(AppError::NotFound)?;
     state.store.record_view(worker.0.id(), &person, &facility, "registration").await?;
     let items = registrations(&state, &page, &person).await?;
     let certificates = held(&state, &page, &person).await?;

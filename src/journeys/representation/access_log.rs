@@ -25,6 +25,7 @@ pub fn action_key(action: &str) -> &'static str {
         "representation.ended" => "access-log-action-ended",
         "facility.consent_recorded" => "access-log-action-consent-recorded",
         "facility.consent_withdrawn" => "access-log-action-consent-withdrawn",
+        "facility.resident_left" => "access-log-action-resident-left",
         "access_report.closed" => "access-log-action-report-closed",
         "enrolment.created" => "access-log-action-enrolment-created",
         "enrolment.registered" => "access-log-action-enrolment-registered",
