@@ -104,7 +104,8 @@ locale_files!(
     "office.ftl",
     "enrolments.ftl",
     "documents.ftl",
-    "runs.ftl"
+    "runs.ftl",
+    "decisions.ftl"
 );
 
 pub struct Localizer {
