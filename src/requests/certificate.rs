@@ -135,8 +135,17 @@ mod tests {
 /// this maximum when approving. This is the one place the maximum is kept.
 pub const MAX_VALIDITY_MONTHS: u32 = 60;
 
-/// The office's target: a request should be decided within this many days of being sent.
+/// The office's target: a request should be decided within this many **calendar** days of being sent (the same
+/// way of counting as the registration-lag rule). Every page says "within 5 days", never "working days".
 pub const TARGET_DAYS: i64 = 5;
+
+/// Why an officer issues a certificate with the numbers as the request gives them although they do not match
+/// the insurer's enrolment records. Stored as a code in the timeline and the audit line.
+pub const AS_TYPED_REASONS: [&str; 3] = ["applicant-confirmed", "record-out-of-date", "record-not-yet-entered"];
+
+/// What an officer asks the applicant to check when returning a request for correction. Stored as the code;
+/// the applicant reads it in their own language (`decisions-correction-<code>`).
+pub const CORRECTION_REASONS: [&str; 3] = ["numbers-not-found", "branch-needed", "numbers-other-person"];
 
 /// Why an insurer declines a certificate request. The stored decision is the message id, so the requester
 /// reads it in their own language.

@@ -42,16 +42,20 @@ pub enum RequestState {
     Issued,
     Declined,
     Withdrawn,
+    /// Sent back by the officer for the applicant to correct (the numbers did not match the insurer's records);
+    /// the applicant corrects and sends it again, which makes it `Submitted` once more.
+    Returned,
 }
 
 impl RequestState {
-    pub const ALL: [RequestState; 6] = [
+    pub const ALL: [RequestState; 7] = [
         RequestState::Draft,
         RequestState::Submitted,
         RequestState::InReview,
         RequestState::Issued,
         RequestState::Declined,
         RequestState::Withdrawn,
+        RequestState::Returned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +66,7 @@ impl RequestState {
             RequestState::Issued => "issued",
             RequestState::Declined => "declined",
             RequestState::Withdrawn => "withdrawn",
+            RequestState::Returned => "returned",
         }
     }
 
@@ -78,6 +83,7 @@ impl RequestState {
             RequestState::Issued => "request-state-issued",
             RequestState::Declined => "request-state-declined",
             RequestState::Withdrawn => "request-state-withdrawn",
+            RequestState::Returned => "request-state-returned",
         }
     }
 
@@ -90,11 +96,18 @@ impl RequestState {
             RequestState::Issued => "request-next-issued",
             RequestState::Declined => "request-next-declined",
             RequestState::Withdrawn => "request-next-withdrawn",
+            RequestState::Returned => "request-next-returned",
         }
     }
 
+    /// Waiting for the officer's decision.
     pub fn is_open(self) -> bool {
         matches!(self, RequestState::Submitted | RequestState::InReview)
+    }
+
+    /// Not finished: waiting for the officer, or for the applicant's correction.
+    pub fn is_unfinished(self) -> bool {
+        self.is_open() || self == RequestState::Returned
     }
 }
 
@@ -128,7 +141,12 @@ pub struct TransitionRefused {
 pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Result<(), TransitionRefused> {
     use RequestState::*;
     let allowed = match by {
-        Actor::Requester => matches!((from, to), (Draft, Submitted) | (Submitted, Withdrawn)),
+        Actor::Requester => {
+            matches!(
+                (from, to),
+                (Draft, Submitted) | (Submitted, Withdrawn) | (Returned, Submitted) | (Returned, Withdrawn)
+            )
+        }
         Actor::Officer => matches!(
             (from, to),
             (Submitted, InReview)
@@ -136,6 +154,8 @@ pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Resu
                 | (InReview, Issued)
                 | (Submitted, Declined)
                 | (InReview, Declined)
+                | (Submitted, Returned)
+                | (InReview, Returned)
         ),
     };
     if allowed { Ok(()) } else { Err(TransitionRefused { from, to, by }) }
@@ -179,6 +199,10 @@ mod tests {
         assert!(check_transition(InReview, Declined, Actor::Officer).is_ok());
         assert!(check_transition(Issued, Declined, Actor::Officer).is_err(), "a decision is final");
         assert!(check_transition(Declined, Submitted, Actor::Requester).is_err());
+        assert!(check_transition(InReview, Returned, Actor::Officer).is_ok(), "sent back for correction");
+        assert!(check_transition(Returned, Submitted, Actor::Requester).is_ok(), "corrected and sent again");
+        assert!(check_transition(Returned, Issued, Actor::Officer).is_err(), "nothing is issued before the correction");
+        assert!(check_transition(Returned, Submitted, Actor::Officer).is_err(), "only the applicant sends it again");
         for s in RequestState::ALL {
             assert_eq!(RequestState::from_code(s.code()), Some(s));
         }

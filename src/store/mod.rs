@@ -10,6 +10,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod certificates;
+pub mod decisions;
 pub mod demo;
 pub mod enrolments;
 pub mod facility;

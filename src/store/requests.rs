@@ -274,33 +274,10 @@ impl Store {
         if let Err(refused) = check_transition(from, to, by) {
             return Ok(Err(refused));
         }
-        let now = now_ms();
         let mut tx = self.pool().begin().await?;
-        let submitted_at = if to == RequestState::Submitted { Some(now) } else { None };
-        let decision = if matches!(to, RequestState::Declined | RequestState::Issued) { Some(detail) } else { None };
-        let done = sqlx::query(
-            "UPDATE requests SET state = $1, updated_at = $2, submitted_at = COALESCE($3, submitted_at), \
-             decision_reason = COALESCE($4, decision_reason) WHERE id = $5 AND state = $6",
-        )
-        .bind(to.code())
-        .bind(now)
-        .bind(submitted_at)
-        .bind(decision)
-        .bind(id)
-        .bind(from.code())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
+        if apply_transition(&mut tx, id, from, to, actor_id, by, detail, mail).await?.is_err() {
             tx.rollback().await?;
             return Ok(Err(TransitionRefused { from, to, by }));
-        }
-        add_event(&mut tx, id, Some(actor_id), by, to.code(), Some(from), Some(to), detail).await?;
-        let subject: (String,) =
-            sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-        append_audit(&mut tx, &AuditEntry::new(Some(actor_id), "request.state").subject(&subject.0).detail(to.code()))
-            .await?;
-        if let Some(m) = mail {
-            enqueue(&mut tx, &m).await?;
         }
         if let Some(c) = certificate {
             super::certificates::issue_certificate(
@@ -314,6 +291,83 @@ impl Store {
         tx.commit().await?;
         Ok(Ok(()))
     }
+
+    /// The applicant's correction of a request returned to them: the new answers and the move back to
+    /// `Submitted` (timeline, audit line, e-mail) in one transaction; refused if it is no longer returned.
+    pub async fn resubmit_corrected(
+        &self,
+        id: &str,
+        answers: &str,
+        actor_id: &str,
+        mail: Option<NewMail>,
+    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+        let (from, to, by) = (RequestState::Returned, RequestState::Submitted, Actor::Requester);
+        if let Err(refused) = check_transition(from, to, by) {
+            return Ok(Err(refused));
+        }
+        let mut tx = self.pool().begin().await?;
+        let saved = sqlx::query("UPDATE requests SET answers = $1 WHERE id = $2 AND state = $3")
+            .bind(answers)
+            .bind(id)
+            .bind(from.code())
+            .execute(&mut *tx)
+            .await?;
+        if saved.rows_affected() != 1
+            || apply_transition(&mut tx, id, from, to, actor_id, by, "corrected", mail).await?.is_err()
+        {
+            tx.rollback().await?;
+            return Ok(Err(TransitionRefused { from, to, by }));
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+/// The change of state itself, guarded by the state it comes from, with its timeline line, audit line (the new
+/// state, and the decision's code when there is one) and e-mail. The caller owns the transaction.
+#[allow(clippy::too_many_arguments)]
+async fn apply_transition(
+    tx: &mut AnyConnection,
+    id: &str,
+    from: RequestState,
+    to: RequestState,
+    actor_id: &str,
+    by: Actor,
+    detail: &str,
+    mail: Option<NewMail>,
+) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+    let now = now_ms();
+    let submitted_at = if to == RequestState::Submitted { Some(now) } else { None };
+    let decision = if matches!(to, RequestState::Declined | RequestState::Issued | RequestState::Returned) {
+        Some(detail)
+    } else {
+        None
+    };
+    let done = sqlx::query(
+        "UPDATE requests SET state = $1, updated_at = $2, submitted_at = COALESCE($3, submitted_at), \
+         decision_reason = COALESCE($4, decision_reason) WHERE id = $5 AND state = $6",
+    )
+    .bind(to.code())
+    .bind(now)
+    .bind(submitted_at)
+    .bind(decision)
+    .bind(id)
+    .bind(from.code())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(Err(TransitionRefused { from, to, by }));
+    }
+    add_event(&mut *tx, id, Some(actor_id), by, to.code(), Some(from), Some(to), detail).await?;
+    let subject: (String,) =
+        sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let audit_detail = if detail.is_empty() { to.code().to_string() } else { format!("{}:{detail}", to.code()) };
+    append_audit(&mut *tx, &AuditEntry::new(Some(actor_id), "request.state").subject(&subject.0).detail(&audit_detail))
+        .await?;
+    if let Some(m) = mail {
+        enqueue(&mut *tx, &m).await?;
+    }
+    Ok(Ok(()))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -93,6 +93,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/requests", SignedIn),
     ("get", "/requests/{id}", Foreign),
     ("get", "/requests/{id}/confirmation", Foreign),
+    ("get", "/requests/{id}/correct", Foreign),
+    ("post", "/requests/{id}/correct", Foreign),
     ("get", "/admin", Admin),
     ("post", "/admin/staff", Admin),
     ("get", "/office", Officers),

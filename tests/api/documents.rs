@@ -34,7 +34,21 @@ async fn page(app: &TestApp, path: &str) -> Html {
 async fn issued_to_taro(app: &TestApp, taro: &TestApp) -> (String, String, String) {
     let nakamura = sign_in_as(app, "p-nakamura").await;
     let request = file_certificate_request(taro, "p-taro").await;
-    assert_eq!(decide(&nakamura, &request, &[("action", "approve"), ("months", "12")]).await.status(), 303);
+    assert_eq!(
+        decide(
+            &nakamura,
+            &request,
+            &[
+                ("action", "approve"),
+                ("numbers", "as-typed"),
+                ("as_typed_reason", "applicant-confirmed"),
+                ("months", "12")
+            ]
+        )
+        .await
+        .status(),
+        303
+    );
     let (id, code): (String, String) = sqlx::query_as("SELECT id, code FROM certificates WHERE request_id = $1")
         .bind(&request)
         .fetch_one(app.store.pool())
@@ -201,7 +215,12 @@ async fn the_status_letter_is_in_easy_japanese_and_only_for_those_who_may_see_th
     assert_eq!(second_client(&app).get(&letter).await.status(), 303);
 
     // A declined request's letter gives the reason, in easy Japanese too.
-    assert_eq!(decide(&nakamura, &request, &[("action", "decline"), ("reason", "not-insured")]).await.status(), 303);
+    assert_eq!(
+        decide(&nakamura, &request, &[("action", "decline"), ("reason", "not-insured"), ("confirm", "yes")])
+            .await
+            .status(),
+        303
+    );
     let html = page(&taro, &letter).await;
     assert_eq!(select_all(&html, ".letter__state"), vec!["ことわりました"]);
     let text = select_all(&html, "article.letter p").join(" ");

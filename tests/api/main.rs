@@ -9,6 +9,7 @@ mod accounts;
 mod authorization;
 mod certificates;
 mod dates;
+mod decisions;
 mod documents;
 mod enrolments;
 mod errors_and_headers;

@@ -79,7 +79,21 @@ async fn an_insurer_decides_and_the_certificate_can_be_verified() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM certificates").await, demo_certificates);
 
     // Approve with 12 months: issued, one e-mail per decision.
-    assert_eq!(decide(&nakamura, &id, &[("action", "approve"), ("months", "12")]).await.status(), 303);
+    assert_eq!(
+        decide(
+            &nakamura,
+            &id,
+            &[
+                ("action", "approve"),
+                ("numbers", "as-typed"),
+                ("as_typed_reason", "applicant-confirmed"),
+                ("months", "12")
+            ]
+        )
+        .await
+        .status(),
+        303
+    );
     let request_page = page(&taro, &format!("/requests/{id}")).await;
     assert!(select_all(&request_page, ".tag--state").iter().any(|t| t == "Issued" || t.contains("交付")));
     assert_eq!(updates_to_taro(&app).await, 3, "confirmation, checking started, issued");
@@ -117,7 +131,21 @@ async fn an_insurer_decides_and_the_certificate_can_be_verified() {
 
     // A reissue for the same person and insurer revokes the first certificate.
     let second = file_certificate_request(&taro, "p-taro").await;
-    assert_eq!(decide(&nakamura, &second, &[("action", "approve"), ("months", "24")]).await.status(), 303);
+    assert_eq!(
+        decide(
+            &nakamura,
+            &second,
+            &[
+                ("action", "approve"),
+                ("numbers", "as-typed"),
+                ("as_typed_reason", "applicant-confirmed"),
+                ("months", "24")
+            ]
+        )
+        .await
+        .status(),
+        303
+    );
     assert!(verify_status(&anonymous, &code).await.contains("新しい"), "revoked");
     let new_links = certificate_links(&taro, &second).await;
     let new_code = code_on(&taro, &new_links[0]).await;
@@ -160,7 +188,10 @@ async fn a_declined_request_shows_its_reason_in_the_requesters_language() {
     assert_eq!(res.status(), 422, "no free text");
     assert_eq!(updates_to_taro(&app).await, 1);
 
-    assert_eq!(decide(&nakamura, &id, &[("action", "decline"), ("reason", "not-insured")]).await.status(), 303);
+    assert_eq!(
+        decide(&nakamura, &id, &[("action", "decline"), ("reason", "not-insured"), ("confirm", "yes")]).await.status(),
+        303
+    );
     assert_eq!(updates_to_taro(&app).await, 2);
     taro.get("/language/en").await;
     let en = taro.get(&format!("/requests/{id}")).await.text().await.unwrap();

@@ -323,6 +323,16 @@ export const flows = [
       await page.keyboard.press('End');
       for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
       await page.keyboard.type('24');
+      if (await page.locator('#numbers').count()) {
+        // The request's numbers do not match the insurer's enrolment records: approving needs a deliberate
+        // choice, here the numbers as sent, for a reason from the list.
+        await focusWithKeyboard(page, 'input[name="numbers"]');
+        await pressUntilFocused(page, '#numbers-as-typed', { key: 'ArrowDown', max: 3 });
+        await page.keyboard.press('Space');
+        await focusWithKeyboard(page, '#as_typed_reason');
+        await selectWithArrows(page, 'applicant-confirmed');
+        await focusWithKeyboard(page, 'main form:has(input[name="action"][value="approve"]) button');
+      }
       await pressAndLoad('Enter');
       await expectMessage(page, locale, 'main .tag--state', 'request-state-issued');
       await check('issued');

@@ -44,7 +44,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/certificates/{id}/check", web::get().to(check_answers))
         .route("/certificates/{id}/submit", web::post().to(submit))
         .route("/certificates/{id}/{step}", web::get().to(show_step))
-        .route("/certificates/{id}/{step}", web::post().to(save_step));
+        .route("/certificates/{id}/{step}", web::post().to(save_step))
+        .route("/requests/{id}/correct", web::get().to(show_correction))
+        .route("/requests/{id}/correct", web::post().to(send_correction));
 }
 
 #[derive(Template)]
@@ -281,4 +283,105 @@ async fn submit(
         return Err(AppError::NotFound);
     }
     Ok(see_other(&format!("/requests/{}/confirmation", draft.id)))
+}
+
+/// A request the officer returned for correction, for the people on its requester side (officers work
+/// requests, they do not correct them): 404 for anyone else or once it is no longer returned.
+async fn returned_request(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
+    if !crate::requests::may_file(&user.roles) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .visible_request(id, user.id())
+        .await?
+        .filter(|r| r.kind == RequestKind::Certificate.code() && r.state == RequestState::Returned.code())
+        .ok_or(AppError::NotFound)
+}
+
+/// What the officer asked to check, as its message id (an unknown code: the general one).
+pub fn correction_key(code: Option<&str>) -> &'static str {
+    match code {
+        Some("branch-needed") => "decisions-correction-branch-needed",
+        Some("numbers-other-person") => "decisions-correction-numbers-other-person",
+        _ => "decisions-correction-numbers-not-found",
+    }
+}
+
+async fn correction_page(
+    page: Page,
+    state: &AppState,
+    r: &RequestRow,
+    form: FormState,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
+    let ctx = steps_context_for(state, r, &subject).await?;
+    let (_, _, fields) = steps::fields(Step::Insured, &ctx);
+    let lead_key = correction_key(r.decision_reason.as_deref());
+    render_with_status(
+        status,
+        &Question {
+            page,
+            form,
+            service_key: "certificate-service",
+            heading_key: "decisions-correct-heading",
+            lead_key,
+            button_key: "decisions-correct-send",
+            fields,
+            action: format!("/requests/{}/correct", r.id),
+            back_href: format!("/requests/{}", r.id),
+        },
+    )
+}
+
+/// The 記号・番号・枝番 question again, filled in with what was sent, for a request returned for correction.
+async fn show_correction(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = returned_request(&state, &user, &id).await?;
+    let form = steps::prefill(Step::Insured, &answers_of(&r));
+    correction_page(page, &state, &r, form, StatusCode::OK).await
+}
+
+/// Checks the corrected numbers against the insurer's rules, saves them and sends the request again (back to
+/// `Submitted`, with its timeline line, audit line and e-mail in one transaction).
+async fn send_correction(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    input: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let r = returned_request(&state, &user, &id).await?;
+    let mut answers = answers_of(&r);
+    let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
+    let ctx = steps_context_for(&state, &r, &subject).await?;
+    let form = steps::accept(Step::Insured, &input.into_inner(), &mut answers, &ctx, &state).await?;
+    if form.has_errors() {
+        return correction_page(page, &state, &r, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    let mail = match state.store.person(&r.filed_by).await?.and_then(|p| p.email.map(|e| (e, p.preferred_locale))) {
+        Some((email, preferred)) => {
+            let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
+            let locale = crate::i18n::Locale::from_code(&preferred).unwrap_or(page.locale);
+            let l10n = &state.localizer;
+            let notice = crate::notify::mail::Notice::request_update(
+                &reference.to_string(),
+                &l10n.plain(locale, RequestState::Submitted.message_key(), &[]),
+                &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
+                &format!("{}requests/{}", state.settings.base_url, r.id),
+            );
+            Some(crate::journeys::accounts::mail(&state, &email, locale, notice).map_err(AppError::Internal)?)
+        }
+        None => None,
+    };
+    if state.store.resubmit_corrected(&r.id, &json, user.id(), mail).await?.is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/requests/{}", r.id)))
 }

@@ -248,7 +248,7 @@ fn delivery_key(d: &str) -> &'static str {
     if d == "post" { "certificate-delivery-post" } else { "certificate-delivery-download" }
 }
 
-fn contact_key(c: &str) -> &'static str {
+pub fn contact_key(c: &str) -> &'static str {
     match c {
         "email" => "certificate-contact-email",
         "post" => "certificate-contact-post",

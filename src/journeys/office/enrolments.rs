@@ -374,12 +374,16 @@ struct Detail {
     lag_detail: String,
     added: bool,
     just_registered: bool,
+    /// The request the officer came from, or the list.
+    back_href: String,
 }
 
 #[derive(serde::Deserialize)]
 pub struct DetailQuery {
     added: Option<String>,
     registered: Option<String>,
+    /// The certificate request whose check linked here.
+    request: Option<String>,
 }
 
 pub async fn detail(
@@ -395,7 +399,19 @@ pub async fn detail(
         state.store.record_view(officer.0.id(), person, &e.insurer_id, &e.id).await?;
     }
     let a = assessment_of((&e.qualified_on, &e.notified_on, e.via_employer, e.registered_on.as_deref()), today_jst());
+    // Back to the request only when it is one of the officer's own insurer's certificate requests.
+    let came_from = match q.request.as_deref() {
+        Some(request) => state
+            .store
+            .visible_request(request, officer.0.id())
+            .await?
+            .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))),
+        None => None,
+    };
+    let back_href =
+        came_from.map(|r| format!("/requests/{}", r.id)).unwrap_or_else(|| "/office/enrolments".to_string());
     render(&Detail {
+        back_href,
         id: e.id.clone(),
         identity: identity_text(&e.symbol, &e.number, &e.branch),
         name: e.name.clone(),

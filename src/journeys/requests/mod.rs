@@ -101,6 +101,43 @@ struct Detail {
     /// For officers of the request's insurer: the check against the insurer's enrolment records.
     enrolment_check: Option<crate::journeys::office::enrolments::MatchView>,
     letter_href: String,
+    /// For officers of the request's insurer: how the applicant asked to be contacted.
+    contact: Option<ContactView>,
+    /// For officers of the request's insurer: the same person's other unfinished requests.
+    other_requests: Vec<OtherRequestLink>,
+    /// On a request returned for correction: what to check, and (for the requester side) where to correct it.
+    correction: Option<CorrectionView>,
+}
+
+pub struct ContactView {
+    pub way_key: &'static str,
+    /// The address, telephone number or e-mail address to use.
+    pub value: String,
+}
+
+pub struct OtherRequestLink {
+    pub href: String,
+    pub reference: String,
+    pub state_key: &'static str,
+}
+
+pub struct CorrectionView {
+    pub reason_key: &'static str,
+    pub href: Option<String>,
+}
+
+/// The deliberate step an approval needs when the request does not match the enrolment records.
+pub struct MismatchView {
+    /// The request's and the one offered record's 記号・番号・枝番, side by side; `None` unless exactly one record
+    /// is offered.
+    pub compare: Option<NumbersCompare>,
+    pub as_typed_reasons: Vec<(&'static str, &'static str)>,
+}
+
+pub struct NumbersCompare {
+    /// (label key, the request's value, the record's value)
+    pub rows: Vec<(&'static str, String, String)>,
+    pub record_href: String,
 }
 
 /// The decisions an officer of the request's insurer may take on the request page.
@@ -109,6 +146,8 @@ pub struct DecideView {
     pub can_start: bool,
     pub max_months: u32,
     pub decline_reasons: Vec<(String, &'static str)>,
+    pub mismatch: Option<MismatchView>,
+    pub correction_reasons: Vec<(&'static str, &'static str)>,
 }
 
 pub struct CertificateLink {
@@ -136,7 +175,30 @@ fn event_key(event: &str) -> &'static str {
         "issued" => "request-event-issued",
         "declined" => "request-event-declined",
         "withdrawn" => "request-event-withdrawn",
+        "returned" => "request-event-returned",
         _ => "request-event-other",
+    }
+}
+
+/// The code an approval or a return keeps in the timeline, in words.
+fn event_detail_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "numbers-from-record" => "decisions-issued-numbers-from-record",
+        "as-typed-applicant-confirmed" => "decisions-issued-as-typed-applicant-confirmed",
+        "as-typed-record-out-of-date" => "decisions-issued-as-typed-record-out-of-date",
+        "as-typed-record-not-yet-entered" => "decisions-issued-as-typed-record-not-yet-entered",
+        "branch-needed" | "numbers-other-person" | "numbers-not-found" => {
+            crate::journeys::certificates::correction_key(Some(code))
+        }
+        _ => return None,
+    })
+}
+
+fn as_typed_key(code: &str) -> &'static str {
+    match code {
+        "record-out-of-date" => "decisions-as-typed-record-out-of-date",
+        "record-not-yet-entered" => "decisions-as-typed-record-not-yet-entered",
+        _ => "decisions-as-typed-applicant-confirmed",
     }
 }
 
@@ -186,17 +248,43 @@ pub async fn detail_page(
             when: jst(e.at),
             what_key: event_key(&e.event),
             who_key: if e.actor_role == "officer" { "request-actor-officer" } else { "request-actor-requester" },
-            detail: if e.event == "declined" { decision_text(&page, &e.detail) } else { String::new() },
+            detail: match e.event.as_str() {
+                "declined" => decision_text(&page, &e.detail),
+                "issued" | "returned" => event_detail_key(&e.detail).map(|k| page.t_plain(k)).unwrap_or_default(),
+                _ => String::new(),
+            },
         })
         .collect();
     let own_insurer = r.kind == "certificate"
         && r.insurer_id.as_deref().is_some_and(|i| user.roles.organisations(Role::InsurerOfficer).contains(&i));
+    let checked = if own_insurer { crate::journeys::office::enrolments::check_request(state, &r).await? } else { None };
     let decide = if own_insurer && st.is_open() {
         if form.value("months").is_empty() && !form.has_errors() {
             let insurer = state.store.insurer_for_certificates(r.insurer_id.as_deref().unwrap_or("")).await?;
             let default = insurer.map(|i| i.3).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
             form.set("months", &default.to_string());
         }
+        let mismatch = checked.as_ref().filter(|c| c.verdict.matched().is_none()).map(|c| {
+            let a = answers_of(&r);
+            let v = |o: &Option<String>| o.clone().unwrap_or_default();
+            MismatchView {
+                compare: match c.records.as_slice() {
+                    [one] => Some(NumbersCompare {
+                        rows: vec![
+                            ("office-cert-item-symbol", v(&a.symbol), one.symbol.clone()),
+                            ("office-cert-item-number", v(&a.number), one.number.clone()),
+                            ("office-cert-item-branch", v(&a.branch), one.branch.clone()),
+                        ],
+                        record_href: format!("/office/enrolments/{}?request={}", one.id, r.id),
+                    }),
+                    _ => None,
+                },
+                as_typed_reasons: crate::requests::certificate::AS_TYPED_REASONS
+                    .iter()
+                    .map(|c| (*c, as_typed_key(c)))
+                    .collect(),
+            }
+        });
         Some(DecideView {
             action: format!("/office/certificates/{}/decide", r.id),
             can_start: st == RequestState::Submitted,
@@ -205,17 +293,57 @@ pub async fn detail_page(
                 .iter()
                 .map(|k| (k.trim_start_matches("office-cert-decline-").to_string(), *k))
                 .collect(),
+            mismatch,
+            correction_reasons: crate::requests::certificate::CORRECTION_REASONS
+                .iter()
+                .map(|c| (*c, crate::journeys::certificates::correction_key(Some(c))))
+                .collect(),
         })
     } else {
         None
     };
-    let enrolment_check = if own_insurer {
-        crate::journeys::office::enrolments::check_request(state, &r)
+    let enrolment_check = checked.as_ref().map(|c| {
+        let mut view = crate::journeys::office::enrolments::match_view(&page, c);
+        // The record page links back to this request.
+        for (href, _) in &mut view.links {
+            href.push_str(&format!("?request={}", r.id));
+        }
+        view
+    });
+    let (contact, other_requests) = if own_insurer {
+        let a = answers_of(&r);
+        let way = a.contact.clone().unwrap_or_default();
+        let value = match way.as_str() {
+            "phone" => a.phone.clone().unwrap_or_default(),
+            "email" => state.store.person(&r.filed_by).await?.and_then(|p| p.email).unwrap_or_default(),
+            _ => match (a.postal_code.as_deref(), a.address.as_deref()) {
+                (Some(code), Some(address)) => format!("〒{code} {address}"),
+                _ => String::new(),
+            },
+        };
+        let contact = (!way.is_empty())
+            .then(|| ContactView { way_key: crate::journeys::certificates::steps::contact_key(&way), value });
+        let others = state
+            .store
+            .other_unfinished_requests(&r.id)
             .await?
-            .map(|c| crate::journeys::office::enrolments::match_view(&page, &c))
+            .into_iter()
+            .filter_map(|o| {
+                Some(OtherRequestLink {
+                    href: format!("/requests/{}", o.id),
+                    reference: reference_text(&o.reference),
+                    state_key: RequestState::from_code(&o.state)?.message_key(),
+                })
+            })
+            .collect();
+        (contact, others)
     } else {
-        None
+        (None, Vec::new())
     };
+    let correction = (st == RequestState::Returned).then(|| CorrectionView {
+        reason_key: crate::journeys::certificates::correction_key(r.decision_reason.as_deref()),
+        href: crate::requests::may_file(&user.roles).then(|| format!("/requests/{}/correct", r.id)),
+    });
     let certificates = state
         .store
         .certificates_of_request(&r.id)
@@ -251,6 +379,9 @@ pub async fn detail_page(
             certificates,
             enrolment_check,
             letter_href: crate::journeys::documents::letter_href(&r.id),
+            contact,
+            other_requests,
+            correction,
         },
     )
 }
