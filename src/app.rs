@@ -42,8 +42,17 @@ pub struct Application {
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
 pub async fn prepare_store(settings: &Settings) -> Result<Store, StartError> {
+    // With a migration role, the schema is changed by its owner and the serving pool cannot alter it.
+    if let Some(owner_url) = &settings.migration_database_url {
+        let owner = Store::connect(owner_url, 1).await?;
+        let migrated = owner.migrate().await;
+        owner.close().await;
+        migrated?;
+    }
     let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
-    store.migrate().await?;
+    if settings.migration_database_url.is_none() {
+        store.migrate().await?;
+    }
     if settings.demo_mode && store.load_demo_data(&settings.secret_key).await? {
         tracing::info!("demo data loaded");
     }

@@ -4,8 +4,9 @@
 //! that names the variable and says what would be right.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::crypto::SecretKey;
 use crate::i18n::Locale;
@@ -15,11 +16,19 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub base_url: url::Url,
     pub database_url: String,
+    /// A database URL with the rights to change the schema (`MADOGUCHI_MIGRATION_DATABASE_URL`): migrations run
+    /// with it, and the serving pool keeps `database_url`, a role that cannot alter or drop the audit log.
+    pub migration_database_url: Option<String>,
     pub database_max_connections: u32,
     pub data_dir: PathBuf,
     pub secret_key: SecretKey,
     pub default_locale: Locale,
+    /// Demo data and the demo helpers. On by default only on one developer's machine (see `runs_locally`).
     pub demo_mode: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`MADOGUCHI_TRUSTED_PROXIES`); empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a client may take to send a request body (`MADOGUCHI_BODY_TIMEOUT_SECONDS`).
+    pub body_timeout: Duration,
     /// Whether this node works issuance runs (`MADOGUCHI_RUN_WORKER`, on by default; any number of nodes may).
     pub run_worker: bool,
     pub smtp: SmtpSettings,
@@ -151,6 +160,23 @@ impl Settings {
             }
         };
 
+        let migration_database_url = match source.get("MADOGUCHI_MIGRATION_DATABASE_URL") {
+            None => None,
+            Some(v)
+                if database_url.starts_with("postgres")
+                    && (v.starts_with("postgres:") || v.starts_with("postgresql:")) =>
+            {
+                Some(v.to_string())
+            }
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "MADOGUCHI_MIGRATION_DATABASE_URL",
+                    problem: format!("'{}' is not a PostgreSQL URL for a PostgreSQL DATABASE_URL", redact_url(v)),
+                    expected: "Use postgres://owner@host:port/database next to a PostgreSQL DATABASE_URL, or unset it.",
+                });
+            }
+        };
+
         let database_max_connections = match source.get("MADOGUCHI_DATABASE_MAX_CONNECTIONS") {
             None => 10,
             Some(v) => v.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| ConfigError {
@@ -183,8 +209,39 @@ impl Settings {
         };
 
         let demo_mode = match source.get("MADOGUCHI_DEMO") {
-            None => true,
+            None => runs_locally(&database_url, bind, &base_url),
             Some(v) => parse_bool("MADOGUCHI_DEMO", v)?,
+        };
+        if demo_mode && base_url.scheme() == "https" {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_DEMO",
+                problem: "demo mode is on and MADOGUCHI_BASE_URL is https, which looks like a real deployment; demo \
+                          mode lets anyone sign in as any demo officer or administrator"
+                    .into(),
+                expected: "Set MADOGUCHI_DEMO=false for real use; demo mode is for http://localhost only.",
+            });
+        }
+
+        let trusted_proxies = match source.get("MADOGUCHI_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => parse_networks(v).map_err(|bad| ConfigError {
+                variable: "MADOGUCHI_TRUSTED_PROXIES",
+                problem: format!("'{bad}' is not an IP address or network"),
+                expected: "List the load balancers' addresses or networks, separated by commas, such as 10.0.0.0/8,192.0.2.10.",
+            })?,
+        };
+
+        let body_timeout = match source.get("MADOGUCHI_BODY_TIMEOUT_SECONDS") {
+            None => Duration::from_secs(30),
+            Some(v) => {
+                v.parse::<u64>().ok().filter(|n| (1..=3600).contains(n)).map(Duration::from_secs).ok_or_else(|| {
+                    ConfigError {
+                        variable: "MADOGUCHI_BODY_TIMEOUT_SECONDS",
+                        problem: format!("'{v}' is not a number of seconds from 1 to 3600"),
+                        expected: "Use a number of seconds such as 30.",
+                    }
+                })?
+            }
         };
 
         let run_worker = match source.get("MADOGUCHI_RUN_WORKER") {
@@ -227,11 +284,14 @@ impl Settings {
             bind,
             base_url,
             database_url,
+            migration_database_url,
             database_max_connections,
             data_dir,
             secret_key,
             default_locale,
             demo_mode,
+            trusted_proxies,
+            body_timeout,
             run_worker,
             smtp: SmtpSettings { url: smtp_url, from },
             log_format,
@@ -242,6 +302,29 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
     }
+}
+
+/// Whether the settings plainly describe one developer's machine: SQLite, a loopback bind address and an
+/// `http://localhost` base URL. Only then is demo mode on without being asked for.
+fn runs_locally(database_url: &str, bind: SocketAddr, base_url: &url::Url) -> bool {
+    database_url.starts_with("sqlite:")
+        && bind.ip().is_loopback()
+        && base_url.scheme() == "http"
+        && base_url.host_str() == Some("localhost")
+}
+
+/// Comma- or space-separated addresses and CIDR networks; a bare address is a network of one. `Err` names the
+/// first entry that is neither.
+fn parse_networks(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<ipnet::IpNet>()
+                .or_else(|_| t.parse::<IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| t.to_string())
+        })
+        .collect()
 }
 
 /// A URL with any password replaced, for messages and logs.
@@ -305,6 +388,72 @@ mod tests {
     }
 
     #[test]
+    fn demo_mode_is_on_by_default_only_on_a_developers_machine() {
+        assert!(load(&[]).unwrap().demo_mode, "SQLite, 127.0.0.1 and http://localhost: a developer's machine");
+        assert!(load(&[("MADOGUCHI_BIND", "[::1]:8080")]).unwrap().demo_mode);
+        for setting in [
+            ("DATABASE_URL", "postgres://app@db/madoguchi"),
+            ("MADOGUCHI_BIND", "0.0.0.0:8080"),
+            ("MADOGUCHI_BIND", "192.0.2.1:8080"),
+            ("MADOGUCHI_BASE_URL", "http://madoguchi.example.jp"),
+            ("MADOGUCHI_BASE_URL", "http://localhost.example.jp"),
+        ] {
+            assert!(!load(&[setting]).unwrap().demo_mode, "{setting:?} starts without demo mode");
+        }
+        // Asked for explicitly, demo mode is on anywhere plain http is used (a shared test server, say).
+        let s = load(&[("DATABASE_URL", "postgres://app@db/madoguchi"), ("MADOGUCHI_DEMO", "true")]).unwrap();
+        assert!(s.demo_mode);
+        assert!(!load(&[("MADOGUCHI_DEMO", "false")]).unwrap().demo_mode);
+    }
+
+    #[test]
+    fn demo_mode_over_https_is_refused_and_says_why() {
+        let https = ("MADOGUCHI_BASE_URL", "https://madoguchi.example.jp");
+        let s = load(&[https]).unwrap();
+        assert!(!s.demo_mode, "https starts without demo mode");
+        let e = load(&[https, ("MADOGUCHI_DEMO", "true")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_DEMO");
+        let text = e.to_string();
+        assert!(text.contains("https") && text.contains("administrator"), "{text}");
+        assert!(text.contains("MADOGUCHI_DEMO=false"), "{text}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        assert!(load(&[]).unwrap().trusted_proxies.is_empty());
+        let s = load(&[("MADOGUCHI_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.10 ,::1")]).unwrap();
+        let nets: Vec<String> = s.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.0.2.10/32", "::1/128"]);
+        let e = load(&[("MADOGUCHI_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_TRUSTED_PROXIES");
+        assert!(e.problem.contains("proxy.local"));
+    }
+
+    #[test]
+    fn the_body_timeout_is_seconds_with_a_default() {
+        assert_eq!(load(&[]).unwrap().body_timeout, Duration::from_secs(30));
+        assert_eq!(load(&[("MADOGUCHI_BODY_TIMEOUT_SECONDS", "2")]).unwrap().body_timeout, Duration::from_secs(2));
+        for bad in ["0", "-1", "soon", "100000"] {
+            let e = load(&[("MADOGUCHI_BODY_TIMEOUT_SECONDS", bad)]).unwrap_err();
+            assert_eq!(e.variable, "MADOGUCHI_BODY_TIMEOUT_SECONDS");
+        }
+    }
+
+    #[test]
+    fn a_migration_role_goes_with_postgres_only() {
+        assert_eq!(load(&[]).unwrap().migration_database_url, None);
+        let s = load(&[
+            ("DATABASE_URL", "postgres://app@db/madoguchi"),
+            ("MADOGUCHI_MIGRATION_DATABASE_URL", "postgres://owner:secret@db/madoguchi"),
+        ])
+        .unwrap();
+        assert_eq!(s.migration_database_url.as_deref(), Some("postgres://owner:secret@db/madoguchi"));
+        let e = load(&[("MADOGUCHI_MIGRATION_DATABASE_URL", "postgres://owner:hunter2@db/madoguchi")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_MIGRATION_DATABASE_URL");
+        assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
     fn passwords_in_urls_are_never_echoed() {
         let e = load(&[("DATABASE_URL", "mysql://user:hunter2@db/x")]).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
@@ -319,6 +468,18 @@ mod tests {
         let a = Settings::load(&Source::from_pairs([("MADOGUCHI_DATA_DIR", data)])).unwrap();
         let b = Settings::load(&Source::from_pairs([("MADOGUCHI_DATA_DIR", data)])).unwrap();
         assert_eq!(a.secret_key, b.secret_key);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_and_the_secret_key_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("new/data");
+        Settings::load(&Source::from_pairs([("MADOGUCHI_DATA_DIR", data.to_str().unwrap())])).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join("secret.key")), 0o600);
     }
 
     #[test]

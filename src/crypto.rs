@@ -63,22 +63,30 @@ impl SecretKey {
 
     /// Reads the key kept under the data folder, or makes one and keeps it there (readable by the owner only).
     pub fn load_or_create(path: &Path) -> std::io::Result<SecretKey> {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            return SecretKey::from_hex(&text).ok_or_else(|| {
+        let read = |path: &Path| -> std::io::Result<SecretKey> {
+            let text = std::fs::read_to_string(path)?;
+            SecretKey::from_hex(&text).ok_or_else(|| {
                 std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a key", path.display()))
-            });
+            })
+        };
+        if path.exists() {
+            return read(path);
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::private_files::create_dir(dir)?;
         }
         let key = SecretKey::generate();
-        std::fs::write(path, hex::encode(key.0))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        // Created 0600, never widened later: no moment in which another user could read it.
+        match crate::private_files::create_new_file(path) {
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, hex::encode(key.0).as_bytes())?;
+                file.sync_all()?;
+                Ok(key)
+            }
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(path),
+            Err(e) => Err(e),
         }
-        Ok(key)
     }
 
     fn derive(&self, purpose: Purpose) -> [u8; 32] {

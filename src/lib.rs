@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod issuance;
 pub mod journeys;
 pub mod notify;
+pub mod private_files;
 pub mod requests;
 pub mod store;
 pub mod web;

@@ -26,7 +26,10 @@ Configuration is read from the environment (and from a KEY=value file named by M
   MADOGUCHI_DATABASE_MAX_CONNECTIONS   pool size                       (10)
   MADOGUCHI_SECRET_KEY                 64 hex characters               (made and kept in the data folder)
   MADOGUCHI_DEFAULT_LOCALE             ja, en or ja-easy               (ja)
-  MADOGUCHI_DEMO                       demo data and demo helpers      (true)
+  MADOGUCHI_DEMO                       demo data and demo helpers      (true only on SQLite + localhost)
+  MADOGUCHI_TRUSTED_PROXIES            proxies believed for X-Forwarded-For (none)
+  MADOGUCHI_BODY_TIMEOUT_SECONDS       time for a request body         (30)
+  MADOGUCHI_MIGRATION_DATABASE_URL     PostgreSQL owner for migrations (unset: DATABASE_URL)
   MADOGUCHI_RUN_WORKER                 work issuance runs on this node (true)
   MADOGUCHI_SMTP_URL                   smtp://host:port …              (unset: mail stays in the outbox)
   MADOGUCHI_MAIL_FROM                  sender mailbox                  (madoguchi <no-reply@localhost>)
@@ -99,7 +102,7 @@ async fn serve(settings: Settings) -> Result<(), madoguchi::app::StartError> {
     let app = Application::build(settings).await?;
     println!("madoguchi is running at {}", app.base_url());
     if demo {
-        println!("Demo mode: demo data is loaded. Set MADOGUCHI_DEMO=false for real use.");
+        println!("Demo mode: demo data is loaded. It is never on by default outside http://localhost with SQLite.");
     }
     app.run_until_stopped().await.map_err(|source| madoguchi::app::StartError::Bind { addr: "server".into(), source })
 }

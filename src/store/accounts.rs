@@ -437,13 +437,21 @@ impl Store {
         .await
     }
 
-    /// People with a role that must sign in with a passkey, for the demo sign-in list.
-    pub async fn people_with_email(&self) -> Result<Vec<PersonRow>, sqlx::Error> {
+    /// The demo data's people with an e-mail address, for the demo sign-in list. Never a real account.
+    pub async fn demo_people_with_email(&self) -> Result<Vec<PersonRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PERSON_COLUMNS} FROM people WHERE email IS NOT NULL ORDER BY created_at, id"
+            "SELECT {PERSON_COLUMNS} FROM people WHERE email IS NOT NULL AND demo = 1 ORDER BY created_at, id"
         )))
         .fetch_all(self.pool())
         .await
+    }
+
+    /// A person the demo data made, for the demo helpers; `None` for a real account.
+    pub async fn demo_person(&self, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND demo = 1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
     }
 }
 

@@ -505,8 +505,8 @@ impl Store {
             .await?;
         for p in PEOPLE {
             sqlx::query(
-                "INSERT INTO people (id, name, name_kana, birth_date, postal_code, address, municipality_id, email, preferred_locale, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO people (id, name, name_kana, birth_date, postal_code, address, municipality_id, email, preferred_locale, created_at, demo) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)",
             )
             .bind(p.id)
             .bind(p.name)

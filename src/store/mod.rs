@@ -48,7 +48,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = if database_url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         if backend == Backend::Sqlite {
-            create_sqlite_folder(database_url)?;
+            create_sqlite_file(database_url)?;
         }
         let options = AnyConnectOptions::from_str(database_url)?;
         let pool = AnyPoolOptions::new()
@@ -98,16 +98,27 @@ impl Store {
     }
 }
 
-fn create_sqlite_folder(database_url: &str) -> Result<(), sqlx::Error> {
-    let path = database_url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let path = path.split('?').next().unwrap_or("");
+/// The SQLite file's folder (0700) and the file itself (0600), made before SQLite opens it: SQLite would create
+/// it with the process's default mode, readable by every user of the machine.
+fn create_sqlite_file(database_url: &str) -> Result<(), sqlx::Error> {
+    let rest = database_url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    let path = std::path::Path::new(path);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_files::create_dir(dir).map_err(sqlx::Error::Io)?;
     }
-    Ok(())
+    // Only where SQLite itself would create a missing file.
+    if !query.split('&').any(|p| p == "mode=rwc") {
+        return Ok(());
+    }
+    match crate::private_files::create_new_file(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(sqlx::Error::Io(e)),
+    }
 }
 
 impl Backend {
@@ -163,4 +174,23 @@ pub fn today_jst() -> chrono::NaiveDate {
 
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_new_sqlite_database_is_the_owners_only() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("data/madoguchi.db");
+        let store = Store::connect(&format!("sqlite:{}?mode=rwc", file.display()), 1).await.unwrap();
+        store.ping().await.unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root.path().join("data")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        store.close().await;
+    }
 }

@@ -180,9 +180,19 @@ impl Outbox<'_> {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The newest mails first, for the demo outbox page.
+    /// The newest mails first (all of them: for tests and tools, never a page).
     pub async fn list_recent(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id LIMIT $1");
+        sqlx::query_as::<_, OutboxMail>(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(self.pool()).await
+    }
+
+    /// The newest mails to the demo data's people first, for the demo outbox page: never a real person's mail.
+    pub async fn list_recent_to_demo_people(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox \
+             WHERE lower(recipient) IN (SELECT lower(email) FROM people WHERE demo = 1 AND email IS NOT NULL) \
+             ORDER BY created_at DESC, id LIMIT $1"
+        );
         sqlx::query_as::<_, OutboxMail>(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(self.pool()).await
     }
 

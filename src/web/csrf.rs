@@ -94,7 +94,7 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
+        let chunk = chunk.map_err(AppError::from_payload)?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
             return Err(AppError::PayloadTooLarge.into());
         }

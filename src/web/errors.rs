@@ -22,6 +22,8 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("too many requests")]
     TooManyRequests,
+    #[error("the request body did not arrive in time")]
+    RequestTimeout,
     #[error("bad request")]
     BadRequest,
     #[error("database: {0}")]
@@ -45,6 +47,11 @@ impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         AppError::Internal(cause.to_string())
     }
+
+    /// A body that could not be read: too slow (408, see `body_timeout`) or broken (400).
+    pub fn from_payload(error: actix_web::error::PayloadError) -> AppError {
+        if crate::web::body_timeout::is_timeout(&error) { AppError::RequestTimeout } else { AppError::BadRequest }
+    }
 }
 
 impl ResponseError for AppError {
@@ -54,6 +61,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -2,6 +2,8 @@
 //! error pages, static files, and the assembly of routes.
 
 pub mod assets;
+pub mod body_timeout;
+pub mod client_address;
 pub mod csrf;
 pub mod errors;
 pub mod forms;
@@ -94,10 +96,11 @@ pub fn app(
         .configure(crate::journeys::facility::routes)
         .configure(crate::journeys::registration::routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
-        // Outermost last: headers on everything, then the request id, then error pages, then CSRF, then the
-        // session (so a forged request never reaches the database through it).
+        // Outermost last: headers on everything, then the request id, then error pages, then the body deadline,
+        // then CSRF, then the session (so a forged request never reaches the database through it).
         .wrap(from_fn(session::middleware))
         .wrap(from_fn(csrf::middleware))
+        .wrap(from_fn(body_timeout::middleware))
         .wrap(from_fn(errors::middleware))
         .wrap(from_fn(request_id::middleware))
         .wrap(headers)

@@ -30,7 +30,7 @@ pub async fn read_limited(
     let mut body = web::BytesMut::new();
     let mut total = 0usize;
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::BadRequest)?;
+        let chunk = chunk.map_err(AppError::from_payload)?;
         total += chunk.len();
         if total > hard_limit {
             return Err(AppError::PayloadTooLarge);

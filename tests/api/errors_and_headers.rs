@@ -125,7 +125,9 @@ async fn the_csrf_cookie_is_http_only_and_same_site() {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http locally");
 
-    let secure = crate::helpers::spawn_app_with(&[("MADOGUCHI_BASE_URL", "https://localhost:0")]).await;
+    let secure =
+        crate::helpers::spawn_app_with(&[("MADOGUCHI_BASE_URL", "https://localhost:0"), ("MADOGUCHI_DEMO", "false")])
+            .await;
     let res = secure.get("/contact").await;
     let cookie = res
         .headers()

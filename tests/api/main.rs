@@ -21,4 +21,5 @@ mod notify;
 mod office;
 mod representation;
 mod runs;
+mod security;
 mod storage;

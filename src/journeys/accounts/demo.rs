@@ -1,6 +1,6 @@
-//! Demo mode only: the outbox page (every e-mail the portal would have sent, newest first) and sending a demo
-//! officer their invitation, so a newcomer can sign in as anyone without a mail server. Outside demo mode both
-//! answer 404.
+//! Demo mode only: the outbox page (the e-mails the portal would have sent to the demo data's people, newest
+//! first) and sending a demo officer their invitation, so a newcomer can sign in as any demo person without a
+//! mail server. Outside demo mode both answer 404; a real account is never shown or invited.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -69,7 +69,7 @@ pub async fn outbox(page: Page, state: web::Data<AppState>) -> Result<HttpRespon
     if !state.settings.demo_mode {
         return Err(AppError::NotFound);
     }
-    let mails = state.store.outbox().list_recent(50).await?.into_iter().map(view).collect();
+    let mails = state.store.outbox().list_recent_to_demo_people(50).await?.into_iter().map(view).collect();
     render(&Outbox { page, mails })
 }
 
@@ -82,7 +82,8 @@ pub async fn invite(
     if !state.settings.demo_mode {
         return Err(AppError::NotFound);
     }
-    let person = state.store.person(&person).await?.ok_or(AppError::NotFound)?;
+    // Only people the demo data made: a real account is never handed out, even on a demo server.
+    let person = state.store.demo_person(&person).await?.ok_or(AppError::NotFound)?;
     let roles = Roles::from_rows(&state.store.roles_of(&person.id).await?);
     let (Some(email), Some(role)) = (person.email.clone(), roles.all().next()) else { return Err(AppError::NotFound) };
     if !roles.requires_passkey() {

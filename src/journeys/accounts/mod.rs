@@ -72,9 +72,10 @@ impl EmailCookie {
     }
 }
 
-/// The client address that rate limits count against.
+/// The client address that rate limits count against (through `MADOGUCHI_TRUSTED_PROXIES` only).
 pub fn client_key(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.settings.trusted_proxies.as_slice()).unwrap_or(&[]);
+    crate::web::client_address::of(req, trusted).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// Where to go after signing in: only local paths.

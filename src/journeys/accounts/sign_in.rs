@@ -54,7 +54,7 @@ async fn sign_in_page(
 
 async fn demo_accounts(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     let mut out = Vec::new();
-    for p in state.store.people_with_email().await? {
+    for p in state.store.demo_people_with_email().await? {
         let roles = Roles::from_rows(&state.store.roles_of(&p.id).await?);
         let Some(role) = roles.all().next() else { continue };
         out.push(DemoAccount {
