@@ -12,6 +12,7 @@ mod documents;
 mod enrolments;
 mod errors_and_headers;
 mod feedback;
+mod input;
 mod languages;
 mod layout;
 mod locales;
