@@ -86,3 +86,7 @@ err-proxy-scope-missing = Choose at least one kind of request
 err-proxy-end-date-missing = Enter the date your authority ends
 err-proxy-end-date-past = The end date must be today or later
 err-proxy-end-date-too-far = The end date must be within { $years } years, on or before { $latest }
+
+err-email-invalid-character = Enter only the email address, like name@example.jp, without a name, brackets, quotes or commas
+err-person-name-digit = A name must not include numbers
+err-free-text-hidden-character = This text includes hidden control characters (often copied along with pasted text). Type it again without them

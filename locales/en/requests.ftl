@@ -147,6 +147,6 @@ track-not-found = We could not find a request with this reference number and dat
 track-reference-label = Reference number
 track-reference-hint = For example R-7K3F-9Q2X-M.
 track-birth-label = Date of birth of the person the request is for
-track-birth-hint = For example 1985-01-02 or 昭和60年1月2日.
+track-birth-hint = For example 14 July 1992, 1992-07-14 or 平成4年7月14日.
 track-button = Check
 track-error-too-many = Too many look-ups. Wait 15 minutes and try again

@@ -86,3 +86,7 @@ err-proxy-scope-missing = [代|か]わりに する [手続|てつづ]きを [�
 err-proxy-end-date-missing = [代|か]わりに するのを やめる [日|ひ]を [書|か]いて ください。
 err-proxy-end-date-past = やめる [日|ひ]は [今日|きょう]か、 [今日|きょう]より [後|あと]の [日|ひ]に して ください。
 err-proxy-end-date-too-far = やめる [日|ひ]は { $years }[年|ねん]の あいだ（{ $latest }まで）に して ください。
+
+err-email-invalid-character = メールアドレス だけを 「taro@example.jp」の ように [書|か]いて ください。 [名前|なまえ]や かっこ、 「,」などは [書|か]けません。
+err-person-name-digit = [名前|なまえ]に [数字|すうじ]は [書|か]けません。
+err-free-text-hidden-character = [目|め]に [見|み]えない [文字|もじ]が [入|はい]って います。 コピーした [文|ぶん]に [入|はい]って いる ことが あります。 もう[一度|いちど] [書|か]いて ください。

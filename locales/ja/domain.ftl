@@ -86,3 +86,7 @@ err-proxy-scope-missing = 代理する手続きを1つ以上選んでくださ�
 err-proxy-end-date-missing = 代理の終了日を入力してください。
 err-proxy-end-date-past = 終了日は今日以降の日付にしてください。
 err-proxy-end-date-too-far = 終了日は{ $years }年以内（{ $latest }まで）にしてください。
+
+err-email-invalid-character = メールアドレスだけを「taro@example.jp」のように入力してください。名前、かっこ、引用符、カンマは入れられません。
+err-person-name-digit = 氏名に数字は入れられません。
+err-free-text-hidden-character = 目に見えない制御文字が入っています（貼り付けた文章に含まれていることがあります）。入力し直してください。

@@ -147,6 +147,6 @@ track-not-found = この受付番号と生年月日の申請は見つかりま�
 track-reference-label = 受付番号
 track-reference-hint = 例：R-7K3F-9Q2X-M
 track-birth-label = 申請の対象の人の生年月日
-track-birth-hint = 例：1985-01-02、昭和60年1月2日
+track-birth-hint = 例：平成4年7月14日、1992年7月14日、1992-07-14
 track-button = 確認する
 track-error-too-many = 確認の回数が多すぎます。15分待ってから、もう一度お試しください

@@ -80,6 +80,19 @@ pub async fn send_code(
     Ok(tx.commit().await?)
 }
 
+/// For an address that may not sign in with a code (a passkey-only account): a code row whose hash no code
+/// matches, and no e-mail. The code page then counts tries and answers for it exactly as for any other address.
+pub async fn hold_code_place(store: &Store, email: &str, now: i64) -> Result<(), sqlx::Error> {
+    let mut conn = store.pool().acquire().await?;
+    crate::store::accounts::insert_sign_in_code(
+        &mut conn,
+        &email.to_lowercase(),
+        &random_token(32),
+        now + CODE_LIFETIME_MS,
+    )
+    .await
+}
+
 /// Checks a typed code against the newest one sent to the address, using it up when it matches.
 pub async fn redeem_code(
     store: &Store,
@@ -93,22 +106,25 @@ pub async fn redeem_code(
     if typed.len() != 6 || !typed.chars().all(|c| c.is_ascii_digit()) {
         return Ok(Err(CodeProblem::Format));
     }
-    let Some(row) = store.latest_sign_in_code(&email.to_lowercase()).await? else {
+    let row = store.latest_sign_in_code(&email.to_lowercase()).await?;
+    // The keyed hash is compared whether or not a code exists, so no address answers faster than another.
+    let matches = key.verify(
+        Purpose::SignInCode,
+        format!("{}\n{typed}", email.to_lowercase()).as_bytes(),
+        row.as_ref().map_or("", |r| r.code_hash.as_str()),
+    );
+    let Some(row) = row else {
         return Ok(Err(CodeProblem::Missing));
     };
-    if row.attempts >= CODE_MAX_ATTEMPTS {
-        return Ok(Err(CodeProblem::TooManyAttempts));
-    }
     if row.expires_at <= now {
         return Ok(Err(CodeProblem::Expired));
     }
-    store.count_code_attempt(&row.id).await?;
-    if !key.verify(Purpose::SignInCode, format!("{}\n{typed}", email.to_lowercase()).as_bytes(), &row.code_hash) {
-        return Ok(Err(if row.attempts + 1 >= CODE_MAX_ATTEMPTS {
-            CodeProblem::TooManyAttempts
-        } else {
-            CodeProblem::Wrong
-        }));
+    // One conditional update takes a try before the answer counts: parallel guesses get 5 tries in all.
+    if !store.take_code_attempt(&row.id, CODE_MAX_ATTEMPTS).await? {
+        return Ok(Err(CodeProblem::TooManyAttempts));
+    }
+    if !matches {
+        return Ok(Err(CodeProblem::Wrong));
     }
     if !store.use_sign_in_code(&row.id).await? {
         return Ok(Err(CodeProblem::Missing));

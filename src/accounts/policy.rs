@@ -6,8 +6,11 @@ pub const MINUTE_MS: i64 = 60_000;
 pub const CODE_LIFETIME_MS: i64 = 10 * MINUTE_MS;
 pub const CODE_MAX_ATTEMPTS: i64 = 5;
 
-/// Codes sent to one address: 5 an hour. Requests from one client: 20 an hour.
-pub const CODES_PER_ADDRESS_PER_HOUR: i64 = 5;
+/// Codes sent to one address from one client: 5 an hour; to one address from all clients together: 15 an hour
+/// (so someone else asking for my address from their client does not stop me asking from mine, unless many
+/// clients do). Requests from one client, whatever the address: 20 an hour.
+pub const CODES_PER_ADDRESS_AND_CLIENT_PER_HOUR: i64 = 5;
+pub const CODES_PER_ADDRESS_PER_HOUR: i64 = 15;
 pub const CODE_REQUESTS_PER_CLIENT_PER_HOUR: i64 = 20;
 /// Sign-in attempts (codes typed, passkeys presented) from one client: 30 in 15 minutes.
 pub const SIGN_IN_ATTEMPTS_PER_CLIENT: i64 = 30;

@@ -33,6 +33,10 @@ pub enum EmailAddressError {
     ContainsSpace,
     #[error("email address is longer than {max} characters")]
     TooLong { max: usize },
+    /// Only a bare address (`name@example.jp`): no display name, angle brackets, quotes, commas or brackets,
+    /// which a mail library would read as a different recipient.
+    #[error("email address contains a character an address cannot hold")]
+    InvalidCharacter,
 }
 
 pub(crate) const MESSAGE_KEYS: &[&str] = &[
@@ -44,6 +48,7 @@ pub(crate) const MESSAGE_KEYS: &[&str] = &[
     "err-email-invalid-domain",
     "err-email-contains-space",
     "err-email-too-long",
+    "err-email-invalid-character",
 ];
 
 impl FieldMessage for EmailAddressError {
@@ -57,6 +62,7 @@ impl FieldMessage for EmailAddressError {
             Self::InvalidDomain => "err-email-invalid-domain",
             Self::ContainsSpace => "err-email-contains-space",
             Self::TooLong { .. } => "err-email-too-long",
+            Self::InvalidCharacter => "err-email-invalid-character",
         }
     }
 
@@ -104,6 +110,11 @@ impl FromStr for EmailAddress {
         if local.is_empty() {
             return Err(EmailAddressError::LocalPartEmpty);
         }
+        if !local.chars().all(is_local_part_char)
+            || !domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(EmailAddressError::InvalidCharacter);
+        }
         if local.chars().count() > MAX_LOCAL_PART_CHARS {
             return Err(EmailAddressError::LocalPartTooLong { max: MAX_LOCAL_PART_CHARS });
         }
@@ -117,6 +128,12 @@ impl FromStr for EmailAddress {
         }
         Ok(EmailAddress(address))
     }
+}
+
+/// A character of the part before the `@` of a bare address (RFC 5322 `dot-atom`, and letters of any script
+/// as RFC 6531 allows). Quoted local parts are not accepted: nobody types them, and they hide other addresses.
+fn is_local_part_char(c: char) -> bool {
+    c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
 }
 
 impl fmt::Display for EmailAddress {
@@ -139,6 +156,7 @@ pub(crate) mod tests {
             EmailAddressError::InvalidDomain,
             EmailAddressError::ContainsSpace,
             EmailAddressError::TooLong { max: 254 },
+            EmailAddressError::InvalidCharacter,
         ]
     }
 
@@ -181,6 +199,26 @@ pub(crate) mod tests {
         assert_eq!(parse("taro yamada@example.jp"), Err(EmailAddressError::ContainsSpace));
         assert_eq!(parse("taro@exa\u{3000}mple.jp"), Err(EmailAddressError::ContainsSpace));
         assert_eq!(parse("taro@exa\u{7}mple.jp"), Err(EmailAddressError::ContainsSpace));
+        // Only a bare address: a mail library reads `a<x@evil.example>` as a mail to x@evil.example.
+        for not_bare in [
+            "a<x@evil.example>",
+            "<x@evil.example>",
+            "Taro<taro@example.jp>",
+            "a,b@example.jp",
+            "a(comment)@example.jp",
+            "a;b@example.jp",
+            "a\\b@example.jp",
+            "a@[127.0.0.1]",
+            "a@exa_mple.jp",
+            "a:b@example.jp",
+        ] {
+            assert_eq!(parse(not_bare), Err(EmailAddressError::InvalidCharacter), "{not_bare}");
+        }
+        assert!(parse("Taro <taro@example.jp>").is_err());
+        assert!(parse("a@example.jp,x@evil.example").is_err());
+        assert!(parse("\"a@b\"@example.jp").is_err());
+        assert_eq!(parse("o'brien+tag@example.jp"), Ok("o'brien+tag@example.jp".into()));
+        assert_eq!(parse("たろう@例え.jp"), Ok("たろう@例え.jp".into()));
         let long = format!("{}@{}.jp", "a".repeat(64), "b".repeat(187));
         assert_eq!(long.len(), 255);
         assert_eq!(parse(&long), Err(EmailAddressError::TooLong { max: 254 }));

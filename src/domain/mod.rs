@@ -12,6 +12,7 @@ pub mod branch_number;
 pub mod card_validity;
 pub mod email_address;
 pub mod era;
+pub mod free_text;
 pub mod furigana;
 pub mod insured_error;
 pub mod insured_identity;
@@ -30,6 +31,7 @@ pub mod wareki_date;
 pub use branch_number::BranchNumber;
 pub use email_address::{EmailAddress, EmailAddressError};
 pub use era::Era;
+pub use free_text::{FreeText, FreeTextError};
 pub use furigana::{Furigana, FuriganaError};
 pub use insured_error::{InsuredField, InsuredIdError};
 pub use insured_identity::InsuredIdentity;
@@ -78,6 +80,7 @@ pub fn all_message_keys() -> Vec<&'static str> {
     keys.extend_from_slice(email_address::MESSAGE_KEYS);
     keys.extend_from_slice(reference::MESSAGE_KEYS);
     keys.extend_from_slice(proxy::MESSAGE_KEYS);
+    keys.extend_from_slice(free_text::MESSAGE_KEYS);
     keys
 }
 
@@ -151,6 +154,7 @@ mod tests {
         v.extend(email_address::tests::every_variant().into_iter().map(e));
         v.extend(proxy::tests::every_variant().into_iter().map(e));
         v.extend(reference::tests::every_variant().into_iter().map(e));
+        v.extend(free_text::tests::every_variant().into_iter().map(e));
         v
     }
 

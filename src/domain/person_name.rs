@@ -24,10 +24,17 @@ pub enum PersonNameError {
     TooLong { max: usize },
     #[error("name contains a control character")]
     ControlCharacter,
+    /// A name never holds digits, so no name can carry a personal number into an e-mail.
+    #[error("name contains a digit")]
+    Digit,
 }
 
-pub(crate) const MESSAGE_KEYS: &[&str] =
-    &["err-person-name-empty", "err-person-name-too-long", "err-person-name-control-character"];
+pub(crate) const MESSAGE_KEYS: &[&str] = &[
+    "err-person-name-empty",
+    "err-person-name-too-long",
+    "err-person-name-control-character",
+    "err-person-name-digit",
+];
 
 impl FieldMessage for PersonNameError {
     fn key(&self) -> &'static str {
@@ -35,6 +42,7 @@ impl FieldMessage for PersonNameError {
             Self::Empty => "err-person-name-empty",
             Self::TooLong { .. } => "err-person-name-too-long",
             Self::ControlCharacter => "err-person-name-control-character",
+            Self::Digit => "err-person-name-digit",
         }
     }
 
@@ -69,6 +77,10 @@ impl FromStr for PersonName {
         if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
             return Err(PersonNameError::ControlCharacter);
         }
+        // NFKC only for the test: full-width `１` and circled `①` are digits too.
+        if name.nfkc().any(|c| c.is_ascii_digit()) {
+            return Err(PersonNameError::Digit);
+        }
         if name.chars().filter(|c| !is_variation_selector(*c)).count() > MAX_NAME_CHARS {
             return Err(PersonNameError::TooLong { max: MAX_NAME_CHARS });
         }
@@ -87,7 +99,12 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn every_variant() -> Vec<PersonNameError> {
-        vec![PersonNameError::Empty, PersonNameError::TooLong { max: 60 }, PersonNameError::ControlCharacter]
+        vec![
+            PersonNameError::Empty,
+            PersonNameError::TooLong { max: 60 },
+            PersonNameError::ControlCharacter,
+            PersonNameError::Digit,
+        ]
     }
 
     fn parse(s: &str) -> Result<String, PersonNameError> {
@@ -119,6 +136,10 @@ pub(crate) mod tests {
         assert_eq!(parse("山田\u{202E}太郎"), Err(PersonNameError::ControlCharacter));
         assert_eq!(parse(&"あ".repeat(60)), Ok("あ".repeat(60)));
         assert_eq!(parse(&"あ".repeat(61)), Err(PersonNameError::TooLong { max: 60 }));
+        assert_eq!(parse("山田 123456789018"), Err(PersonNameError::Digit));
+        assert_eq!(parse("山田１太郎"), Err(PersonNameError::Digit));
+        assert_eq!(parse("山田①"), Err(PersonNameError::Digit));
+        assert_eq!(parse("一二三"), Ok("一二三".into()), "kanji numerals are part of names");
         // variation selectors do not count towards the length
         assert!(parse(&"葛\u{E0100}".repeat(60)).is_ok());
     }

@@ -525,9 +525,30 @@ pub fn document_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The name a proof document is kept and handed out under: made by the server from the detected type (never
+/// the browser's name, which could be `proof.html`), with the record's id when there is one.
+pub fn document_file_name(id: Option<&str>, content_type: &str) -> String {
+    let extension = match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "bin",
+    };
+    let id: String = id.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    if id.is_empty() { format!("proof.{extension}") } else { format!("proof-{id}.{extension}") }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn document_names_come_from_the_detected_type() {
+        assert_eq!(document_file_name(None, "application/pdf"), "proof.pdf");
+        assert_eq!(document_file_name(Some("0b1e-77\"/x"), "image/jpeg"), "proof-0b1e77x.jpg");
+        assert_eq!(document_file_name(Some("abc"), "image/png"), "proof-abc.png");
+        assert_eq!(document_file_name(Some("abc"), "text/html"), "proof-abc.bin");
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

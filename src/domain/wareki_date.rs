@@ -291,6 +291,10 @@ impl FromStr for WarekiDate {
         if normalized.is_empty() {
             return Err(DateError::Empty);
         }
+        // Before the eras: `march` would otherwise start with 明治's `m`.
+        if let Some(date) = english_date(&normalized) {
+            return date;
+        }
         let (main, bracket) = split_bracket(&normalized)?;
         let mut main = main.trim();
         for suffix in ["生まれ", "生"] {
@@ -341,6 +345,37 @@ impl FromStr for WarekiDate {
         }
         Ok(date)
     }
+}
+
+/// A date written with an English month name, as the English pages show dates (`14 July 1992`), and its usual
+/// variants (`July 14, 1992`, `14 Jul. 1992`, `14th July 1992`). `None` when no word is a month name.
+fn english_date(s: &str) -> Option<Result<WarekiDate, DateError>> {
+    let words: Vec<&str> =
+        s.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|w| !w.is_empty()).collect();
+    let month_at = words.iter().position(|w| english_month(w).is_some())?;
+    let month = english_month(words[month_at])?;
+    let numbers: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != month_at)
+        .map(|(_, w)| w.trim_end_matches(|c: char| c.is_ascii_alphabetic()))
+        .collect();
+    Some(match numbers.as_slice() {
+        [day, year] | [year, day] if year.len() == 4 && day.len() <= 2 => {
+            build_from_text(None, year, &month.to_string(), day)
+        }
+        [_] => Err(DateError::DayMissing),
+        [] => Err(DateError::YearMissing),
+        _ => Err(DateError::Format),
+    })
+}
+
+/// `july` → 7; three letters or more of a month's name will do (`jul`, `sept`).
+fn english_month(word: &str) -> Option<u32> {
+    if word.len() < 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    MONTHS_EN.iter().position(|m| m.to_lowercase().starts_with(word)).map(|i| i as u32 + 1)
 }
 
 fn is_ascii_digits(s: &str) -> bool {
@@ -583,6 +618,25 @@ pub(crate) mod tests {
             assert_eq!(parse(s), Ok(ymd(2019, 5, 1)), "{s}");
         }
         assert_eq!(parse("平成三〇年十二月二四日"), Ok(ymd(2018, 12, 24)));
+        // The forms the portal itself shows, in each language.
+        for s in [
+            "14 July 1992",
+            "July 14, 1992",
+            "14 Jul. 1992",
+            "14th july 1992",
+            "1992年7月14日",
+            "平成4年7月14日",
+            "平成4年7月14日（1992年）",
+            "1992年（平成4年）7月14日",
+            "H4.7.14",
+        ] {
+            assert_eq!(parse(s), Ok(ymd(1992, 7, 14)), "{s}");
+        }
+        assert_eq!(parse("1 March 1990"), Ok(ymd(1990, 3, 1)), "not 明治");
+        assert_eq!(parse("2 May 2019"), Ok(ymd(2019, 5, 2)));
+        assert_eq!(parse("31 June 1990"), Err(DateError::NotReal));
+        assert_eq!(parse("July 1992"), Err(DateError::DayMissing));
+        assert_eq!(parse("14 July 92"), Err(DateError::Format));
         assert_eq!(parse("平成三十年十二月三十一日"), Ok(ymd(2018, 12, 31)));
         assert_eq!(parse("H30.12.31"), Ok(ymd(2018, 12, 31)));
         assert_eq!(parse("2020-02-29"), Ok(ymd(2020, 2, 29)));

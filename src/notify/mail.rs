@@ -133,9 +133,6 @@ pub enum ComposeError {
     /// A programming error the locale tests rule out for the kinds in [`KINDS`].
     #[error("there is no message {0}-subject or {0}-body-1")]
     UnknownKind(&'static str),
-    /// Personal numbers never go into an e-mail; the argument's value is not repeated here.
-    #[error("the argument {0} looks like a personal number; it is not sent by e-mail")]
-    PersonalNumber(&'static str),
     #[error("mail template: {0}")]
     Template(#[from] askama::Error),
 }
@@ -171,9 +168,11 @@ pub fn compose(
     if !l10n.has(locale, &subject_key) || !l10n.has(locale, &format!("{kind}-body-1")) {
         return Err(ComposeError::UnknownKind(kind));
     }
-    if let Some((name, _)) = notice.args.iter().find(|(_, value)| contains_personal_number(value)) {
-        return Err(ComposeError::PersonalNumber(name));
-    }
+    // Personal numbers never go into an e-mail. Arguments can hold what a resident typed (a ward's name), so
+    // such a number is masked rather than refused: no decision may fail because of what someone typed.
+    let args: Vec<(&'static str, String)> =
+        notice.args.iter().map(|(name, value)| (*name, mask_personal_numbers(value))).collect();
+    let notice = &Notice { kind, args };
     let texts: Vec<String> = (1..)
         .map(|n| format!("{kind}-body-{n}"))
         .take_while(|key| l10n.has(locale, key))
@@ -232,26 +231,39 @@ fn link_urls(escaped: &str) -> String {
     out
 }
 
-/// True when the value holds something that parses as a personal number (12 digits with the right check
-/// digit, in any width, with or without separators). URLs are not checked: their tokens are random.
-fn contains_personal_number(value: &str) -> bool {
+/// The value with every run that parses as a personal number (12 digits with the right check digit, in any
+/// width, with or without separators) written as `*` instead. URLs are left alone: their tokens are random.
+fn mask_personal_numbers(value: &str) -> String {
     if value.starts_with("http://") || value.starts_with("https://") {
-        return false;
+        return value.to_string();
     }
     let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let is_separator = |c: char| matches!(c, ' ' | '　' | '-' | 'ー' | '－' | '‐' | '−' | '―');
+    let mut out = String::with_capacity(value.len());
     let mut run = String::new();
-    for c in value.chars().chain(std::iter::once('\n')) {
+    let flush = |run: &mut String, out: &mut String| {
+        if run.trim().parse::<MyNumber>().is_ok() {
+            out.extend(run.chars().map(|c| if is_digit(c) { '*' } else { c }));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in value.chars() {
         if is_digit(c) || (is_separator(c) && !run.is_empty()) {
             run.push(c);
         } else {
-            if run.trim().parse::<MyNumber>().is_ok() {
-                return true;
-            }
-            run.clear();
+            flush(&mut run, &mut out);
+            out.push(c);
         }
     }
-    false
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+fn contains_personal_number(value: &str) -> bool {
+    mask_personal_numbers(value) != value
 }
 
 #[cfg(test)]
@@ -279,6 +291,7 @@ mod tests {
         assert!(!contains_personal_number("123456"));
         assert!(!contains_personal_number("0120-000-000"));
         assert!(!contains_personal_number(&format!("https://x.example/{valid}")));
+        assert_eq!(mask_personal_numbers(&format!("山田{valid}様 0120-000-000")), "山田************様 0120-000-000");
     }
 
     #[test]
@@ -297,7 +310,10 @@ mod tests {
         let bad = Notice { kind: SIGN_IN_CODE, args: vec![("code", "<b>1</b>".into()), ("minutes", "1".into())] };
         let html = compose(&l, &base, Locale::En, &to, &bad).unwrap().body_html;
         assert!(html.contains("&lt;b&gt;1&lt;/b&gt;") && !html.contains("<b>"));
-        let leak = Notice { kind: SIGN_IN_CODE, args: vec![("code", "1234 5678 9018".into())] };
-        assert!(matches!(compose(&l, &base, Locale::En, &to, &leak), Err(ComposeError::PersonalNumber("code"))));
+        let leak =
+            Notice { kind: SIGN_IN_CODE, args: vec![("code", "1234 5678 9018".into()), ("minutes", "1".into())] };
+        let masked = compose(&l, &base, Locale::En, &to, &leak).unwrap();
+        assert!(masked.body_text.contains("**** **** ****"), "{}", masked.body_text);
+        assert!(!masked.body_text.contains("9018") && !masked.body_html.contains("9018"));
     }
 }

@@ -158,12 +158,17 @@ impl Store {
         .await
     }
 
-    pub async fn count_code_attempt(&self, code_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sign_in_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(code_id)
-            .execute(self.pool())
-            .await
-            .map(|_| ())
+    /// Takes one of a code's tries, in one conditional statement: true only while fewer than `max` were taken,
+    /// so parallel guesses cannot read the same count and each get a try.
+    pub async fn take_code_attempt(&self, code_id: &str, max: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 AND used_at IS NULL",
+        )
+        .bind(code_id)
+        .bind(max)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Uses a code up. True only for the one request that got there first: a code works once.

@@ -146,6 +146,17 @@ impl Store {
         .await
     }
 
+    /// Whether this person filed the request and it has been sent (is no longer a draft).
+    pub async fn sent_request_filed_by(&self, id: &str, filed_by: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM requests WHERE id = $1 AND filed_by = $2 AND state <> 'draft'")
+                .bind(id)
+                .bind(filed_by)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// The newest draft of a kind this person started, to offer to continue it.
     pub async fn latest_draft(&self, kind: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::filters::Safe;
 
-use crate::domain::FieldMessage;
+use crate::domain::{FieldMessage, FreeText};
 use crate::web::page::Page;
 
 #[derive(Default, Debug)]
@@ -21,15 +21,22 @@ pub struct ErrorLine {
 }
 
 impl FormState {
+    /// What was typed, to show again. A NUL cannot be shown (browsers replace it), so it is dropped here.
     pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> FormState {
         FormState {
-            values: pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            values: pairs.into_iter().map(|(k, v)| (k.to_string(), v.replace('\0', ""))).collect(),
             errors: Vec::new(),
         }
     }
 
     pub fn set(&mut self, field: &str, value: &str) {
-        self.values.insert(field.to_string(), value.to_string());
+        self.values.insert(field.to_string(), value.replace('\0', ""));
+    }
+
+    /// The one check for free text (addresses, messages, explanations, notes: anything that is not a typed
+    /// domain value): the text, or `None` with the message beside the field.
+    pub fn free_text(&mut self, field: &str, text: &str) -> Option<String> {
+        self.check(field, FreeText::parse(text)).map(FreeText::into_string)
     }
 
     pub fn error(&mut self, field: &str, error: &dyn FieldMessage) {

@@ -106,6 +106,16 @@ pub fn app(
         .wrap(headers)
 }
 
+/// The one rule for where a redirect to a target someone gave us (`back`, `next`) may go: a path on this site.
+/// It starts with one `/` (never `//other.example` or `https://…`) and holds no control character, white space or
+/// backslash, which browsers drop or read as `/` (`/\t/evil.example/` becomes `//evil.example/`) and which
+/// cannot go in a header. Anything else is `None`, and the caller falls back to a page of its own.
+pub fn local_path(target: &str) -> Option<&str> {
+    let single_slash = target.starts_with('/') && !target.starts_with("//");
+    let clean = !target.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    (single_slash && clean).then_some(target)
+}
+
 /// A page, as HTML with status 200.
 pub fn render(template: &impl askama::Template) -> Result<HttpResponse, errors::AppError> {
     render_with_status(actix_web::http::StatusCode::OK, template)
@@ -127,4 +137,33 @@ pub fn jst(ms: i64) -> String {
             d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST")).format("%Y-%m-%d %H:%M").to_string()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_clean_paths_on_this_site_are_followed() {
+        assert_eq!(local_path("/ok?x=1"), Some("/ok?x=1"));
+        assert_eq!(local_path("/contact"), Some("/contact"));
+        assert_eq!(local_path("/"), Some("/"));
+        for bad in [
+            "",
+            "//evil",
+            "/\\evil",
+            "https://x",
+            "evil.example",
+            "/\t/evil.example/",
+            "/\0x",
+            "/a\u{b}b",
+            "/a\u{7f}b",
+            "/a\r\nSet-Cookie: x",
+            "/a b",
+            "/a\u{3000}b",
+            "/a\u{85}b",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -137,7 +137,7 @@ async fn codes_expire_and_stop_after_five_wrong_tries() {
 async fn asking_for_codes_is_rate_limited_per_address() {
     let app = spawn_app().await;
     let token = app.csrf_token("/sign-in").await;
-    for _ in 0..accounts::CODES_PER_ADDRESS_PER_HOUR {
+    for _ in 0..accounts::CODES_PER_ADDRESS_AND_CLIENT_PER_HOUR {
         let res = app.post_form("/sign-in", &[("csrf_token", &token), ("email", "taro@example.jp")]).await;
         assert_eq!(res.status(), 303);
     }

@@ -48,6 +48,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/static/{name}", Public),
     ("get", "/language/{code}", Public),
     ("get", "/track", Public),
+    ("post", "/track", Public),
     ("get", "/certificates", Public),
     ("get", "/sign-in", Public),
     ("post", "/sign-in", Public),

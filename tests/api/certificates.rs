@@ -176,24 +176,70 @@ async fn a_request_can_be_looked_up_without_an_account_showing_its_state_only() 
     let reference = select_all(&html, ".reference").pop().unwrap();
 
     let anonymous = second_client(&app);
-    let q = |r: &str, b: &str| format!("/track?reference={}&birth_date={}", urlenc(r), urlenc(b));
-    let res = anonymous.get(&q(&reference.to_lowercase(), "昭和60年1月2日")).await;
+    let token = anonymous.csrf_token("/track").await;
+    let track = |r: &str, b: &str| {
+        let (r, b, token) = (r.to_string(), b.to_string(), token.clone());
+        let anonymous = &anonymous;
+        async move {
+            anonymous
+                .post_form("/track", &[("csrf_token", token.as_str()), ("reference", &r), ("birth_date", &b)])
+                .await
+        }
+    };
+    let res = track(&reference.to_lowercase(), "昭和60年1月2日").await;
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     assert!(body.contains("受付済み"));
     assert!(!body.contains("山田"), "nothing personal is shown");
-    assert_eq!(anonymous.get(&q(&reference, "1985-01-03")).await.status(), 404);
+    assert_eq!(track(&reference, "1985-01-03").await.status(), 404);
     let mut wrong = reference.clone();
     let last = wrong.pop().unwrap();
     wrong.push(if last == '0' { '1' } else { '0' });
-    let res = anonymous.get(&q(&wrong, "1985-01-02")).await;
+    let res = track(&wrong, "1985-01-02").await;
     assert_eq!(res.status(), 422, "the check character catches a typo before any look-up");
     let html = Html::parse_document(&res.text().await.unwrap());
     assert_eq!(attr_all(&html, "#reference", "value"), vec![wrong.clone()]);
     for _ in 0..madoguchi::journeys::requests::LOOKUPS_PER_CLIENT {
-        anonymous.get(&q(&reference, "1985-01-03")).await;
+        track(&reference, "1985-01-03").await;
     }
-    assert_eq!(anonymous.get(&q(&reference, "1985-01-02")).await.status(), 429);
+    assert_eq!(track(&reference, "1985-01-02").await.status(), 429);
+}
+
+#[tokio::test]
+async fn the_date_of_birth_is_posted_never_put_in_an_address() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let request = file_certificate_request(&taro, "p-taro").await;
+    let reference = crate::documents::reference_of(&taro, &request).await;
+    let anonymous = second_client(&app);
+    let res = anonymous.get(&format!("/track?reference={}&birth_date=1985-01-02", urlenc(&reference))).await;
+    assert_eq!(res.status(), 200);
+    let html = Html::parse_document(&res.text().await.unwrap());
+    assert!(select_all(&html, ".tag--state").is_empty(), "a date of birth in the address is not used");
+    assert_eq!(attr_all(&html, "form[action='/track']", "method"), vec!["post"]);
+    assert_eq!(attr_all(&html, "form[action='/track'] input[name=csrf_token]", "value").len(), 1);
+    let token = anonymous.csrf_token("/track").await;
+    // Every way the portal shows this date of birth finds the request, in any language.
+    for birth in ["2 January 1985", "昭和60年1月2日（1985年）", "1985年（昭和60年）1月2日"] {
+        let res = anonymous
+            .post_form(
+                "/track",
+                &[("csrf_token", token.as_str()), ("reference", reference.as_str()), ("birth_date", birth)],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{birth}");
+    }
+    let hint = |lang: &'static str| {
+        let anonymous = &anonymous;
+        async move {
+            let html = Html::parse_document(&anonymous.get_in(lang, "/track").await.text().await.unwrap());
+            select_all(&html, "#birth_date-hint").pop().unwrap_or_default()
+        }
+    };
+    assert!(hint("en").await.contains("14 July 1992"), "{}", hint("en").await);
+    assert!(hint("ja").await.contains("平成4年7月14日"), "{}", hint("ja").await);
+    let easy = hint("ja-easy").await;
+    assert!(easy.contains("1992") && !easy.contains("1992-"), "no ISO dates in easy Japanese: {easy}");
 }
 
 fn urlenc(s: &str) -> String {

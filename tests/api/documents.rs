@@ -153,7 +153,7 @@ async fn the_certificate_downloads_as_a_file_only_for_those_who_may_see_it() {
 }
 
 /// The reference number shown on a request's confirmation page.
-async fn reference_of(app: &TestApp, request: &str) -> String {
+pub(crate) async fn reference_of(app: &TestApp, request: &str) -> String {
     select_all(&page(app, &format!("/requests/{request}/confirmation")).await, ".reference").pop().unwrap()
 }
 
@@ -254,7 +254,10 @@ async fn the_letters_qr_code_fills_in_the_reference_and_still_asks_for_the_date_
         assert!(select_all(&html, ".error-summary").is_empty());
         assert!(select_all(&html, ".tag--state").is_empty(), "no state without the date of birth");
     }
-    let res = anonymous.get(&format!("/track?reference={reference}&birth_date=1985-01-02")).await;
+    let token = anonymous.csrf_token("/track").await;
+    let res = anonymous
+        .post_form("/track", &[("csrf_token", token.as_str()), ("reference", &reference), ("birth_date", "1985-01-02")])
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(select_all(&Html::parse_document(&res.text().await.unwrap()), ".tag--state"), vec!["受付済み"]);
 }

@@ -28,6 +28,22 @@ pub fn second_client(app: &TestApp) -> TestApp {
     }
 }
 
+/// Another browser whose requests come from another loopback address (127.0.0.x): another client, as the
+/// rate limits see it.
+pub fn client_from(app: &TestApp, ip: [u8; 4]) -> TestApp {
+    let port = app.address.rsplit(':').next().unwrap();
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap(),
+        ..second_client(app)
+    }
+}
+
 /// Which database this run of the suite uses, by name, for messages.
 pub fn backend_name() -> &'static str {
     if std::env::var("MADOGUCHI_TEST_POSTGRES").is_ok() { "postgres" } else { "sqlite" }

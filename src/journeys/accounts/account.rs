@@ -9,7 +9,6 @@ use crate::store::accounts::PasskeyRow;
 use crate::store::now_ms;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
-use crate::web::locale::is_local_path;
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie};
 use crate::web::{AppState, jst, render_with_status};
@@ -131,6 +130,9 @@ pub struct AddPasskeyForm {
 /// A passkey's name: what the person typed, or a default; short enough for a list.
 pub fn passkey_name(typed: &str, page: &Page) -> Result<String, &'static str> {
     let name = typed.trim();
+    if let Err(e) = crate::domain::FreeText::parse(name) {
+        return Err(crate::domain::FieldMessage::key(&e));
+    }
     if name.chars().count() > PASSKEY_NAME_MAX {
         return Err("passkey-error-name-long");
     }
@@ -248,6 +250,6 @@ pub async fn switch_acting_for(
         _ => return Err(AppError::NotFound),
     };
     state.store.set_acting_for(&user.token_hash, ward).await?;
-    let back = input.back.as_deref().filter(|b| is_local_path(b)).unwrap_or("/account");
+    let back = input.back.as_deref().and_then(crate::web::local_path).unwrap_or("/account");
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, back)).finish())
 }

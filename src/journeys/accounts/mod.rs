@@ -80,7 +80,7 @@ pub fn client_key(req: &HttpRequest) -> String {
 
 /// Where to go after signing in: only local paths.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| crate::web::locale::is_local_path(n)).unwrap_or("/account").to_string()
+    next.and_then(crate::web::local_path).unwrap_or("/account").to_string()
 }
 
 /// Composes an e-mail in the recipient's language, ready for the outbox.

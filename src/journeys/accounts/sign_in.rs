@@ -104,9 +104,17 @@ pub async fn request_code(
     let email = email.to_string();
     let now = now_ms();
     let store = &state.store;
-    let per_client = store.hit_rate_limit(&format!("code-client:{}", client_key(&req)), 3_600_000, now).await?;
-    let per_address = store.hit_rate_limit(&format!("code-address:{}", email.to_lowercase()), 3_600_000, now).await?;
-    if per_client > accounts::CODE_REQUESTS_PER_CLIENT_PER_HOUR || per_address > accounts::CODES_PER_ADDRESS_PER_HOUR {
+    let client = client_key(&req);
+    let address = email.to_lowercase();
+    // Per client first, then per address and client, and only then the address's overall count: one client
+    // asking again and again for my address uses up its own allowance, not mine.
+    let allowed = store.hit_rate_limit(&format!("code-client:{client}"), 3_600_000, now).await?
+        <= accounts::CODE_REQUESTS_PER_CLIENT_PER_HOUR
+        && store.hit_rate_limit(&format!("code-address-client:{address}\n{client}"), 3_600_000, now).await?
+            <= accounts::CODES_PER_ADDRESS_AND_CLIENT_PER_HOUR
+        && store.hit_rate_limit(&format!("code-address:{address}"), 3_600_000, now).await?
+            <= accounts::CODES_PER_ADDRESS_PER_HOUR;
+    if !allowed {
         form.error_key("email", "sign-in-error-too-many-codes");
         return sign_in_page(page, &state, form, next, StatusCode::TOO_MANY_REQUESTS).await;
     }
@@ -128,6 +136,8 @@ pub async fn request_code(
             now,
         )
         .await?;
+    } else {
+        accounts::hold_code_place(store, &email, now).await?;
     }
     let cookie = EmailCookie::make(
         &state.settings.secret_key,
@@ -204,6 +214,14 @@ pub async fn enter_code(
     }
     let secure = state.settings.secure_cookies();
     match state.store.person_by_email(&email).await? {
+        Some(person) if !accounts::may_use_email_code(&Roles::from_rows(&state.store.roles_of(&person.id).await?)) => {
+            // Cannot happen (their code row matches no code); refused all the same, as a wrong code.
+            form.error_key("code", CodeProblem::Wrong.message_key());
+            render_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &CodePage { page, form, masked_email: accounts::mask_email(&email), next },
+            )
+        }
         Some(person) => {
             let token = accounts::start_session(&state.store, key, &person.id, "email_code", now).await?;
             Ok(HttpResponse::SeeOther()

@@ -230,7 +230,15 @@ async fn check_answers(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = load(&state, &user, &id).await?;
+    let confirmation = format!("/requests/{id}/confirmation");
+    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
+        // Sent already (a second click, a reload): show the confirmation again, not "page not found".
+        return if state.store.sent_request_filed_by(&id, user.id()).await? {
+            Ok(see_other(&confirmation))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
     let answers = answers_of(&draft);
     if let Some(gap) = answers.first_unanswered() {
         return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
@@ -246,7 +254,15 @@ async fn submit(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let draft = load(&state, &user, &id).await?;
+    let confirmation = format!("/requests/{id}/confirmation");
+    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
+        // Sent already (a second click, a reload): show the confirmation again, not "page not found".
+        return if state.store.sent_request_filed_by(&id, user.id()).await? {
+            Ok(see_other(&confirmation))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
     let answers = answers_of(&draft);
     if let Some(gap) = answers.first_unanswered() {
         return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
@@ -279,10 +295,11 @@ async fn submit(
         .store
         .transition(&draft.id, RequestState::Draft, RequestState::Submitted, user.id(), Actor::Requester, "", mail)
         .await?;
-    if moved.is_err() {
+    if moved.is_err() && !state.store.sent_request_filed_by(&id, user.id()).await? {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&format!("/requests/{}/confirmation", draft.id)))
+    // Moved now, or by a click that got there first: either way it was sent.
+    Ok(see_other(&confirmation))
 }
 
 /// A request the officer returned for correction, for the people on its requester side (officers work

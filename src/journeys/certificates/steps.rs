@@ -379,13 +379,13 @@ pub async fn accept(
                 form.error_key("delivery", "certificate-error-delivery");
             } else if d == "post" {
                 let postal = form.check("postal_code", get("postal_code").parse::<PostalCode>());
-                let address = get("address");
-                if address.is_empty() {
-                    form.error_key("address", "certificate-error-address");
-                } else if address.chars().count() > 200 {
-                    form.error_key("address", "certificate-error-address-long");
+                let address = form.free_text("address", &get("address"));
+                match address.as_deref() {
+                    Some("") => form.error_key("address", "certificate-error-address"),
+                    Some(a) if a.chars().count() > 200 => form.error_key("address", "certificate-error-address-long"),
+                    _ => {}
                 }
-                if let (Some(p), false) = (postal, form.has_errors()) {
+                if let (Some(p), Some(address), false) = (postal, address, form.has_errors()) {
                     a.delivery = Some(d);
                     a.postal_code = Some(p.to_string());
                     a.address = Some(address);

@@ -182,7 +182,11 @@ async fn review_page(
             address: format!("{postal} {}", r.ward_address.clone().unwrap_or_default()),
             going_out_difficult: r.going_out_difficult == 1,
             proof_key,
-            document_name: r.document_name.clone().unwrap_or_default(),
+            document_name: r
+                .document_type
+                .as_deref()
+                .map(|t| crate::domain::proxy::document_file_name(Some(&r.id), t))
+                .unwrap_or_default(),
             explanation: r.no_document_explanation.clone().unwrap_or_default(),
             accepted_documents,
             submitted: page.time(r.created_at),
@@ -214,16 +218,11 @@ pub async fn document(
     let municipality = find(&state, &officer, &id).await?.ward_municipality_id.unwrap_or_default();
     let viewer = Viewer { officer_id: officer.0.id(), municipality_id: &municipality, what: "document" };
     let Some(doc) = state.store.open_document(&id, &viewer).await? else { return Err(AppError::NotFound) };
-    let ascii: String =
-        doc.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded =
-        url::form_urlencoded::byte_serialize(doc.file_name.as_bytes()).collect::<String>().replace('+', "%20");
+    // The server's name, whatever the browser called the file (documents from before kept that name).
+    let file_name = crate::domain::proxy::document_file_name(Some(&id), &doc.content_type);
     Ok(HttpResponse::Ok()
         .content_type(doc.content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(doc.bytes))
 }

@@ -39,11 +39,11 @@ pub async fn submit(
     input: web::Form<ContactForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = FormState::with_values([("message", input.message.as_str()), ("reply_to", input.reply_to.as_str())]);
-    let message = input.message.trim();
-    if message.is_empty() {
-        form.error_key("message", "contact-error-message-empty");
-    } else if message.chars().count() > MESSAGE_MAX_CHARS {
-        form.error_key("message", "contact-error-message-long");
+    let message = form.free_text("message", input.message.trim());
+    match message.as_deref() {
+        Some("") => form.error_key("message", "contact-error-message-empty"),
+        Some(m) if m.chars().count() > MESSAGE_MAX_CHARS => form.error_key("message", "contact-error-message-long"),
+        _ => {}
     }
     let reply_to = match input.reply_to.trim() {
         "" => None,
@@ -59,7 +59,7 @@ pub async fn submit(
             locale: page.locale.code(),
             about_page: None,
             reply_to: reply_to.as_deref(),
-            message,
+            message: message.as_deref().unwrap_or_default(),
         })
         .await?;
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/contact/sent")).finish())

@@ -112,9 +112,11 @@ pub async fn report(
     input: web::Form<ReportForm>,
 ) -> Result<HttpResponse, AppError> {
     let field = format!("note-{id}");
-    let note = input.note.trim();
     let mut form = FormState::with_values([(field.as_str(), input.note.as_str())]);
-    if note.is_empty() {
+    let note = form.free_text(&field, input.note.trim()).unwrap_or_default();
+    if form.has_error(&field) {
+        // The message is beside the field already.
+    } else if note.is_empty() {
         form.error_key(&field, "access-log-error-note-empty");
     } else if note.chars().count() > NOTE_MAX_CHARS {
         form.error_key(&field, "access-log-error-note-long");
@@ -122,7 +124,7 @@ pub async fn report(
     if form.has_errors() {
         return access_log_page(page, &state, &user, form, false, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    if !state.store.report_access(&id, user.subject_id(), user.id(), note).await? {
+    if !state.store.report_access(&id, user.subject_id(), user.id(), &note).await? {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/access-log?reported=1")).finish())

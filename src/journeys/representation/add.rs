@@ -221,12 +221,16 @@ pub async fn save_person(
     }
     let postal = form.check("postal_code", input.postal_code.parse::<PostalCode>());
     let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
-    if address.is_empty() {
-        form.error_key("address", "representation-error-address-empty");
-    } else if address.chars().count() > ADDRESS_MAX_CHARS {
-        form.error_key("address", "representation-error-address-long");
+    let address = form.free_text("address", &address);
+    match address.as_deref() {
+        Some("") => form.error_key("address", "representation-error-address-empty"),
+        Some(a) if a.chars().count() > ADDRESS_MAX_CHARS => {
+            form.error_key("address", "representation-error-address-long")
+        }
+        _ => {}
     }
-    let (Some(name), Some(kana), Some(birth), Some(postal)) = (name, kana, birth, postal) else {
+    let (Some(name), Some(kana), Some(birth), Some(postal), Some(address)) = (name, kana, birth, postal, address)
+    else {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) },
@@ -550,6 +554,7 @@ pub async fn save_proof(
             }
         }
     }
+    let explanation = form.free_text("explanation", &explanation).unwrap_or_default();
     if explanation.chars().count() > EXPLANATION_MAX_CHARS {
         form.error_key("explanation", "representation-error-explanation-long");
     }
@@ -560,7 +565,7 @@ pub async fn save_proof(
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(page, form, change, &d)?);
     }
     if let Some((f, kind)) = document {
-        let name = f.file_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "document".into());
+        let name = crate::domain::proxy::document_file_name(None, kind);
         state.store.save_draft_document(user.id(), &name, kind, &f.data).await?;
         d.document_name = Some(name);
     }

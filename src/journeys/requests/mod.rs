@@ -22,7 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/requests", web::get().to(list))
         .route("/requests/{id}", web::get().to(detail))
         .route("/requests/{id}/confirmation", web::get().to(confirmation))
-        .route("/track", web::get().to(track));
+        .route("/track", web::get().to(track_form))
+        .route("/track", web::post().to(track));
 }
 
 /// Lookups by reference number from one client: 10 in 15 minutes.
@@ -413,7 +414,14 @@ async fn confirmation(
 #[derive(serde::Deserialize)]
 struct TrackQuery {
     reference: Option<String>,
-    birth_date: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct TrackForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    birth_date: String,
 }
 
 pub struct Found {
@@ -432,21 +440,22 @@ struct Track {
     not_found: bool,
 }
 
+/// The look-up form. A reference in the address (the QR code of a status letter) only fills in its field; the
+/// date of birth is never taken from an address, where it would be kept in histories and logs.
+async fn track_form(page: Page, query: web::Query<TrackQuery>) -> Result<HttpResponse, AppError> {
+    let form = FormState::with_values([("reference", query.reference.as_deref().unwrap_or_default())]);
+    render(&Track { page, form, found: None, not_found: false })
+}
+
 /// A signed-out person looks up a request with its reference number and the date of birth of the person it is
-/// for, and sees its state only: nothing personal.
+/// for (posted, never in the address), and sees its state only: nothing personal.
 async fn track(
     page: Page,
     state: web::Data<AppState>,
     req: HttpRequest,
-    query: web::Query<TrackQuery>,
+    input: web::Form<TrackForm>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.into_inner();
-    let (Some(reference), Some(birth)) = (q.reference.clone(), q.birth_date) else {
-        // A reference alone (the QR code of a status letter) only fills in the field: no look-up without the
-        // date of birth.
-        let form = FormState::with_values([("reference", q.reference.as_deref().unwrap_or_default())]);
-        return render(&Track { page, form, found: None, not_found: false });
-    };
+    let TrackForm { reference, birth_date: birth } = input.into_inner();
     let mut form = FormState::with_values([("reference", reference.as_str()), ("birth_date", birth.as_str())]);
     let parsed_ref = form.check("reference", reference.parse::<ReferenceNumber>());
     let parsed_birth = form.check("birth_date", birth.parse::<WarekiDate>());
