@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::mail::{Notice, compose};
 use crate::background::{self, TaskHandle};
-use crate::domain::{EmailAddress, WarekiDate};
+use crate::domain::EmailAddress;
 use crate::i18n::{Locale, Localizer};
 use crate::store::outbox::NewMail;
 use crate::store::reminders::{Addressees, DueCertificate, Recipient, RemindError};
@@ -102,14 +102,7 @@ impl Reminders {
 
 /// A date as the recipient reads it: 和暦 with 西暦 in Japanese, 西暦 first in やさしい日本語, English in English.
 fn date_in(locale: Locale, iso: &str) -> String {
-    match iso.parse::<WarekiDate>() {
-        Ok(d) => match locale {
-            Locale::Ja => d.format_ja(),
-            Locale::JaEasy => d.format_easy_ja(),
-            Locale::En => d.format_en(),
-        },
-        Err(_) => iso.to_string(),
-    }
+    crate::i18n::format::date_iso(locale, iso)
 }
 
 /// The periodic reminder task of one node.

@@ -12,7 +12,7 @@ use crate::web::forms::FormState;
 use crate::web::locale::is_local_path;
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie};
-use crate::web::{AppState, jst, render_with_status};
+use crate::web::{AppState, render_with_status};
 
 pub const PASSKEY_NAME_MAX: usize = 40;
 
@@ -37,15 +37,15 @@ struct Account {
     passkey_required: bool,
 }
 
-fn view(rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
+fn view(page: &Page, rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
     rows.into_iter()
         .map(|p| PasskeyView {
             rename_field: format!("rename-{}", p.id),
             remove_field: format!("remove-{}", p.id),
             id: p.id,
             name: p.name,
-            created: jst(p.created_at),
-            last_used: p.last_used_at.map(jst).unwrap_or_default(),
+            created: page.time(p.created_at),
+            last_used: p.last_used_at.map(|t| page.time(t)).unwrap_or_default(),
         })
         .collect()
 }
@@ -57,7 +57,7 @@ async fn account_page(
     form: FormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let passkeys = view(state.store.passkeys_of(user.id()).await?);
+    let passkeys = view(&page, state.store.passkeys_of(user.id()).await?);
     render_with_status(
         status,
         &Account {
