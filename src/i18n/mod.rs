@@ -107,7 +107,8 @@ locale_files!(
     "office.ftl",
     "enrolments.ftl",
     "documents.ftl",
-    "runs.ftl"
+    "runs.ftl",
+    "usability.ftl"
 );
 
 pub struct Localizer {

@@ -20,3 +20,4 @@ mod office;
 mod representation;
 mod runs;
 mod storage;
+mod usability;

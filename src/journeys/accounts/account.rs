@@ -32,6 +32,11 @@ struct Account {
     form: FormState,
     name: String,
     email: String,
+    /// Empty for staff, who give none.
+    birth_date: String,
+    /// The language pages and e-mails are in, and a link to each of the others.
+    language: &'static str,
+    other_languages: Vec<(&'static str, String)>,
     role_keys: Vec<&'static str>,
     passkeys: Vec<PasskeyView>,
     passkey_required: bool,
@@ -58,9 +63,18 @@ async fn account_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let passkeys = view(&page, state.store.passkeys_of(user.id()).await?);
+    let birth_date = if user.person.birth_date.is_empty() { String::new() } else { page.date(&user.person.birth_date) };
+    let other_languages = crate::i18n::Locale::ALL
+        .into_iter()
+        .filter(|l| *l != page.locale)
+        .map(|l| (l.endonym(), format!("/language/{}?back=/account", l.code())))
+        .collect();
     render_with_status(
         status,
         &Account {
+            language: page.locale.endonym(),
+            other_languages,
+            birth_date,
             page,
             form,
             name: user.person.name.clone(),

@@ -36,6 +36,8 @@ struct Letter {
     printed_on: String,
     track_url: String,
     qr: Option<Safe<String>>,
+    /// The number to call with questions: a finder of the letter without a phone can still ask.
+    help_line: &'static str,
 }
 
 /// The signed-out lookup with this reference filled in. The reference stays as printed where the URL allows
@@ -99,5 +101,6 @@ pub async fn letter(
         printed_on,
         track_url,
         qr,
+        help_line: crate::journeys::public::contact::HELP_LINE,
     })
 }
