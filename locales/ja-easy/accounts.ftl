@@ -5,7 +5,7 @@ nav-account = アカウント
 nav-office = [仕事|しごと]
 nav-admin = [管理|かんり]
 acting-for-self = { $name } さんで ログインしています
-acting-for-someone = いま { $name } さんの かわりに [手続|てつづ]きを しています（ログイン：{ $self } さん）
+acting-for-someone = いま { $name } さんの [代|か]わりに [手続|てつづ]きを しています（ログイン：{ $self } さん）
 acting-for-switch-label = だれの [手続|てつづ]きを しますか
 acting-for-option-self = [自分|じぶん]（{ $name }）
 acting-for-switch = かえる
@@ -90,7 +90,7 @@ account-passkey-rename = [名前|なまえ]を かえる
 account-passkey-remove = 「{ $name }」を [消|け]す
 account-passkey-add = パスキーを [登録|とうろく]する
 account-sessions-heading = ほかの [機械|きかい]で ログインした ままですか
-account-sessions-lead = みんなで [使|つか]う [機械|きかい]や、 なくした [機械|きかい]で ログインした ときは、 ぜんぶの [機械|きかい]から ログアウトして ください。 この [機械|きかい]でも もう[一度|いちど] ログインします。
+account-sessions-lead = ほかの [人|ひと]も [使|つか]う [機械|きかい]で ログインしましたか。 その ときは、 ぜんぶの [機械|きかい]から ログアウトして ください。 [機械|きかい]を なくした ときも ログアウトして ください。 この [機械|きかい]でも もう[一度|いちど] ログインが いります。
 account-sign-out-everywhere = ぜんぶの [機械|きかい]から ログアウトする
 
 demo-accounts-heading = デモの アカウント

@@ -251,3 +251,41 @@ async fn the_account_shows_and_changes_the_language_and_mails_follow_it() {
         .unwrap();
     assert_eq!(locale, "en");
 }
+
+#[test]
+fn easy_japanese_uses_one_word_for_each_thing_and_spaces_between_phrases() {
+    let l10n = madoguchi::i18n::Localizer::load().unwrap();
+    let easy = madoguchi::i18n::Locale::JaEasy;
+    for key in l10n.keys(easy) {
+        let marked = l10n.text(easy, key, &[]);
+        let plain = madoguchi::i18n::strip_marks(&marked);
+        // The plainer word, one spelling each (../shared/domain/plain-language.md).
+        for (hard, plainer) in [
+            ("保険者番号", "保険の 番号"),
+            ("全国健康保険協会", "協会けんぽ"),
+            ("ISO", "nothing"),
+            ("プリント", "印刷"),
+            ("つぎへ", "次へ"),
+            ("[入|い]れて ください", "書いて ください"),
+        ] {
+            assert!(!marked.contains(hard), "{key}: {hard} → {plainer}: {plain}");
+        }
+        assert!(!marked.replace("|なまえ]", "").contains("なまえ"), "{key}: なまえ → [名前|なまえ]");
+        assert!(!marked.replace("[代|か]わりに", "").contains("かわりに"), "{key}: かわりに → [代|か]わりに");
+        // A space after each 、 and 。 inside a message, as between every phrase.
+        let chars: Vec<char> = plain.chars().collect();
+        for w in chars.windows(2) {
+            assert!(
+                !matches!(w[0], '、' | '。') || matches!(w[1], ' ' | '」' | '）'),
+                "{key}: no space after {}: {plain}",
+                w[0]
+            );
+        }
+    }
+    // One idea per sentence where the issue found several.
+    for key in ["service-express-desc", "account-sessions-lead", "contact-relay"] {
+        let text = l10n.plain(easy, key, &[]);
+        let longest = text.split('。').map(|s| s.chars().count()).max().unwrap();
+        assert!(longest <= 45, "{key}: a sentence of {longest} characters: {text}");
+    }
+}
