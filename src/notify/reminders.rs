@@ -84,9 +84,15 @@ impl Reminders {
             let until = date_in(locale, &c.valid_until);
             let next_key = if c.auto_renew == 1 { "doc-reminder-next-auto" } else { "doc-reminder-next-apply" };
             let next = l10n.plain(locale, next_key, &[]);
+            let insurer = crate::i18n::names::LocalName {
+                ja: &c.insurer_name,
+                en: &c.insurer_name_en,
+                easy: &c.insurer_name_easy,
+            }
+            .plain(locale);
             let notice = match holder {
-                None => Notice::certificate_expiry(&c.insurer_name, &until, &next, &link),
-                Some(name) => Notice::certificate_expiry_ward(name, &c.insurer_name, &until, &next, &link),
+                None => Notice::certificate_expiry(&insurer, &until, &next, &link),
+                Some(name) => Notice::certificate_expiry_ward(name, &insurer, &until, &next, &link),
             };
             let address: EmailAddress = r.email.parse().map_err(|e| format!("recipient: {e}"))?;
             compose(l10n, &self.base_url, locale, &address, &notice).map_err(|e| e.to_string())

@@ -289,3 +289,54 @@ fn easy_japanese_uses_one_word_for_each_thing_and_spaces_between_phrases() {
         assert!(longest <= 45, "{key}: a sentence of {longest} characters: {text}");
     }
 }
+
+#[tokio::test]
+async fn the_expiry_reminder_names_the_insurer_in_the_holders_language() {
+    let app = spawn_app().await;
+    let mut names = Vec::new();
+    for (person, locale) in [("p-taro", "en"), ("p-maria", "ja-easy")] {
+        sqlx::query("UPDATE people SET preferred_locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(person)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let id = madoguchi::store::new_id();
+        let until = (madoguchi::store::today_jst() + chrono::Duration::days(10)).to_string();
+        sqlx::query(
+            "INSERT INTO certificates (id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
+             insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) VALUES \
+             ($1, $2, 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', '全国健康保険協会 東京支部', \
+             '2025-01-01', '2025-01-01', $3, 'post', $4, 0)",
+        )
+        .bind(&id)
+        .bind(person)
+        .bind(&until)
+        .bind(format!("code-{id}"))
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+        names.push(locale);
+    }
+    let job = madoguchi::notify::reminders::Reminders {
+        store: app.store.clone(),
+        localizer: std::sync::Arc::new(madoguchi::i18n::Localizer::load().unwrap()),
+        base_url: url::Url::parse("http://localhost:8080/").unwrap(),
+        default_locale: madoguchi::i18n::Locale::Ja,
+    };
+    job.run_once(madoguchi::store::today_jst()).await.unwrap();
+    let mails = app.store.outbox().list_recent(100).await.unwrap();
+    let body = |to: &str| {
+        mails.iter().find(|m| m.recipient == to && m.kind == "mail-certificate-expiry").expect("a reminder").clone()
+    };
+    let en = body("taro@example.jp");
+    assert_eq!(en.locale, "en");
+    assert!(en.body_text.contains("Japan Health Insurance Association (Kyokai Kenpo), Tokyo"), "{}", en.body_text);
+    let easy = body("maria@example.jp");
+    assert_eq!(easy.locale, "ja-easy");
+    assert!(
+        easy.body_text.contains("協会けんぽ") && !easy.body_text.contains("全国健康保険協会"),
+        "{}",
+        easy.body_text
+    );
+}
