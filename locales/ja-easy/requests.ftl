@@ -25,7 +25,7 @@ certificate-start-help = わからない ときは
 
 certificate-for-whom-heading = だれの [資格確認書|しかくかくにんしょ]ですか
 certificate-for-whom-legend = もらう [人|ひと]を えらんで ください
-certificate-for-whom-hint = あなたの [分|ぶん]を もうしこむことが できます。 あなたが [代|か]わりに [手続|てつづ]きを する [人|ひと]や、 [施設|しせつ]に いる [人|ひと]の [分|ぶん]も もうしこむことが できます。
+certificate-for-whom-hint = あなたの [分|ぶん]を もうしこむことが できます。 あなたが [代|か]わりに する [人|ひと]や、 [施設|しせつ]に いる [人|ひと]の [分|ぶん]も もうしこむことが できます。
 certificate-reason-heading = なぜ [資格確認書|しかくかくにんしょ]が いりますか
 certificate-reason-legend = なぜか えらんで ください
 certificate-reason-lost-or-renewing = カードを なくしました。 または、 カードを [新|あたら]しく して いる [途中|とちゅう]です

@@ -262,6 +262,7 @@ fn easy_japanese_uses_one_word_for_each_thing_and_spaces_between_phrases() {
         // The plainer word, one spelling each (../shared/domain/plain-language.md).
         for (hard, plainer) in [
             ("保険者番号", "保険の 番号"),
+            ("手続", "すること"),
             ("全国健康保険協会", "協会けんぽ"),
             ("ISO", "nothing"),
             ("プリント", "印刷"),
