@@ -341,3 +341,19 @@ async fn the_expiry_reminder_names_the_insurer_in_the_holders_language() {
         easy.body_text
     );
 }
+
+#[tokio::test]
+async fn the_registration_page_names_insurers_in_the_readers_language() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let (html, _) = page_in(&taro, "en", "/registration").await;
+    let text = main_text(&html);
+    // The record's heading and the certificate's link both.
+    assert_eq!(text.matches("Aoba City National Health Insurance").count(), 2, "{text}");
+    assert!(!text.contains("あおば市国民健康保険"), "{text}");
+    let (html, body) = page_in(&taro, "ja-easy", "/registration").await;
+    assert!(body.contains("あおば<ruby>市<rt>し</rt></ruby>の <ruby>国民健康保険"), "readings in the heading");
+    let text = main_text(&html);
+    assert_eq!(text.matches("あおば市の 国民健康保険").count(), 2, "{text}");
+    assert!(!has_iso_date(&text), "{text}");
+}

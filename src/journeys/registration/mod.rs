@@ -59,7 +59,12 @@ async fn held(state: &AppState, page: &Page, person_id: &str) -> Result<Vec<Held
         .into_iter()
         .map(|c| Held {
             href: format!("/certificates/issued/{}", c.id),
-            insurer: c.insurer_name,
+            insurer: crate::i18n::names::LocalName {
+                ja: &c.insurer_name,
+                en: &c.insurer_name_en,
+                easy: &c.insurer_name_easy,
+            }
+            .plain(page.locale),
             valid_from: page.date(&c.valid_from),
             valid_until: page.date(&c.valid_until),
         })
