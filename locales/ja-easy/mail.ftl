@@ -15,20 +15,20 @@ mail-request-update-body-1 = もうしこみ { $reference } は いま「{ $stat
 mail-request-update-body-2 = { $next }
 mail-request-update-body-3 = ここで [見|み]ることが できます：{ $link }
 
-mail-representation-started-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が [決|き]まりました
-mail-representation-started-body-1 = { $name } さんが、 [窓口|まどぐち]で あなたの [代|か]わりに [手続|てつづ]きを します。 あおば[市|し]が [決|き]めました。
+mail-representation-started-subject = あなたの [代|か]わりに する [人|ひと]が [決|き]まりました
+mail-representation-started-body-1 = { $name } さんが、 [窓口|まどぐち]で あなたの [代|か]わりに します。 あおば[市|し]が [決|き]めました。
 mail-representation-started-body-2 = この ページで [見|み]ることが できます。 やめることも できます： { $link }
 mail-representation-started-body-3 = あなたが [知|し]らない ときは、 この ページで やめて ください。 そして [市|し]に [聞|き]いて ください。
 
-mail-representation-ended-subject = あなたの [代|か]わりに [手続|てつづ]きを する [人|ひと]が やめました
-mail-representation-ended-body-1 = { $name } さんは、 もう あなたの [代|か]わりに [手続|てつづ]きを しません。
+mail-representation-ended-subject = あなたの [代|か]わりに する [人|ひと]が やめました
+mail-representation-ended-body-1 = { $name } さんは、 もう あなたの [代|か]わりに しません。
 mail-representation-ended-body-2 = この ページで [見|み]ることが できます： { $link }
 
-mail-representation-approved-subject = { $name } さんの [代|か]わりに [手続|てつづ]きが できます
-mail-representation-approved-body-1 = あおば[市|し]が [決|き]めました。 あなたは [窓口|まどぐち]で { $name } さんの [代|か]わりに [手続|てつづ]きが できます。
+mail-representation-approved-subject = { $name } さんの [代|か]わりに することが できます
+mail-representation-approved-body-1 = あおば[市|し]が [決|き]めました。 あなたは [窓口|まどぐち]で { $name } さんの [代|か]わりに することが できます。
 mail-representation-approved-body-2 = ログインして、 ページの [上|うえ]で { $name } さんの [名前|なまえ]を [選|えら]んで ください： { $link }
 
-mail-representation-declined-subject = { $name } さんの [代|か]わりの [手続|てつづ]きは できません
-mail-representation-declined-body-1 = あおば[市|し]が [決|き]めました。 あなたは { $name } さんの [代|か]わりに [手続|てつづ]きが できません。
+mail-representation-declined-subject = { $name } さんの [代|か]わりに することは できません
+mail-representation-declined-body-1 = あおば[市|し]が [決|き]めました。 あなたは { $name } さんの [代|か]わりに することが できません。
 mail-representation-declined-body-2 = [理由|りゆう]： { $reason }
 mail-representation-declined-body-3 = [必要|ひつよう]な [書類|しょるい]を [用意|ようい]して、 この ページから もう [一度|いちど] [申|もう]し[込|こ]んで ください： { $link }

@@ -123,12 +123,13 @@ fn two_digits(s: &str) -> u8 {
 impl FromStr for InsurerNumber {
     type Err = InsurerNumberError;
 
-    /// Accepts full-width digits and leading/trailing spaces. An 8-digit form starting with `00` is the
-    /// zero-padded form of a 6-digit 国保 number used in electronic claims, and is stored as 6 digits
-    /// (the check digit is unaffected by leading zeros).
+    /// Accepts full-width digits and spaces anywhere (`0113 0012`, as cards print it in groups). An 8-digit
+    /// form starting with `00` is the zero-padded form of a 6-digit 国保 number used in electronic claims,
+    /// and is stored as 6 digits (the check digit is unaffected by leading zeros).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let normalized = normalize_width(s);
-        let digits = normalized.trim();
+        // NFKC turns the full-width space into an ASCII one, so one filter drops both.
+        let normalized: String = normalize_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = normalized.as_str();
         if digits.is_empty() {
             return Err(InsurerNumberError::Empty);
         }
@@ -181,6 +182,15 @@ pub(crate) mod tests {
             let n = parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(n.to_string(), s);
         }
+    }
+
+    #[test]
+    fn spaces_inside_the_number_are_dropped() {
+        assert_eq!(parse("0113 0012").unwrap().digits(), "01130012");
+        assert_eq!(parse("０１１３\u{3000}００１２").unwrap().digits(), "01130012");
+        assert_eq!(parse(" 138 008 ").unwrap().digits(), "138008");
+        assert_eq!(parse("   "), Err(InsurerNumberError::Empty));
+        assert_eq!(parse("0113-0012"), Err(InsurerNumberError::NonDigit));
     }
 
     #[test]

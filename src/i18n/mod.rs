@@ -3,6 +3,9 @@
 //! Messages are trusted text compiled into the binary. In them, `[漢字|かんじ]` marks a reading: it becomes
 //! `<ruby>` in HTML and is dropped to the base text where markup cannot go (titles, attributes, e-mail subjects).
 
+pub mod format;
+pub mod names;
+
 use std::collections::{BTreeSet, HashMap};
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -106,7 +109,8 @@ locale_files!(
     "documents.ftl",
     "runs.ftl",
     "access.ftl",
-    "decisions.ftl"
+    "decisions.ftl",
+    "usability.ftl"
 );
 
 pub struct Localizer {

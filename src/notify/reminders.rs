@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::mail::{Notice, compose};
 use crate::background::{self, TaskHandle};
-use crate::domain::{EmailAddress, WarekiDate};
+use crate::domain::EmailAddress;
 use crate::i18n::{Locale, Localizer};
 use crate::store::outbox::NewMail;
 use crate::store::reminders::{Addressees, DueCertificate, Recipient, RemindError};
@@ -84,9 +84,15 @@ impl Reminders {
             let until = date_in(locale, &c.valid_until);
             let next_key = if c.auto_renew == 1 { "doc-reminder-next-auto" } else { "doc-reminder-next-apply" };
             let next = l10n.plain(locale, next_key, &[]);
+            let insurer = crate::i18n::names::LocalName {
+                ja: &c.insurer_name,
+                en: &c.insurer_name_en,
+                easy: &c.insurer_name_easy,
+            }
+            .plain(locale);
             let notice = match holder {
-                None => Notice::certificate_expiry(&c.insurer_name, &until, &next, &link),
-                Some(name) => Notice::certificate_expiry_ward(name, &c.insurer_name, &until, &next, &link),
+                None => Notice::certificate_expiry(&insurer, &until, &next, &link),
+                Some(name) => Notice::certificate_expiry_ward(name, &insurer, &until, &next, &link),
             };
             let address: EmailAddress = r.email.parse().map_err(|e| format!("recipient: {e}"))?;
             compose(l10n, &self.base_url, locale, &address, &notice).map_err(|e| e.to_string())
@@ -102,14 +108,7 @@ impl Reminders {
 
 /// A date as the recipient reads it: 和暦 with 西暦 in Japanese, 西暦 first in やさしい日本語, English in English.
 fn date_in(locale: Locale, iso: &str) -> String {
-    match iso.parse::<WarekiDate>() {
-        Ok(d) => match locale {
-            Locale::Ja => d.format_ja(),
-            Locale::JaEasy => d.format_easy_ja(),
-            Locale::En => d.format_en(),
-        },
-        Err(_) => iso.to_string(),
-    }
+    crate::i18n::format::date_iso(locale, iso)
 }
 
 /// The periodic reminder task of one node.

@@ -225,6 +225,16 @@ impl Store {
             .map(|_| ())
     }
 
+    /// The language the person's e-mails are written in (a locale code), kept when they choose one signed in.
+    pub async fn set_preferred_locale(&self, person_id: &str, locale: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE people SET preferred_locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(person_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_acting_for(&self, token_hash: &str, ward: Option<&str>) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE sessions SET acting_for = $1 WHERE token_hash = $2")
             .bind(ward)

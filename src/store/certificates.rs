@@ -316,7 +316,9 @@ impl Store {
         today: &str,
     ) -> Result<Vec<HeldCertificate>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT c.id, c.insurer_name, c.valid_from, c.valid_until FROM certificates c \
+            "SELECT c.id, c.insurer_name, COALESCE(i.name_en, '') AS insurer_name_en, \
+             COALESCE(i.name_easy, '') AS insurer_name_easy, c.valid_from, c.valid_until FROM certificates c \
+             LEFT JOIN insurers i ON i.id = c.insurer_id \
              WHERE (c.person_id = $1 OR c.enrolment_id IN (SELECT e.id FROM enrolments e WHERE e.person_id = $1)) \
              AND c.revoked_at IS NULL AND c.valid_until >= $2 ORDER BY c.valid_from DESC, c.id",
         )
@@ -331,7 +333,10 @@ impl Store {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct HeldCertificate {
     pub id: String,
+    /// As printed (Japanese); the insurer's English and easy-Japanese names beside it (empty: none).
     pub insurer_name: String,
+    pub insurer_name_en: String,
+    pub insurer_name_easy: String,
     pub valid_from: String,
     pub valid_until: String,
 }

@@ -20,11 +20,36 @@ pub const FACILITY: DemoOrganisation =
         id: "fac-hidamari", name_ja: "特別養護老人ホーム ひだまり荘", name_en: "Hidamari Care Home"
     };
 
-/// (id, number, name_ja, name_en, default certificate months)
-pub const INSURERS: &[(&str, &str, &str, &str, i64)] = &[
-    ("ins-aoba-kokuho", "138008", "あおば市国民健康保険", "Aoba City National Health Insurance", 12),
-    ("ins-kyokai-tokyo", "01130012", "全国健康保険協会 東京支部", "Japan Health Insurance Association, Tokyo", 60),
-    ("ins-koki-tokyo", "39131016", "後期高齢者医療広域連合", "Late-Stage Elderly Medical Care Union", 12),
+/// (id, number, name_ja, name_en, default certificate months, name in easy Japanese with readings, phone).
+/// The phone numbers are made up, like everything else here.
+pub const INSURERS: &[(&str, &str, &str, &str, i64, &str, &str)] = &[
+    (
+        "ins-aoba-kokuho",
+        "138008",
+        "あおば市国民健康保険",
+        "Aoba City National Health Insurance",
+        12,
+        "あおば[市|し]の [国民健康保険|こくみんけんこうほけん]",
+        "0120-000-111",
+    ),
+    (
+        "ins-kyokai-tokyo",
+        "01130012",
+        "全国健康保険協会 東京支部",
+        "Japan Health Insurance Association (Kyokai Kenpo), Tokyo",
+        60,
+        "[協会|きょうかい]けんぽ [東京|とうきょう]",
+        "0570-000-222",
+    ),
+    (
+        "ins-koki-tokyo",
+        "39131016",
+        "後期高齢者医療広域連合",
+        "Late-Stage Elderly Medical Care Union",
+        12,
+        "75[歳|さい]からの [医療|いりょう]の [保険|ほけん]（[後期高齢者医療|こうきこうれいしゃいりょう]）",
+        "0570-000-333",
+    ),
 ];
 
 pub struct DemoPerson {
@@ -478,11 +503,11 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        for (id, number, name_ja, name_en, months) in INSURERS {
+        for (id, number, name_ja, name_en, months, name_easy, phone) in INSURERS {
             let municipality = if number.len() == 6 { Some(MUNICIPALITY.id) } else { None };
             sqlx::query(
-                "INSERT INTO insurers (id, number, name_ja, name_en, municipality_id, certificate_default_months, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO insurers (id, number, name_ja, name_en, municipality_id, certificate_default_months, created_at, \
+                 name_easy, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(*id)
             .bind(*number)
@@ -491,6 +516,8 @@ impl Store {
             .bind(municipality)
             .bind(*months)
             .bind(now)
+            .bind(*name_easy)
+            .bind(*phone)
             .execute(&mut *tx)
             .await?;
         }

@@ -143,6 +143,7 @@ pub struct OwnEnrolmentRow {
     pub id: String,
     pub insurer_name_ja: String,
     pub insurer_name_en: String,
+    pub insurer_name_easy: String,
     pub qualified_on: String,
     pub notified_on: String,
     pub via_employer: i64,
@@ -304,7 +305,7 @@ impl Store {
         today: &str,
     ) -> Result<Vec<OwnEnrolmentRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT e.id, i.name_ja AS insurer_name_ja, i.name_en AS insurer_name_en, e.qualified_on, e.notified_on, \
+            "SELECT e.id, i.name_ja AS insurer_name_ja, i.name_en AS insurer_name_en, i.name_easy AS insurer_name_easy, e.qualified_on, e.notified_on, \
              e.via_employer, e.registered_on FROM enrolments e JOIN insurers i ON i.id = e.insurer_id \
              WHERE e.person_id = $1 AND (e.ended_on IS NULL OR e.ended_on >= $2) ORDER BY e.qualified_on DESC, e.id",
         )

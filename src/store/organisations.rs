@@ -144,6 +144,14 @@ pub struct InsurerRow {
     pub number: String,
     pub name_ja: String,
     pub name_en: String,
+    pub name_easy: String,
+    pub phone: String,
+}
+
+impl InsurerRow {
+    pub fn name(&self) -> crate::i18n::names::LocalName<'_> {
+        crate::i18n::names::LocalName { ja: &self.name_ja, en: &self.name_en, easy: &self.name_easy }
+    }
 }
 
 /// A resident of a facility this staff member works for, with recorded consent.
@@ -156,11 +164,13 @@ pub struct FacilityResidentRow {
 
 impl Store {
     pub async fn insurers(&self) -> Result<Vec<InsurerRow>, sqlx::Error> {
-        sqlx::query_as("SELECT id, number, name_ja, name_en FROM insurers ORDER BY number").fetch_all(self.pool()).await
+        sqlx::query_as("SELECT id, number, name_ja, name_en, name_easy, phone FROM insurers ORDER BY number")
+            .fetch_all(self.pool())
+            .await
     }
 
     pub async fn insurer_by_number(&self, number: &str) -> Result<Option<InsurerRow>, sqlx::Error> {
-        sqlx::query_as("SELECT id, number, name_ja, name_en FROM insurers WHERE number = $1")
+        sqlx::query_as("SELECT id, number, name_ja, name_en, name_easy, phone FROM insurers WHERE number = $1")
             .bind(number)
             .fetch_optional(self.pool())
             .await

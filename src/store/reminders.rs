@@ -14,7 +14,11 @@ pub struct DueCertificate {
     pub id: String,
     /// `None` for certificates from a push or renewal run: their page is not the request's.
     pub request_id: Option<String>,
+    /// As printed on the certificate (Japanese).
     pub insurer_name: String,
+    /// The insurer's names in English and easy Japanese (empty: none), for a mail in those languages.
+    pub insurer_name_en: String,
+    pub insurer_name_easy: String,
     pub valid_until: String,
     pub auto_renew: i64,
 }
@@ -70,8 +74,9 @@ impl Store {
     ) -> Result<Vec<DueCertificate>, sqlx::Error> {
         let representative = representative();
         let sql = format!(
-            "SELECT c.id, c.request_id, c.insurer_name, c.valid_until, c.auto_renew FROM certificates c \
-             WHERE {DUE} AND EXISTS (SELECT 1 FROM people p WHERE p.id = {HOLDER} AND (p.email IS NOT NULL \
+            "SELECT c.id, c.request_id, c.insurer_name, COALESCE(i.name_en, '') AS insurer_name_en, \
+             COALESCE(i.name_easy, '') AS insurer_name_easy, c.valid_until, c.auto_renew FROM certificates c \
+             LEFT JOIN insurers i ON i.id = c.insurer_id WHERE {DUE} AND EXISTS (SELECT 1 FROM people p WHERE p.id = {HOLDER} AND (p.email IS NOT NULL \
                OR EXISTS (SELECT 1 FROM representations rp JOIN people rep ON rep.id = rp.representative_id \
                           WHERE rp.ward_id = p.id AND {representative}))) \
              ORDER BY c.valid_until, c.id LIMIT $3"

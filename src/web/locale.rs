@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use crate::i18n::Locale;
 use crate::web::AppState;
 use crate::web::errors::AppError;
+use crate::web::session::CurrentUser;
 
 pub const COOKIE: &str = "lang";
 
@@ -26,13 +27,18 @@ pub struct SwitchQuery {
 }
 
 /// `GET /language/{code}?back=/path`: keeps the choice in a cookie and returns to the page the person was on.
-/// A link, not a form, so it works everywhere; it changes only a display preference, so it needs no CSRF token.
+/// A link, not a form, so it works everywhere; it changes only a preference (the display language, and for a
+/// signed-in person the language of their e-mails, kept on the person), so it needs no CSRF token.
 pub async fn switch(
     state: web::Data<AppState>,
     code: web::Path<String>,
     query: web::Query<SwitchQuery>,
+    user: Option<CurrentUser>,
 ) -> Result<HttpResponse, AppError> {
     let locale = Locale::from_code(&code).ok_or(AppError::NotFound)?;
+    if let Some(user) = user {
+        state.store.set_preferred_locale(user.id(), locale.code()).await?;
+    }
     let back = query.back.as_deref().and_then(crate::web::local_path).unwrap_or("/");
     let cookie = Cookie::build(COOKIE, locale.code())
         .path("/")

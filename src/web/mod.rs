@@ -130,15 +130,6 @@ pub fn render_with_status(
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
 }
 
-/// A moment as people in Japan read it: `2026-11-25 19:05` (JST, UTC+9, which has no summer time).
-pub fn jst(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| {
-            d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST")).format("%Y-%m-%d %H:%M").to_string()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::local_path;

@@ -127,21 +127,12 @@ impl Page {
 
     /// A date (`YYYY-MM-DD`) in this page's language: 和暦 with 西暦 in Japanese, 西暦 first in やさしい日本語.
     pub fn date(&self, iso: &str) -> String {
-        match iso.parse::<crate::domain::WarekiDate>() {
-            Ok(d) => match self.locale {
-                Locale::Ja => d.format_ja(),
-                Locale::JaEasy => d.format_easy_ja(),
-                Locale::En => d.format_en(),
-            },
-            Err(_) => iso.to_string(),
-        }
+        crate::i18n::format::date_iso(self.locale, iso)
     }
 
-    /// A moment (milliseconds) as a date and time in Japan, `2026-01-02 09:30`.
+    /// A moment (milliseconds) as a date and time in Japan, in this page's language (`i18n::format`).
     pub fn time(&self, ms: i64) -> String {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|d| (d + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default()
+        crate::i18n::format::moment(self.locale, ms)
     }
 
     /// `aria-current="page"` for the navigation link of the page we are on.

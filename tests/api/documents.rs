@@ -388,7 +388,11 @@ async fn each_certificate_is_reminded_once_to_the_holder_or_else_their_represent
     let maria = to("maria@example.jp");
     assert_eq!(maria.len(), 1);
     assert_eq!(maria[0].2, "en");
-    assert!(maria[0].3.starts_with("Your qualification certificate from 全国健康保険協会 東京支部 is valid until "));
+    assert!(
+        maria[0].3.starts_with("Your qualification certificate from Japan Health Insurance Association (Kyokai Kenpo), Tokyo is valid until "),
+        "the insurer in English: {}",
+        maria[0].3
+    );
     assert!(mails.iter().all(|m| m.1 != "mori@example.jp"));
 
     for id in [&holder, &ward, &enrolment].into_iter().chain(&many) {

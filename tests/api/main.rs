@@ -24,3 +24,4 @@ mod representation;
 mod runs;
 mod security;
 mod storage;
+mod usability;

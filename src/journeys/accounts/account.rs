@@ -11,7 +11,7 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie};
-use crate::web::{AppState, jst, render_with_status};
+use crate::web::{AppState, render_with_status};
 
 pub const PASSKEY_NAME_MAX: usize = 40;
 
@@ -31,20 +31,25 @@ struct Account {
     form: FormState,
     name: String,
     email: String,
+    /// Empty for staff, who give none.
+    birth_date: String,
+    /// The language pages and e-mails are in, and a link to each of the others.
+    language: &'static str,
+    other_languages: Vec<(&'static str, String)>,
     role_keys: Vec<&'static str>,
     passkeys: Vec<PasskeyView>,
     passkey_required: bool,
 }
 
-fn view(rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
+fn view(page: &Page, rows: Vec<PasskeyRow>) -> Vec<PasskeyView> {
     rows.into_iter()
         .map(|p| PasskeyView {
             rename_field: format!("rename-{}", p.id),
             remove_field: format!("remove-{}", p.id),
             id: p.id,
             name: p.name,
-            created: jst(p.created_at),
-            last_used: p.last_used_at.map(jst).unwrap_or_default(),
+            created: page.time(p.created_at),
+            last_used: p.last_used_at.map(|t| page.time(t)).unwrap_or_default(),
         })
         .collect()
 }
@@ -56,10 +61,19 @@ async fn account_page(
     form: FormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let passkeys = view(state.store.passkeys_of(user.id()).await?);
+    let passkeys = view(&page, state.store.passkeys_of(user.id()).await?);
+    let birth_date = if user.person.birth_date.is_empty() { String::new() } else { page.date(&user.person.birth_date) };
+    let other_languages = crate::i18n::Locale::ALL
+        .into_iter()
+        .filter(|l| *l != page.locale)
+        .map(|l| (l.endonym(), format!("/language/{}?back=/account", l.code())))
+        .collect();
     render_with_status(
         status,
         &Account {
+            language: page.locale.endonym(),
+            other_languages,
+            birth_date,
             page,
             form,
             name: user.person.name.clone(),

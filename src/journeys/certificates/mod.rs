@@ -132,7 +132,7 @@ async fn question_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let ctx = steps::Context::load(state, user).await?;
-    let (heading_key, lead_key, fields) = steps::fields(step, &ctx);
+    let (heading_key, lead_key, fields) = steps::fields(step, &ctx, page.locale);
     let id = &draft.id;
     let back_href = match (change, step.previous()) {
         (true, _) => format!("/certificates/{id}/check"),

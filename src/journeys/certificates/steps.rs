@@ -9,6 +9,7 @@ use crate::domain::{
     FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode,
     WarekiDate,
 };
+use crate::i18n::Locale;
 use crate::requests::FiledAs;
 use crate::requests::certificate::{CONTACTS, CertificateAnswers, DELIVERIES, REASONS, Step};
 use crate::store::organisations::InsurerRow;
@@ -85,7 +86,8 @@ impl Context {
 }
 
 /// (heading, lead, fields) of a question page.
-pub fn fields(step: Step, ctx: &Context) -> (&'static str, &'static str, Vec<Field>) {
+/// Insurers are named in `locale`.
+pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'static str, Vec<Field>) {
     match step {
         Step::ForWhom => (
             "certificate-for-whom-heading",
@@ -126,7 +128,7 @@ pub fn fields(step: Step, ctx: &Context) -> (&'static str, &'static str, Vec<Fie
                     choices: ctx
                         .insurers
                         .iter()
-                        .map(|i| Choice::named(&i.id, &format!("{} ({})", i.name_ja, i.number)))
+                        .map(|i| Choice::named(&i.id, &format!("{} ({})", i.name().plain(locale), i.number)))
                         .collect(),
                 },
             ],
@@ -284,7 +286,7 @@ pub async fn accept(
     state: &AppState,
 ) -> Result<FormState, AppError> {
     let get = |k: &str| input.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
-    let field_names: Vec<&'static str> = fields(step, ctx).2.iter().map(Field::name).collect();
+    let field_names: Vec<&'static str> = fields(step, ctx, Locale::Ja).2.iter().map(Field::name).collect();
     let mut form =
         FormState::with_values(field_names.iter().map(|n| (*n, input.get(*n).map(String::as_str).unwrap_or(""))));
     match step {
@@ -425,19 +427,17 @@ pub fn summary(a: &CertificateAnswers, ctx: &Context, page: &Page, change_in: Op
     let href = |s: Step| change_in.map(|id| format!("/certificates/{id}/{}?change=1", s.slug())).unwrap_or_default();
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let who = a.for_whom.as_deref().and_then(|id| ctx.subjects.iter().find(|s| s.id == id)).map(|s| s.name.clone());
-    let insurer = a.insurer_id.as_deref().and_then(|id| ctx.insurer(id)).map(|i| {
-        if page.lang() == "en" {
-            format!("{} ({})", i.name_en, i.number)
-        } else {
-            format!("{} ({})", i.name_ja, i.number)
-        }
-    });
+    let insurer = a
+        .insurer_id
+        .as_deref()
+        .and_then(|id| ctx.insurer(id))
+        .map(|i| format!("{} ({})", i.name().plain(page.locale), i.number));
     let insured = format!("{} ・ {} ・ {}", v(&a.symbol), v(&a.number), v(&a.branch));
-    let birth = a.birth_date.as_deref().and_then(|d| d.parse::<WarekiDate>().ok()).map(|d| match page.locale {
-        crate::i18n::Locale::En => d.format_en(),
-        crate::i18n::Locale::JaEasy => d.format_easy_ja(),
-        crate::i18n::Locale::Ja => d.format_ja(),
-    });
+    let birth = a
+        .birth_date
+        .as_deref()
+        .and_then(|d| d.parse::<WarekiDate>().ok())
+        .map(|d| page.date(&d.as_naive().to_string()));
     let delivery_value = match a.delivery.as_deref() {
         Some("post") => format!("〒{} {}", v(&a.postal_code), v(&a.address)),
         _ => String::new(),

@@ -10,7 +10,7 @@ use askama::Template;
 use askama::filters::Safe;
 
 use super::{Easy, record_officer_view};
-use crate::domain::{ReferenceNumber, WarekiDate};
+use crate::domain::ReferenceNumber;
 use crate::journeys::office::certificates::qr_svg;
 use crate::requests::certificate::DECLINE_REASONS;
 use crate::requests::{RequestKind, RequestState};
@@ -36,6 +36,8 @@ struct Letter {
     printed_on: String,
     track_url: String,
     qr: Option<Safe<String>>,
+    /// The number to call with questions: a finder of the letter without a phone can still ask.
+    help_line: &'static str,
 }
 
 /// The signed-out lookup with this reference filled in. The reference stays as printed where the URL allows
@@ -81,7 +83,7 @@ pub async fn letter(
     let easy = Easy::new(state.localizer.clone());
     let track_url = track_url(&state.settings.base_url, &reference);
     let qr = qr_svg(&track_url, &easy.t_plain("doc-letter-qr-label"));
-    let printed_on = WarekiDate::try_from(today_jst()).map(|d| d.format_easy_ja()).unwrap_or_default();
+    let printed_on = crate::i18n::format::date(crate::i18n::Locale::JaEasy, today_jst());
     let decline_key = match st {
         RequestState::Declined => DECLINE_REASONS.iter().copied().find(|k| Some(*k) == r.decision_reason.as_deref()),
         _ => None,
@@ -99,5 +101,6 @@ pub async fn letter(
         printed_on,
         track_url,
         qr,
+        help_line: crate::journeys::public::contact::HELP_LINE,
     })
 }

@@ -476,6 +476,11 @@ struct CertificatePage {
     status: &'static str,
     status_key: &'static str,
     auto_renew: Option<AutoRenewView>,
+    /// Expired or replaced: what the page says first, instead of how to print it.
+    ended_key: Option<&'static str>,
+    newer_href: Option<String>,
+    /// Those who file requests (not officers) are offered to ask for a new certificate.
+    may_ask_again: bool,
 }
 
 /// The holder's side may ask for a certificate in force, with no successor yet, to renew itself, or stop it.
@@ -526,6 +531,16 @@ pub async fn certificate(
         status,
         status_key: status_key(status),
         auto_renew,
+        ended_key: match status {
+            "expired" => Some("cert-ended-expired"),
+            "revoked" => Some("cert-ended-revoked"),
+            _ => None,
+        },
+        newer_href: (status == "revoked")
+            .then_some(c.replaced_by.as_ref())
+            .flatten()
+            .map(|n| format!("/certificates/issued/{n}")),
+        may_ask_again: matches!(status, "expired" | "revoked") && crate::requests::may_file(&user.roles),
     })
 }
 

@@ -4,7 +4,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, PhoneNumber};
 use crate::store::feedback::NewFeedback;
 use crate::web::AppState;
 use crate::web::errors::AppError;
@@ -14,11 +14,51 @@ use crate::web::{render, render_with_status};
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;
 
+/// The municipality's help line, on the contact page and the status letter. The demo's number is made up (the
+/// contact page says so in demo mode); change it here for real use.
+pub const HELP_LINE: &str = "0120-000-000";
+
+/// A phone number as written, and the `tel:` address that dials it from a phone.
+pub struct Dial {
+    pub text: String,
+    pub href: String,
+}
+
+impl Dial {
+    /// `None` for a number that is not a Japanese phone number (nothing to dial).
+    pub fn of(text: &str) -> Option<Dial> {
+        let number: PhoneNumber = text.parse().ok()?;
+        Some(Dial { text: text.to_string(), href: format!("tel:{}", number.to_e164()) })
+    }
+}
+
+/// An insurer people can call: its name in the reader's language (HTML, readings as ruby) and its number.
+struct InsurerContact {
+    name: String,
+    phone: Dial,
+}
+
 #[derive(Template)]
 #[template(path = "pages/contact.html")]
 struct Contact {
     page: Page,
     form: FormState,
+    help_line: Dial,
+    insurers: Vec<InsurerContact>,
+}
+
+impl Contact {
+    async fn new(page: Page, form: FormState, state: &AppState) -> Result<Contact, AppError> {
+        let insurers = state
+            .store
+            .insurers()
+            .await?
+            .iter()
+            .filter_map(|i| Some(InsurerContact { phone: Dial::of(&i.phone)?, name: i.name().html(page.locale) }))
+            .collect();
+        let help_line = Dial::of(HELP_LINE).expect("the help line is a phone number");
+        Ok(Contact { page, form, help_line, insurers })
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -29,8 +69,8 @@ pub struct ContactForm {
     reply_to: String,
 }
 
-pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    render(&Contact { page, form: FormState::default() })
+pub async fn show(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render(&Contact::new(page, FormState::default(), &state).await?)
 }
 
 pub async fn submit(
@@ -50,7 +90,7 @@ pub async fn submit(
         text => form.check("reply_to", text.parse::<EmailAddress>()),
     };
     if form.has_errors() {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &Contact { page, form });
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &Contact::new(page, form, &state).await?);
     }
     let reply_to = reply_to.map(|e| e.to_string());
     state

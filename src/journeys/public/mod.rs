@@ -1,7 +1,7 @@
 //! Pages anyone can read without signing in: the start page, the accessibility statement, privacy, contact
 //! (with a feedback form), and a 和暦/西暦 date converter.
 
-mod contact;
+pub mod contact;
 mod dates;
 
 use actix_web::{HttpResponse, web};

@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// One insurer's record of the person, as the page says it.
 pub struct Registration {
+    /// HTML: readings as ruby in easy Japanese.
     pub insurer: String,
     pub since: String,
     pub qualified: String,
@@ -60,7 +61,12 @@ async fn held(state: &AppState, page: &Page, person_id: &str) -> Result<Vec<Held
         .into_iter()
         .map(|c| Held {
             href: format!("/certificates/issued/{}", c.id),
-            insurer: c.insurer_name,
+            insurer: crate::i18n::names::LocalName {
+                ja: &c.insurer_name,
+                en: &c.insurer_name_en,
+                easy: &c.insurer_name_easy,
+            }
+            .plain(page.locale),
             valid_from: page.date(&c.valid_from),
             valid_until: page.date(&c.valid_until),
         })
@@ -85,7 +91,12 @@ async fn registrations(state: &AppState, page: &Page, person_id: &str) -> Result
             };
             let a = registration_lag::assess(&dates, today);
             Some(Registration {
-                insurer: if page.lang() == "en" { e.insurer_name_en } else { e.insurer_name_ja },
+                insurer: crate::i18n::names::LocalName {
+                    ja: &e.insurer_name_ja,
+                    en: &e.insurer_name_en,
+                    easy: &e.insurer_name_easy,
+                }
+                .html(page.locale),
                 since: e.registered_on.as_deref().map(|d| page.date(d)).unwrap_or_default(),
                 qualified: page.date(&e.qualified_on),
                 registered: e.registered_on.is_some(),

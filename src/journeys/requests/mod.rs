@@ -16,7 +16,7 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
-use crate::web::{AppState, jst, render, render_with_status};
+use crate::web::{AppState, render, render_with_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/requests", web::get().to(list))
@@ -68,7 +68,7 @@ async fn list(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Resu
                 state_key: st.message_key(),
                 state_code: st.code(),
                 subject: r.subject_name,
-                updated: jst(r.updated_at),
+                updated: page.time(r.updated_at),
                 is_draft,
             })
         })
@@ -246,7 +246,7 @@ pub async fn detail_page(
         .await?
         .into_iter()
         .map(|e| EventView {
-            when: jst(e.at),
+            when: page.time(e.at),
             what_key: event_key(&e.event),
             who_key: if e.actor_role == "officer" { "request-actor-officer" } else { "request-actor-requester" },
             detail: match e.event.as_str() {

@@ -1,0 +1,25 @@
+# The usability pass: contact details, the status letter's phone number, ended certificates, the account's language.
+
+contact-demo-note = This is a demonstration: the phone numbers, address and opening hours on this page are made up.
+contact-phone-line = Aoba City My Number help line (free to call):
+contact-counter-where = Citizens’ Affairs counter, 1st floor, Aoba City Office, 1-1 Chuo, Aoba City.
+contact-counter-hours = Open Monday to Friday, 8:30 am to 5:15 pm. Closed on public holidays and from 29 December to 3 January.
+contact-bring-heading = What to bring to the counter
+contact-bring-card = your My Number Card, if you have one
+contact-bring-insurance = your health insurance card or qualification certificate, if you have one
+contact-bring-id = if you have no My Number Card: an identity document with your photo, such as a driving licence, passport or residence card
+contact-bring-proxy = if you come for someone else: the letter of authority, and your own identity document
+contact-insurers-heading = Your health insurer
+contact-insurers-lead = For questions about your insurance or your qualification certificate, you can also call your insurer:
+
+doc-letter-phone = If you have questions, call Aoba City’s My Number help line: { $phone } (free, Monday to Friday, 8:30 am to 5:15 pm).
+
+cert-ended-expired = This certificate has expired. You cannot use it at the clinic any more.
+cert-ended-revoked = This certificate has been replaced by a newer one. You cannot use it at the clinic any more.
+cert-ended-newer = Open the newer certificate
+cert-ended-ask-new = Ask for a new qualification certificate
+
+account-birth-date = Date of birth
+account-language = Language
+account-language-hint = Pages and e-mails to you are in this language.
+account-language-change = Change to { $language }

@@ -1,0 +1,25 @@
+# 使いやすさの見直し：問い合わせ先、お知らせの電話番号、使えなくなった資格確認書、アカウントの言語。
+
+contact-demo-note = これはデモです。このページの電話番号、住所、受付時間は架空のものです。
+contact-phone-line = あおば市マイナンバーコールセンター（通話無料）：
+contact-counter-where = あおば市中央1-1 あおば市役所 1階 市民課窓口
+contact-counter-hours = 受付時間は月曜日から金曜日の8時30分から17時15分までです。祝日と12月29日から1月3日までは休みです。
+contact-bring-heading = 窓口に持ってくるもの
+contact-bring-card = マイナンバーカード（お持ちの方）
+contact-bring-insurance = 健康保険証または資格確認書（お持ちの方）
+contact-bring-id = マイナンバーカードがない方は、運転免許証、パスポート、在留カードなど顔写真付きの本人確認書類
+contact-bring-proxy = 代理の方は、委任状と代理の方の本人確認書類
+contact-insurers-heading = 加入している健康保険
+contact-insurers-lead = 保険や資格確認書についてのお問い合わせは、加入している保険者にもお電話いただけます。
+
+doc-letter-phone = わからないことは、あおば市マイナンバーコールセンターに電話してください：{ $phone }（通話無料、月曜日から金曜日の8時30分から17時15分まで）
+
+cert-ended-expired = この資格確認書は有効期限が過ぎています。医療機関では使えません。
+cert-ended-revoked = この資格確認書は新しい資格確認書に替わりました。医療機関では使えません。
+cert-ended-newer = 新しい資格確認書を見る
+cert-ended-ask-new = 資格確認書を申請する
+
+account-birth-date = 生年月日
+account-language = 言語
+account-language-hint = 画面とメールはこの言語でお送りします。
+account-language-change = { $language }に変える

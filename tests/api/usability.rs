@@ -1,0 +1,359 @@
+//! Where people stumble (issue #16): the contact page, dates and times as people read them, ended certificates,
+//! the printed status letter, insurers in the reader's language, and the account's language and e-mails.
+
+use scraper::{Html, Selector};
+
+use crate::helpers::{LOCALES, TestApp, attr_all, select_all, sign_in_as, spawn_app};
+
+/// Chooses the language the way a person does (the `lang` cookie joins the session's), then opens `path`.
+async fn page_in(app: &TestApp, lang: &str, path: &str) -> (Html, String) {
+    assert_eq!(app.get(&format!("/language/{lang}?back=/")).await.status(), 303);
+    let res = app.get(path).await;
+    assert_eq!(res.status(), 200, "{lang} {path}");
+    let body = res.text().await.unwrap();
+    (Html::parse_document(&body), body)
+}
+
+async fn answer(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_token(path).await;
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    app.post_form(path, &all).await
+}
+
+/// The main content's text, readings left out, as a reader sees it.
+fn main_text(html: &Html) -> String {
+    text_of(html, "main").pop().expect("a main element")
+}
+
+/// The text of each element `css` selects, readings (`<rt>`) left out.
+fn text_of(html: &Html, css: &str) -> Vec<String> {
+    let sel = Selector::parse(css).unwrap();
+    html.select(&sel).map(without_readings).collect()
+}
+
+fn without_readings(main: scraper::ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in main.descendants() {
+        if let Some(t) = node.value().as_text() {
+            let in_rt = node.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "rt"));
+            if !in_rt {
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+fn has_iso_date(text: &str) -> bool {
+    text.as_bytes().windows(10).any(|w| {
+        w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[5..7].iter().all(u8::is_ascii_digit) && w[7] == b'-'
+    })
+}
+
+/// `17:21` or `5:21`: a clock time with a colon, which easy Japanese never writes.
+fn has_clock_time(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+}
+
+#[tokio::test]
+async fn the_contact_page_dials_the_help_line_and_each_insurer_and_says_what_to_bring() {
+    let app = spawn_app().await;
+    for lang in LOCALES {
+        let (html, body) = page_in(&app, lang, "/contact").await;
+        let tel = attr_all(&html, "main a[href^='tel:']", "href");
+        assert_eq!(tel[0], "tel:+81120000000", "{lang}: the help line first");
+        assert_eq!(
+            tel[1..].to_vec(),
+            vec!["tel:+81570000222", "tel:+81120000111", "tel:+81570000333"],
+            "{lang}: one number per demo insurer, by insurer number"
+        );
+        assert_eq!(select_all(&html, "main a[href^='tel:']")[0], "0120-000-000");
+        assert_eq!(select_all(&html, "main h3 + ul.list li").len(), 4, "{lang}: what to bring");
+        assert!(select_all(&html, "main .panel").len() == 1, "{lang}: the demo says its details are made up");
+        let text = main_text(&html);
+        match lang {
+            "en" => {
+                assert!(text.contains("8:30 am to 5:15 pm") && text.contains("1-1 Chuo"), "{text}");
+                assert!(text.contains("Japan Health Insurance Association (Kyokai Kenpo), Tokyo"), "{text}");
+            }
+            "ja" => assert!(text.contains("全国健康保険協会 東京支部") && text.contains("市民課窓口"), "{text}"),
+            _ => {
+                assert!(body.contains("<ruby>協会<rt>きょうかい</rt></ruby>けんぽ"), "協会けんぽ with its reading");
+                assert!(!text.contains("全国健康保険協会"), "the plainer name only");
+                assert!(text.contains("午後5時15分"), "{text}");
+            }
+        }
+        assert!(body.len() < 30 * 1024, "{lang}: page weight {}", body.len());
+    }
+    // Outside demo mode the page does not call its details made up.
+    let real = crate::helpers::spawn_app_with(&[("MADOGUCHI_DEMO", "false")]).await;
+    let (html, _) = page_in(&real, "en", "/contact").await;
+    assert!(select_all(&html, "main .panel").is_empty());
+}
+
+#[tokio::test]
+async fn times_are_twelve_hour_in_easy_japanese_and_english_and_never_iso() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT id FROM requests WHERE subject_id = 'p-taro' AND state = 'declined' ORDER BY created_at LIMIT 1",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    for path in ["/requests".to_string(), format!("/requests/{id}"), "/account".to_string()] {
+        for lang in LOCALES {
+            let (html, _) = page_in(&taro, lang, &path).await;
+            let text = main_text(&html);
+            match lang {
+                "ja-easy" => {
+                    assert!(!has_iso_date(&text) && !has_clock_time(&text), "{path}: {text}");
+                    assert!(path == "/account" || text.contains("午前") || text.contains("午後"), "{path}: {text}");
+                }
+                "en" => {
+                    assert!(!has_iso_date(&text), "{path}: {text}");
+                    assert!(path == "/account" || text.contains(" am") || text.contains(" pm"), "{path}: {text}");
+                }
+                _ => assert!(text.contains("令和") || text.contains("昭和"), "{path}: 和暦 in Japanese: {text}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_expired_or_replaced_certificate_says_so_first_and_offers_a_new_one() {
+    let app = spawn_app().await;
+    let certs: Vec<(String, String, Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT id, person_id, replaced_by, revoked_at FROM certificates ORDER BY issued_on, id")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    let expired = certs.iter().find(|c| c.1 == "p-ichiro").unwrap();
+    let revoked = certs.iter().find(|c| c.3.is_some()).unwrap();
+    let valid = certs.iter().find(|c| c.1 == "p-taro" && c.3.is_none()).unwrap();
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let cases = [(&hanako, expired, "cert-ended-expired"), (&taro, revoked, "cert-ended-revoked")];
+    let l10n = madoguchi::i18n::Localizer::load().unwrap();
+    for (who, cert, key) in cases {
+        for lang in LOCALES {
+            let (html, body) = page_in(who, lang, &format!("/certificates/issued/{}", cert.0)).await;
+            let locale = madoguchi::i18n::Locale::from_code(lang).unwrap();
+            // The first thing after the heading says it has ended.
+            let first = text_of(&html, "main h1 + div.certificate-ended strong");
+            assert_eq!(first, vec![l10n.plain(locale, key, &[])], "{lang} {key}");
+            let links = attr_all(&html, "main .certificate-ended a", "href");
+            assert!(links.contains(&"/certificates".to_string()), "{lang}: ask for a new one");
+            if let Some(newer) = &cert.2 {
+                assert!(links.contains(&format!("/certificates/issued/{newer}")), "{lang}: the newer one");
+            }
+            assert!(!body.contains("印刷して使ってください") && !body.contains("[印刷|いんさつ]して"), "{lang}");
+            assert!(!main_text(&html).contains(&l10n.plain(locale, "office-cert-print-hint", &[])), "{lang}");
+        }
+    }
+    // A certificate in force still says how to print it, and nothing about ending.
+    let (html, _) = page_in(&taro, "ja", &format!("/certificates/issued/{}", valid.0)).await;
+    assert!(select_all(&html, ".certificate-ended").is_empty());
+    assert!(main_text(&html).contains("印刷して使ってください"));
+}
+
+#[tokio::test]
+async fn the_printed_letter_hides_the_signed_in_bar_and_gives_the_phone_number() {
+    let app = spawn_app().await;
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let (request,): (String,) =
+        sqlx::query_as("SELECT id FROM requests WHERE subject_id = 'p-ichiro' AND state <> 'draft' LIMIT 1")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let (html, _) = page_in(&hanako, "en", &format!("/requests/{request}/letter")).await;
+    assert_eq!(select_all(&html, ".acting-bar").len(), 1, "the screen shows who is signed in");
+    let phone = select_all(&html, "article.letter .letter__phone").pop().expect("the phone number on the letter");
+    assert!(phone.contains("0120-000-000") && phone.contains("電話"), "{phone}");
+    // Every screen-only part of the page is hidden by the print stylesheet.
+    let print_href = attr_all(&html, "link[media=print]", "href").pop().unwrap();
+    let css = hanako.get(&print_href).await.text().await.unwrap();
+    let hidden_rule = css.split('}').find(|r| r.contains("display:none") || r.contains("display: none")).unwrap();
+    for part in [".acting-bar", ".site-header", ".site-footer", ".demo-banner", ".back-link", ".skip-link"] {
+        assert!(hidden_rule.contains(part), "{part} is not printed: {hidden_rule}");
+        assert!(!select_all(&html, part).is_empty() || part == ".skip-link", "{part} is on the page");
+    }
+    assert!(css.contains(".no-print"), "the page's own heading and hints are not printed");
+}
+
+#[tokio::test]
+async fn an_insurer_number_typed_with_a_space_is_accepted_and_the_insurer_named_in_the_readers_language() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let res = taro.get("/certificates/new").await;
+    let base = res.headers()["location"].to_str().unwrap().trim_end_matches("/for-whom").to_string();
+    assert_eq!(answer(&taro, &format!("{base}/for-whom"), &[("for_whom", "p-taro")]).await.status(), 303);
+    assert_eq!(answer(&taro, &format!("{base}/reason"), &[("reason", "cannot-use-card")]).await.status(), 303);
+    let res = answer(&taro, &format!("{base}/insurer"), &[("insurer_number", "0113 0012"), ("insurer_id", "")]).await;
+    assert_eq!(res.status(), 303, "0113 0012 is 01130012");
+    let expected = [
+        ("ja", "全国健康保険協会 東京支部"),
+        ("en", "Japan Health Insurance Association (Kyokai Kenpo), Tokyo"),
+        ("ja-easy", "協会けんぽ 東京"),
+    ];
+    for (lang, name) in expected {
+        // The select names every insurer in the reader's language.
+        let (html, _) = page_in(&taro, lang, &format!("{base}/insurer")).await;
+        let options = select_all(&html, "select[name=insurer_id] option");
+        assert!(options.iter().any(|o| o == &format!("{name} (01130012)")), "{lang}: {options:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_account_shows_and_changes_the_language_and_mails_follow_it() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let expected = [
+        ("ja", "日本語", "昭和60年1月2日（1985年）"),
+        ("en", "English", "2 January 1985"),
+        ("ja-easy", "やさしい日本語", "1985年（昭和60年）1月2日"),
+    ];
+    for (lang, language, birth) in expected {
+        let (html, _) = page_in(&taro, lang, "/account").await;
+        let rows = select_all(&html, ".summary-list__row dd");
+        assert!(rows.iter().any(|r| r == birth), "{lang}: date of birth {rows:?}");
+        assert!(rows.iter().any(|r| r.starts_with(language)), "{lang}: the language in use {rows:?}");
+        let links = attr_all(&html, "#language a", "href");
+        assert_eq!(links.len(), 2, "{lang}: the two other languages");
+        assert!(links.iter().all(|l| l.starts_with("/language/") && l.ends_with("?back=/account")));
+    }
+    // Choosing English while signed in keeps it on the person…
+    let res = taro.get("/language/en?back=/account").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account");
+    let (locale,): (String,) = sqlx::query_as("SELECT preferred_locale FROM people WHERE id = 'p-taro'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(locale, "en");
+    // …so a mail to him is in English, even when asked for from a Japanese screen.
+    let anonymous = crate::helpers::second_client(&app);
+    let token = anonymous.csrf_token("/sign-in").await;
+    // (No language cookie and no Accept-Language: the screen is in the default, Japanese.)
+    let res = anonymous.post_form("/sign-in", &[("csrf_token", token.as_str()), ("email", "taro@example.jp")]).await;
+    assert_eq!(res.status(), 303);
+    let mails = app.store.outbox().list_recent(20).await.unwrap();
+    let mail = mails.iter().find(|m| m.recipient == "taro@example.jp" && m.kind == "mail-sign-in-code").unwrap();
+    assert_eq!(mail.locale, "en");
+    // Switching without being signed in changes nobody.
+    assert_eq!(anonymous.get("/language/ja-easy?back=/").await.status(), 303);
+    let (locale,): (String,) = sqlx::query_as("SELECT preferred_locale FROM people WHERE id = 'p-taro'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(locale, "en");
+}
+
+#[test]
+fn easy_japanese_uses_one_word_for_each_thing_and_spaces_between_phrases() {
+    let l10n = madoguchi::i18n::Localizer::load().unwrap();
+    let easy = madoguchi::i18n::Locale::JaEasy;
+    for key in l10n.keys(easy) {
+        let marked = l10n.text(easy, key, &[]);
+        let plain = madoguchi::i18n::strip_marks(&marked);
+        // The plainer word, one spelling each (../shared/domain/plain-language.md).
+        for (hard, plainer) in [
+            ("保険者番号", "保険の 番号"),
+            ("手続", "すること"),
+            ("全国健康保険協会", "協会けんぽ"),
+            ("ISO", "nothing"),
+            ("プリント", "印刷"),
+            ("つぎへ", "次へ"),
+            ("[入|い]れて ください", "書いて ください"),
+        ] {
+            assert!(!marked.contains(hard), "{key}: {hard} → {plainer}: {plain}");
+        }
+        assert!(!marked.replace("|なまえ]", "").contains("なまえ"), "{key}: なまえ → [名前|なまえ]");
+        assert!(!marked.replace("[代|か]わりに", "").contains("かわりに"), "{key}: かわりに → [代|か]わりに");
+        // A space after each 、 and 。 inside a message, as between every phrase.
+        let chars: Vec<char> = plain.chars().collect();
+        for w in chars.windows(2) {
+            assert!(
+                !matches!(w[0], '、' | '。') || matches!(w[1], ' ' | '」' | '）'),
+                "{key}: no space after {}: {plain}",
+                w[0]
+            );
+        }
+    }
+    // One idea per sentence where the issue found several.
+    for key in ["service-express-desc", "account-sessions-lead", "contact-relay"] {
+        let text = l10n.plain(easy, key, &[]);
+        let longest = text.split('。').map(|s| s.chars().count()).max().unwrap();
+        assert!(longest <= 45, "{key}: a sentence of {longest} characters: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_expiry_reminder_names_the_insurer_in_the_holders_language() {
+    let app = spawn_app().await;
+    let mut names = Vec::new();
+    for (person, locale) in [("p-taro", "en"), ("p-maria", "ja-easy")] {
+        sqlx::query("UPDATE people SET preferred_locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(person)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let id = madoguchi::store::new_id();
+        let until = (madoguchi::store::today_jst() + chrono::Duration::days(10)).to_string();
+        sqlx::query(
+            "INSERT INTO certificates (id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
+             insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) VALUES \
+             ($1, $2, 'ins-kyokai-tokyo', 'x', 'x', '1950-01-01', '1', '1', '01130012', '全国健康保険協会 東京支部', \
+             '2025-01-01', '2025-01-01', $3, 'post', $4, 0)",
+        )
+        .bind(&id)
+        .bind(person)
+        .bind(&until)
+        .bind(format!("code-{id}"))
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+        names.push(locale);
+    }
+    let job = madoguchi::notify::reminders::Reminders {
+        store: app.store.clone(),
+        localizer: std::sync::Arc::new(madoguchi::i18n::Localizer::load().unwrap()),
+        base_url: url::Url::parse("http://localhost:8080/").unwrap(),
+        default_locale: madoguchi::i18n::Locale::Ja,
+    };
+    job.run_once(madoguchi::store::today_jst()).await.unwrap();
+    let mails = app.store.outbox().list_recent(100).await.unwrap();
+    let body = |to: &str| {
+        mails.iter().find(|m| m.recipient == to && m.kind == "mail-certificate-expiry").expect("a reminder").clone()
+    };
+    let en = body("taro@example.jp");
+    assert_eq!(en.locale, "en");
+    assert!(en.body_text.contains("Japan Health Insurance Association (Kyokai Kenpo), Tokyo"), "{}", en.body_text);
+    let easy = body("maria@example.jp");
+    assert_eq!(easy.locale, "ja-easy");
+    assert!(
+        easy.body_text.contains("協会けんぽ") && !easy.body_text.contains("全国健康保険協会"),
+        "{}",
+        easy.body_text
+    );
+}
+
+#[tokio::test]
+async fn the_registration_page_names_insurers_in_the_readers_language() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    let (html, _) = page_in(&taro, "en", "/registration").await;
+    let text = main_text(&html);
+    // The record's heading and the certificate's link both.
+    assert_eq!(text.matches("Aoba City National Health Insurance").count(), 2, "{text}");
+    assert!(!text.contains("あおば市国民健康保険"), "{text}");
+    let (html, body) = page_in(&taro, "ja-easy", "/registration").await;
+    assert!(body.contains("あおば<ruby>市<rt>し</rt></ruby>の <ruby>国民健康保険"), "readings in the heading");
+    let text = main_text(&html);
+    assert_eq!(text.matches("あおば市の 国民健康保険").count(), 2, "{text}");
+    assert!(!has_iso_date(&text), "{text}");
+}
