@@ -454,6 +454,12 @@ async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_author
     let filer = staff(&app, "fac-acting").await;
     let ward = ward(&app, "fac-acting", &filer).await;
     let ward_client = sign_in_as(&app, &ward.id).await;
+    // A name of their own, to tell the ward's records from the representative's in the lists.
+    sqlx::query("UPDATE people SET name = '被代理 花子' WHERE id = $1")
+        .bind(&ward.id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let records = [
         format!("/requests/{}", ward.request),
         format!("/requests/{}/letter", ward.request),
@@ -469,6 +475,9 @@ async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_author
             Html::parse_document(&html).select(&scraper::Selector::parse(".acting-bar--other").unwrap()).count()
         };
         assert_eq!(acting(client.get("/account").await.text().await.unwrap()), 1, "{change}: acting before");
+        // A request for the ward, started while acting for them and left as a draft.
+        assert_eq!(client.get("/certificates/new").await.status(), 303, "{change}: a draft for the ward");
+        assert!(client.get("/requests").await.text().await.unwrap().contains("被代理 花子"), "{change}: listed before");
 
         let (authority,): (String,) = sqlx::query_as("SELECT id FROM representations WHERE representative_id = $1")
             .bind(&rep)
@@ -504,6 +513,11 @@ async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_author
         let listed =
             client.get("/requests").await.text().await.unwrap().contains(&format!("/requests/{}", ward.request));
         assert!(!listed, "{change}: the ward's request is no longer listed");
+        // (The switch in the page's header still names a ward the authority is in term for; the list must not.)
+        let list = Html::parse_document(&client.get("/requests").await.text().await.unwrap());
+        let items: Vec<String> =
+            list.select(&scraper::Selector::parse("main p.hint").unwrap()).map(|p| p.text().collect()).collect();
+        assert!(!items.iter().any(|i| i.contains("被代理 花子")), "{change}: not even the draft is listed: {items:?}");
         if change == "scope narrowed" {
             // Still in term: they may act for the ward, but not on their certificates.
             assert_eq!(status(&client, "/registration").await, 404, "{change}: the ward's registration");
