@@ -213,14 +213,16 @@ impl Store {
     }
 
     /// The requests a person follows: their own, their wards' (within each authority's term and scope) and, for
-    /// facility staff, their residents' who consent, newest first; plus their own drafts. Officers find the
-    /// requests they work in their queues, not here.
+    /// facility staff, their residents' who consent, newest first; plus their own drafts, those for someone else only
+    /// while they still follow that person (an authority that ended, or a consent withdrawn, takes the draft and
+    /// its subject's name off the list). Officers find the requests they work in their queues, not here.
     pub async fn requests_for(&self, viewer: &str) -> Result<Vec<RequestListRow>, sqlx::Error> {
         let rule = followed_by_viewer(Params { viewer: "$1", today: "$2" });
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT r.id, r.reference, r.kind, r.state, p.name AS subject_name, r.updated_at, r.submitted_at \
              FROM requests r JOIN people p ON p.id = r.subject_id \
-             WHERE (r.state <> 'draft' AND {rule}) OR (r.state = 'draft' AND r.filed_by = $1) \
+             WHERE (r.state <> 'draft' AND {rule}) \
+             OR (r.state = 'draft' AND r.filed_by = $1 AND (r.subject_id = $1 OR {rule})) \
              ORDER BY r.updated_at DESC, r.id"
         )))
         .bind(viewer)

@@ -444,3 +444,93 @@ async fn facility_staff_record_that_a_resident_left_and_from_then_on_see_nothing
     .unwrap();
     assert_eq!(lines, 1);
 }
+
+/// A session acting for a ward loses them at once, on every page, when the authority stops counting: its end
+/// date passes, the ward ends it, or it is narrowed to a scope that no longer covers the ward's certificate.
+#[tokio::test]
+async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_authority_stops_counting() {
+    let app = spawn_app().await;
+    facility(&app, "fac-acting").await;
+    let filer = staff(&app, "fac-acting").await;
+    let ward = ward(&app, "fac-acting", &filer).await;
+    let ward_client = sign_in_as(&app, &ward.id).await;
+    // A name of their own, to tell the ward's records from the representative's in the lists.
+    sqlx::query("UPDATE people SET name = '被代理 花子' WHERE id = $1")
+        .bind(&ward.id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let records = [
+        format!("/requests/{}", ward.request),
+        format!("/requests/{}/letter", ward.request),
+        format!("/certificates/issued/{}", ward.certificate),
+        format!("/certificates/{}/download", ward.certificate),
+    ];
+    for change in ["end date passed", "ended by the ward", "scope narrowed"] {
+        let rep = representative(&app, &ward, Authority::approved()).await;
+        let client = sign_in_as(&app, &rep).await;
+        assert_eq!(post(&client, "/acting-for", &[("ward", &ward.id), ("back", "/account")]).await, 303, "{change}");
+        assert_eq!(status(&client, "/registration").await, 200, "{change}: the ward's registration");
+        let acting = |html: String| {
+            Html::parse_document(&html).select(&scraper::Selector::parse(".acting-bar--other").unwrap()).count()
+        };
+        assert_eq!(acting(client.get("/account").await.text().await.unwrap()), 1, "{change}: acting before");
+        // A request for the ward, started while acting for them and left as a draft.
+        assert_eq!(client.get("/certificates/new").await.status(), 303, "{change}: a draft for the ward");
+        assert!(client.get("/requests").await.text().await.unwrap().contains("被代理 花子"), "{change}: listed before");
+
+        let (authority,): (String,) = sqlx::query_as("SELECT id FROM representations WHERE representative_id = $1")
+            .bind(&rep)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        match change {
+            "end date passed" => {
+                sqlx::query("UPDATE representations SET ends_on = $1 WHERE id = $2")
+                    .bind(day(-1))
+                    .bind(&authority)
+                    .execute(app.store.pool())
+                    .await
+                    .unwrap();
+            }
+            "ended by the ward" => {
+                let path = format!("/account/representation/{authority}/end");
+                assert_eq!(post(&ward_client, &path, &[]).await, 303, "the ward ends it");
+            }
+            _ => {
+                sqlx::query("UPDATE representations SET scope = 'card_application' WHERE id = $1")
+                    .bind(&authority)
+                    .execute(app.store.pool())
+                    .await
+                    .unwrap();
+            }
+        }
+        for path in &records {
+            assert_eq!(status(&client, path).await, 404, "{change}: GET {path}");
+        }
+        let renew = format!("/certificates/issued/{}/auto-renew", ward.certificate);
+        assert_eq!(post(&client, &renew, &[("auto_renew", "off")]).await, 404, "{change}: POST {renew}");
+        let listed =
+            client.get("/requests").await.text().await.unwrap().contains(&format!("/requests/{}", ward.request));
+        assert!(!listed, "{change}: the ward's request is no longer listed");
+        // (The switch in the page's header still names a ward the authority is in term for; the list must not.)
+        let list = Html::parse_document(&client.get("/requests").await.text().await.unwrap());
+        let items: Vec<String> =
+            list.select(&scraper::Selector::parse("main p.hint").unwrap()).map(|p| p.text().collect()).collect();
+        assert!(!items.iter().any(|i| i.contains("被代理 花子")), "{change}: not even the draft is listed: {items:?}");
+        if change == "scope narrowed" {
+            // Still in term: they may act for the ward, but not on their certificates.
+            assert_eq!(status(&client, "/registration").await, 404, "{change}: the ward's registration");
+        } else {
+            let bar = acting(client.get("/account").await.text().await.unwrap());
+            assert_eq!(bar, 0, "{change}: no longer acting for the ward");
+            let html = client.get("/account/access-log").await.text().await.unwrap();
+            assert!(!html.contains(&ward.id), "{change}: not the ward's access log");
+            assert_eq!(
+                post(&client, "/acting-for", &[("ward", &ward.id), ("back", "/account")]).await,
+                404,
+                "{change}"
+            );
+        }
+    }
+}
