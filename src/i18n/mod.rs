@@ -105,7 +105,8 @@ locale_files!(
     "enrolments.ftl",
     "documents.ftl",
     "runs.ftl",
-    "access.ftl"
+    "access.ftl",
+    "accesslog.ftl"
 );
 
 pub struct Localizer {

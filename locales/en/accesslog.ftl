@@ -1,0 +1,1 @@
+access-log-report-next = What happens next: your municipality finds out who looked at your record and why, within { $days } days of your report. If the look was not part of their work, the municipality deals with it.
