@@ -110,7 +110,8 @@ locale_files!(
     "runs.ftl",
     "access.ftl",
     "decisions.ftl",
-    "usability.ftl"
+    "usability.ftl",
+    "accesslog.ftl"
 );
 
 pub struct Localizer {

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod enrolments;
 pub mod facility;
 pub mod feedback;
+pub mod office;
 pub mod organisations;
 pub mod outbox;
 pub mod reminders;

@@ -74,6 +74,17 @@ pub struct EventRow {
     pub detail: String,
 }
 
+/// The rule of the requests list: requests the viewer follows (the access policy's builder), and their own drafts.
+fn followed_requests(p: Params) -> String {
+    let rule = followed_by_viewer(p);
+    // A draft for someone else stays listed only while the filer still follows that person (an authority that
+    // ended, or a consent withdrawn, takes the draft and its subject's name off the list).
+    format!(
+        "((r.state <> 'draft' AND {rule}) OR (r.state = 'draft' AND r.filed_by = {v} AND (r.subject_id = {v} OR {rule})))",
+        v = p.viewer
+    )
+}
+
 /// A request in a list, with the name of the person it is for.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RequestListRow {
@@ -212,23 +223,42 @@ impl Store {
         .await
     }
 
-    /// The requests a person follows: their own, their wards' (within each authority's term and scope) and, for
-    /// facility staff, their residents' who consent, newest first; plus their own drafts, those for someone else only
-    /// while they still follow that person (an authority that ended, or a consent withdrawn, takes the draft and
-    /// its subject's name off the list). Officers find the requests they work in their queues, not here.
-    pub async fn requests_for(&self, viewer: &str) -> Result<Vec<RequestListRow>, sqlx::Error> {
-        let rule = followed_by_viewer(Params { viewer: "$1", today: "$2" });
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    /// One page of the requests a person follows: their own, their wards' (within each authority's term and
+    /// scope) and, for facility staff, their residents' who consent, newest first; plus their own drafts (for
+    /// someone else only while they still follow that person).
+    /// Officers find the requests they work in their queues, not here. Keyset pagination: `after` is the
+    /// (updated_at, id) of the last row of the previous page; one row more than `limit` is read to tell whether
+    /// there is an older page.
+    pub async fn requests_for(
+        &self,
+        viewer: &str,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<RequestListRow>, sqlx::Error> {
+        let followed = followed_requests(Params { viewer: "$1", today: "$2" });
+        let keyset = if after.is_some() { "AND (r.updated_at < $4 OR (r.updated_at = $4 AND r.id > $5))" } else { "" };
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT r.id, r.reference, r.kind, r.state, p.name AS subject_name, r.updated_at, r.submitted_at \
              FROM requests r JOIN people p ON p.id = r.subject_id \
-             WHERE (r.state <> 'draft' AND {rule}) \
-             OR (r.state = 'draft' AND r.filed_by = $1 AND (r.subject_id = $1 OR {rule})) \
-             ORDER BY r.updated_at DESC, r.id"
+             WHERE {followed} {keyset} ORDER BY r.updated_at DESC, r.id LIMIT $3"
         )))
         .bind(viewer)
         .bind(access::today().to_string())
-        .fetch_all(self.pool())
-        .await
+        .bind(limit + 1);
+        if let Some((at, id)) = after {
+            q = q.bind(at).bind(id);
+        }
+        q.fetch_all(self.pool()).await
+    }
+
+    /// How many requests the person follows, all pages together (the same rule as `requests_for`).
+    pub async fn count_requests_for(&self, viewer: &str) -> Result<i64, sqlx::Error> {
+        let followed = followed_requests(Params { viewer: "$1", today: "$2" });
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM requests r WHERE {followed}")))
+            .bind(viewer)
+            .bind(access::today().to_string())
+            .fetch_one(self.pool())
+            .await
     }
 
     pub async fn events(&self, request_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {

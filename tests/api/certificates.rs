@@ -245,3 +245,59 @@ async fn the_date_of_birth_is_posted_never_put_in_an_address() {
 fn urlenc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn the_requests_list_goes_by_pages_of_twenty_with_the_count_of_all() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    // 45 submitted requests, three at a time with the same update time, so the cursor must break ties.
+    for i in 0..45i64 {
+        sqlx::query(
+            "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, created_at, updated_at, submitted_at) \
+             VALUES ($1, $2, 'certificate', 'submitted', 'p-taro', 'p-taro', 'self', $3, $3, $3)",
+        )
+        .bind(format!("req-page-{i:02}"))
+        .bind(format!("R-PAGE-{i:04}"))
+        .bind(1_000_000 + i / 3)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    }
+    let links = |html: &scraper::Html| crate::helpers::attr_all(html, ".request-list__item h2 a", "href");
+    let older = |html: &scraper::Html| crate::helpers::attr_all(html, "a.pager__older", "href").pop();
+    let get = |path: String| {
+        let taro = &taro;
+        async move {
+            let res = taro.get(&path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            scraper::Html::parse_document(&res.text().await.unwrap())
+        }
+    };
+    let first = get("/requests".into()).await;
+    let total_text = crate::helpers::select_all(&first, ".requests-total").pop().expect("the count of all");
+    let total: usize = total_text.chars().filter(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap();
+    assert!(total >= 45, "{total_text}");
+    let mut seen = links(&first);
+    assert_eq!(seen.len(), 20);
+    let mut next = older(&first);
+    let mut pages = 1;
+    while let Some(href) = next {
+        let html = get(href).await;
+        let these = links(&html);
+        assert!(these.len() <= 20 && !these.is_empty());
+        seen.extend(these);
+        next = older(&html);
+        pages += 1;
+    }
+    assert_eq!(pages, total.div_ceil(20));
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no request twice");
+    assert_eq!(seen.len(), total, "no request left out");
+    assert!((0..45).all(|i| seen.contains(&format!("/requests/req-page-{i:02}"))));
+    // A tampered cursor shows the first page, not an error.
+    for bad in ["x", "1.", "abc.def", "1.<script>", "99999999999999999999.a"] {
+        assert_eq!(links(&get(format!("/requests?older={bad}")).await), links(&first), "{bad}");
+    }
+}

@@ -227,3 +227,35 @@ async fn the_demo_certificates_verify_as_valid_expired_and_revoked() {
         "the ward's has run out; the reissue revoked 太郎's first"
     );
 }
+
+/// The first number in the hint under a link on the officer home.
+fn count_under(home: &Html, href: &str) -> usize {
+    let css = scraper::Selector::parse(".service-list li").unwrap();
+    let item = home
+        .select(&css)
+        .find(|li| li.select(&scraper::Selector::parse("a").unwrap()).any(|a| a.value().attr("href") == Some(href)))
+        .unwrap_or_else(|| panic!("a link to {href}"));
+    let text: String = item.text().collect();
+    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().unwrap_or_else(|_| panic!("a count under {href}: {text}"))
+}
+
+#[tokio::test]
+async fn the_officer_home_counts_what_the_queues_list() {
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    for _ in 0..3 {
+        file_certificate_request(&taro, "p-taro").await;
+    }
+    let nakamura = sign_in_as(&app, "p-nakamura").await;
+    let listed = attr_all(&page(&nakamura, "/office/certificates").await, "a.queue-ref", "href").len();
+    assert!(listed >= 3, "the three requests are in the queue: {listed}");
+    assert_eq!(count_under(&page(&nakamura, "/office").await, "/office/certificates"), listed);
+
+    let suzuki = sign_in_as(&app, "p-suzuki").await;
+    let home = page(&suzuki, "/office").await;
+    let authorities = select_all(&page(&suzuki, "/office/representations").await, "tbody tr").len();
+    assert_eq!(count_under(&home, "/office/representations"), authorities);
+    let reports = select_all(&page(&suzuki, "/office/access-reports").await, ".access-list__item").len();
+    assert_eq!(count_under(&home, "/office/access-reports"), reports);
+}

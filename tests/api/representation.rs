@@ -314,6 +314,11 @@ async fn the_ward_with_an_account_is_told_sees_the_officer_in_the_access_log_and
     assert_eq!(res.status(), 422);
     let res = post(&app, &report, &[("note", "I was not at the office that day")]).await;
     assert_eq!(res.status(), 303);
+    // The confirmation says what happens next and by when, in every language.
+    let sent = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(get_in(&app, "en", &sent).await.contains("within 10 days of your report"));
+    assert!(get_in(&app, "ja", &sent).await.contains("報告から10日以内に確認します"));
+    assert!(get_in(&app, "ja-easy", &sent).await.contains("10"));
     assert_eq!(post(&app, "/account/access-log/not-a-line/report", &[("note", "x")]).await.status(), 404);
 
     let reports = body(officer.get("/office/access-reports").await).await;

@@ -47,27 +47,22 @@ struct Home {
     page: Page,
     municipal: bool,
     insurer: bool,
-    certificates_waiting: usize,
-    waiting: usize,
-    open_reports: usize,
+    certificates_waiting: i64,
+    waiting: i64,
+    open_reports: i64,
 }
 
 pub async fn home(page: Page, state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
     let municipalities = officer.0.roles.organisations(Role::MunicipalOfficer);
-    let waiting = state.store.review_queue(&municipalities).await?.len();
-    let open_reports = state.store.access_reports(&municipalities).await?.iter().filter(|r| r.state == "open").count();
     let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
-    let mut certificates_waiting = 0;
-    for insurer in &insurers {
-        certificates_waiting += state.store.certificate_queue(insurer).await?.len();
-    }
+    let counts = state.store.office_counts(&municipalities, &insurers).await?;
     render(&Home {
         page,
         municipal: !municipalities.is_empty(),
         insurer: !insurers.is_empty(),
-        certificates_waiting,
-        waiting,
-        open_reports,
+        certificates_waiting: counts.certificates_waiting,
+        waiting: counts.authorities_waiting,
+        open_reports: counts.open_reports,
     })
 }
 

@@ -14,6 +14,8 @@ use crate::web::session::CurrentUser;
 use crate::web::{AppState, render_with_status};
 
 pub const NOTE_MAX_CHARS: usize = 1000;
+/// Within how many days the municipality looks into a report of 「心当たりがない」; the confirmation promises it.
+pub const REPORT_ANSWER_DAYS: u32 = 10;
 
 /// The message describing an audit action to the person it concerns.
 pub fn action_key(action: &str) -> &'static str {
@@ -68,6 +70,7 @@ struct AccessLogPage {
     whose: String,
     lines: Vec<LineView>,
     reported: bool,
+    report_answer_days: u32,
 }
 
 #[derive(serde::Deserialize)]
@@ -86,7 +89,10 @@ async fn access_log_page(
     let lines = state.store.access_log(user.subject_id(), user.id()).await?;
     let lines = lines.iter().map(|l| line_view(&page, l)).collect();
     let whose = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_else(|| user.person.name.clone());
-    render_with_status(status, &AccessLogPage { page, form, whose, lines, reported })
+    render_with_status(
+        status,
+        &AccessLogPage { page, form, whose, lines, reported, report_answer_days: REPORT_ANSWER_DAYS },
+    )
 }
 
 pub async fn show(

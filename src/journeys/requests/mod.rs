@@ -51,10 +51,44 @@ struct List {
     page: Page,
     items: Vec<ListItem>,
     may_file: bool,
+    total: i64,
+    /// The link to the next, older page, when there is one.
+    older: Option<String>,
+    /// This is not the first page: a link back to the newest.
+    not_first: bool,
 }
 
-async fn list(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let rows = state.store.requests_for(user.id()).await?;
+/// Requests on one page of `/requests`.
+pub const REQUESTS_PAGE_SIZE: i64 = 20;
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    older: Option<String>,
+}
+
+/// A cursor `updated_at.id` from the query string; anything else (a tampered cursor) reads as the first page.
+fn parse_cursor(raw: &str) -> Option<(i64, &str)> {
+    let (at, id) = raw.split_once('.')?;
+    let at = at.parse().ok()?;
+    let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    id_ok.then_some((at, id))
+}
+
+async fn list(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let after = q.older.as_deref().and_then(parse_cursor);
+    let mut rows = state.store.requests_for(user.id(), after, REQUESTS_PAGE_SIZE).await?;
+    let total = state.store.count_requests_for(user.id()).await?;
+    let older = if rows.len() as i64 > REQUESTS_PAGE_SIZE {
+        rows.truncate(REQUESTS_PAGE_SIZE as usize);
+        rows.last().map(|r| format!("/requests?older={}.{}", r.updated_at, r.id))
+    } else {
+        None
+    };
     let items = rows
         .into_iter()
         .filter_map(|r| {
@@ -73,7 +107,14 @@ async fn list(page: Page, state: web::Data<AppState>, user: CurrentUser) -> Resu
             })
         })
         .collect();
-    render(&List { page, items, may_file: crate::requests::may_file(&user.roles) })
+    render(&List {
+        page,
+        items,
+        may_file: crate::requests::may_file(&user.roles),
+        total,
+        older,
+        not_first: after.is_some(),
+    })
 }
 
 pub struct EventView {
