@@ -334,7 +334,7 @@ async fn correction_page(
 ) -> Result<HttpResponse, AppError> {
     let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
     let ctx = steps_context_for(state, r, &subject).await?;
-    let (_, _, fields) = steps::fields(Step::Insured, &ctx);
+    let (_, _, fields) = steps::fields(Step::Insured, &ctx, page.locale);
     let lead_key = correction_key(r.decision_reason.as_deref());
     render_with_status(
         status,

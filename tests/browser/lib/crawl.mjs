@@ -121,9 +121,13 @@ function hash(s) {
 const pageStatus = (expected) => (s) =>
   s === expected ? null : `HTTP ${s ?? 'no response'}, expected ${expected}`;
 
-/** After a form is sent: a page with errors (400/422) or the next page (200 after a redirect). */
+/**
+ * After a form is sent: a page with errors (400/422), the form again because the record moved on meanwhile (409:
+ * two crawls of one insurer may both start a run; the page says one is already going), or the next page (200 after
+ * a redirect).
+ */
 const formStatus = (s) => {
-  if (s === 200 || s === 400 || s === 422) return null;
+  if (s === 200 || s === 400 || s === 409 || s === 422) return null;
   if (s === 403) return 'HTTP 403: the form was refused (did the CSRF token go along?)';
   return `HTTP ${s ?? 'no response'} after sending the form`;
 };
