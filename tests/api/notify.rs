@@ -72,12 +72,12 @@ async fn a_mail_goes_out_once_when_its_transaction_commits_and_never_when_it_rol
     let mut sent = Vec::new();
     for (locale, to, code, ..) in cases {
         let mut tx = app.store.pool().begin().await.unwrap();
-        let dropped = enqueue(&mut *tx, &sign_in_mail(locale, to, "999999")).await.unwrap();
+        let dropped = enqueue(&mut tx, &sign_in_mail(locale, to, "999999")).await.unwrap();
         tx.rollback().await.unwrap();
         assert!(app.store.outbox().find(&dropped).await.unwrap().is_none());
 
         let mut tx = app.store.pool().begin().await.unwrap();
-        sent.push(enqueue(&mut *tx, &sign_in_mail(locale, to, code)).await.unwrap());
+        sent.push(enqueue(&mut tx, &sign_in_mail(locale, to, code)).await.unwrap());
         tx.commit().await.unwrap();
     }
     for id in &sent {

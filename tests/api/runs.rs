@@ -307,7 +307,9 @@ async fn the_renewal_run_issues_the_next_certificate_only_for_those_that_renew_t
     let run = finished(&app, &id).await;
     assert_eq!((run.total, run.issued, run.skipped_ended, run.failed), (2, 1, 1, 0));
 
-    let next: Vec<(String, String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    /// id, valid_from, valid_until, auto_renew, person_id, enrolment_id
+    type Issued = (String, String, String, i64, Option<String>, Option<String>);
+    let next: Vec<Issued> = sqlx::query_as(
         "SELECT id, valid_from, valid_until, auto_renew, person_id, enrolment_id FROM certificates WHERE run_id = $1",
     )
     .bind(&id)
