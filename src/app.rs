@@ -6,6 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 
+use crate::clock::Clock;
 use crate::config::{LogFormat, Settings};
 use crate::i18n::Localizer;
 use crate::issuance::worker::{RunWorkerConfig, RunWorkerHandle};
@@ -60,8 +61,14 @@ pub async fn prepare_store(settings: &Settings) -> Result<Store, StartError> {
 }
 
 impl Application {
-    pub async fn build(mut settings: Settings) -> Result<Application, StartError> {
-        let store = prepare_store(&settings).await?;
+    /// The application on the system clock.
+    pub async fn build(settings: Settings) -> Result<Application, StartError> {
+        Application::build_with_clock(settings, Clock::system()).await
+    }
+
+    /// The application reading the time from `clock`: tests pass an adjustable one and move it.
+    pub async fn build_with_clock(mut settings: Settings, clock: Clock) -> Result<Application, StartError> {
+        let store = prepare_store(&settings).await?.with_clock(clock.clone());
         let listener = TcpListener::bind(settings.bind)
             .map_err(|source| StartError::Bind { addr: settings.bind.to_string(), source })?;
         let port = listener
@@ -97,6 +104,7 @@ impl Application {
             store: store.clone(),
             localizer,
             assets: Arc::new(Assets::load()),
+            clock,
         });
         let server = HttpServer::new(move || crate::web::app(state.clone()))
             .listen(listener)

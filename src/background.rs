@@ -4,6 +4,8 @@
 //! handle either stops it cleanly or kills it at once, as a crash would.
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -16,12 +18,19 @@ pub struct TaskHandle {
     owner: String,
     stop: watch::Sender<bool>,
     join: JoinHandle<()>,
+    pauses: Arc<AtomicU64>,
 }
 
 impl TaskHandle {
     /// The task's owner name, as kept in the lease of what it holds.
     pub fn owner(&self) -> &str {
         &self.owner
+    }
+
+    /// How many times the task has paused between rounds of work. A pause begun after something changed shows
+    /// the task has looked at it: tests wait for one instead of waiting a guessed while.
+    pub fn pauses(&self) -> u64 {
+        self.pauses.load(Ordering::SeqCst)
     }
 
     /// Asks the task to stop after the unit of work in hand, and waits until it has.
@@ -41,19 +50,23 @@ impl TaskHandle {
 }
 
 /// What a task looks at to know it should stop.
-pub struct StopSignal(watch::Receiver<bool>);
+pub struct StopSignal {
+    stopped: watch::Receiver<bool>,
+    pauses: Arc<AtomicU64>,
+}
 
 impl StopSignal {
     /// A stop was asked for, or the handle is gone (a dropped handle stops the task too).
     pub fn requested(&self) -> bool {
-        *self.0.borrow() || self.0.has_changed().is_err()
+        *self.stopped.borrow() || self.stopped.has_changed().is_err()
     }
 
     /// Waits for `duration`, or less when a stop is asked for meanwhile.
     pub async fn pause(&mut self, duration: Duration) {
+        self.pauses.fetch_add(1, Ordering::SeqCst);
         tokio::select! {
             _ = tokio::time::sleep(duration) => {}
-            _ = self.0.changed() => {}
+            _ = self.stopped.changed() => {}
         }
     }
 }
@@ -66,6 +79,7 @@ where
 {
     let owner = format!("{prefix}-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let (stop, stopped) = watch::channel(false);
-    let join = tokio::spawn(task(owner.clone(), StopSignal(stopped)));
-    TaskHandle { task: kind, owner, stop, join }
+    let pauses = Arc::new(AtomicU64::new(0));
+    let join = tokio::spawn(task(owner.clone(), StopSignal { stopped, pauses: pauses.clone() }));
+    TaskHandle { task: kind, owner, stop, join, pauses }
 }

@@ -250,14 +250,14 @@ impl Settings {
         };
 
         let smtp_url = source.get("MADOGUCHI_SMTP_URL").map(str::to_string);
-        if let Some(u) = &smtp_url {
-            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
-                return Err(ConfigError {
-                    variable: "MADOGUCHI_SMTP_URL",
-                    problem: format!("'{}' is not an smtp:// or smtps:// URL", redact_url(u)),
-                    expected: "Use smtp://host:port (add ?tls=required for STARTTLS) or smtps://user:password@host.",
-                });
-            }
+        if let Some(u) = &smtp_url
+            && !(u.starts_with("smtp://") || u.starts_with("smtps://"))
+        {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_SMTP_URL",
+                problem: format!("'{}' is not an smtp:// or smtps:// URL", redact_url(u)),
+                expected: "Use smtp://host:port (add ?tls=required for STARTTLS) or smtps://user:password@host.",
+            });
         }
         let from = source.get("MADOGUCHI_MAIL_FROM").unwrap_or("madoguchi <no-reply@localhost>").to_string();
         if from.parse::<lettre::message::Mailbox>().is_err() {

@@ -63,8 +63,13 @@ async fn main() -> ExitCode {
             let key = settings.secret_key.clone();
             match prepare_store(&Settings { demo_mode: false, ..settings }).await {
                 Ok(store) => match store.load_demo_data(&key).await {
-                    Ok(true) => Ok(println!("Demo data loaded.")),
-                    Ok(false) => Ok(println!("Demo data was already there; nothing changed.")),
+                    Ok(loaded) => {
+                        println!(
+                            "{}",
+                            if loaded { "Demo data loaded." } else { "Demo data was already there; nothing changed." }
+                        );
+                        Ok(())
+                    }
                     Err(e) => Err(e.into()),
                 },
                 Err(e) => Err(e),

@@ -169,11 +169,6 @@ pub fn grants(relationship: &Relationship, kind: RecordKind, today: NaiveDate) -
     }
 }
 
-/// Today's date, the one the policy counts in: Japan's calendar, as every rule of the service.
-pub fn today() -> NaiveDate {
-    crate::store::today_jst()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::crypto::SecretKey;
 use crate::requests::certificate::{MAX_VALIDITY_MONTHS, printed_expiry, verification_code};
 use crate::store::certificates::{NewCertificate, Supersedes, insert_certificates, issue_certificate};
 use crate::store::runs::{self, PushCandidate, RenewalCandidate, RunRow, Tally};
-use crate::store::{Store, new_id, now_ms};
+use crate::store::{Store, new_id};
 
 /// A renewal run renews certificates whose last day is within this many days of the run's day.
 pub const RENEWAL_WINDOW_DAYS: i64 = 60;
@@ -170,7 +170,7 @@ pub async fn run_batch(
     batch_size: i64,
 ) -> Result<BatchOutcome, sqlx::Error> {
     let mut tx = store.pool().begin().await?;
-    let Some(run) = runs::hold_lease(&mut tx, run_id, owner, now_ms(), lease_ms).await? else {
+    let Some(run) = runs::hold_lease(&mut tx, run_id, owner, store.clock().now_ms(), lease_ms).await? else {
         tx.rollback().await?;
         return Ok(BatchOutcome::LeaseLost);
     };

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::{BATCH_SIZE, BatchOutcome, run_batch};
 use crate::background::{self, StopSignal, TaskHandle};
 use crate::crypto::SecretKey;
-use crate::store::{Store, now_ms};
+use crate::store::Store;
 
 #[derive(Clone, Debug)]
 pub struct RunWorkerConfig {
@@ -54,7 +54,7 @@ impl Worker {
         tracing::info!(owner = %self.owner, "run worker started");
         let lease_ms = self.config.lease.as_millis() as i64;
         while !stop.requested() {
-            let claimed = match self.store.claim_run(&self.owner, now_ms(), lease_ms).await {
+            let claimed = match self.store.claim_run(&self.owner, self.store.clock().now_ms(), lease_ms).await {
                 Ok(run) => run,
                 Err(e) => {
                     tracing::warn!(cause = %e, "run worker: cannot read the runs; trying again");

@@ -13,9 +13,9 @@ use super::mail::{Notice, compose};
 use crate::background::{self, TaskHandle};
 use crate::domain::EmailAddress;
 use crate::i18n::{Locale, Localizer};
+use crate::store::Store;
 use crate::store::outbox::NewMail;
 use crate::store::reminders::{Addressees, DueCertificate, Recipient, RemindError};
-use crate::store::{Store, now_ms};
 
 /// How many days before its last day a certificate's holder is reminded. The one place this number lives.
 pub const DAYS_BEFORE_EXPIRY: i64 = 30;
@@ -47,7 +47,11 @@ impl Reminders {
             let due = self.store.certificates_to_remind(&first, &last, BATCH).await?;
             let mut reminded = 0;
             for c in &due {
-                match self.store.remind_certificate(&c.id, &first, &last, now_ms(), |to| self.mails(c, to)).await {
+                match self
+                    .store
+                    .remind_certificate(&c.id, &first, &last, self.store.clock().now_ms(), |to| self.mails(c, to))
+                    .await
+                {
                     Ok(n) => {
                         reminded += usize::from(n > 0);
                         queued += n;
@@ -119,7 +123,7 @@ pub type ReminderHandle = TaskHandle;
 pub fn spawn(reminders: Reminders, interval: Duration) -> ReminderHandle {
     background::spawn("expiry reminders", "reminders", move |_owner, mut stop| async move {
         loop {
-            if let Err(e) = reminders.run_once(crate::store::today_jst()).await {
+            if let Err(e) = reminders.run_once(reminders.store.clock().today()).await {
                 tracing::warn!(cause = %e, "expiry reminders: the database did not answer; trying again later");
             }
             stop.pause(interval).await;

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use super::mailer::{Mailer, SendError};
 use crate::background::{self, StopSignal, TaskHandle};
+use crate::store::Store;
 use crate::store::outbox::OutboxMail;
-use crate::store::{Store, now_ms};
 
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
@@ -83,7 +83,12 @@ impl Worker {
         tracing::info!(owner = %self.owner, "mail worker started");
         let lease_ms = self.config.lease.as_millis() as i64;
         while !stop.requested() {
-            let batch = match self.store.outbox().claim(&self.owner, now_ms(), lease_ms, self.config.batch_size).await {
+            let batch = match self
+                .store
+                .outbox()
+                .claim(&self.owner, self.store.clock().now_ms(), lease_ms, self.config.batch_size)
+                .await
+            {
                 Ok(batch) => batch,
                 Err(e) => {
                     tracing::warn!(cause = %e, "mail worker: cannot read the outbox; trying again");
@@ -94,7 +99,7 @@ impl Worker {
             let mut mails = batch.into_iter();
             while let Some(mail) = mails.next() {
                 let safe_until = mail.lease_until.unwrap_or(0) - self.config.margin().as_millis() as i64;
-                if stop.requested() || now_ms() >= safe_until {
+                if stop.requested() || self.store.clock().now_ms() >= safe_until {
                     for m in std::iter::once(mail).chain(mails.by_ref()) {
                         self.hand_back(&m).await;
                     }
@@ -115,10 +120,10 @@ impl Worker {
             // Claimed again and again without an outcome: its workers keep dying while sending it.
             let error = "given up: no outcome recorded after the most attempts allowed";
             tracing::error!(outbox_id = %mail.id, kind = %mail.kind, attempts = mail.attempts, "{error}");
-            let _ = outbox.mark_failed_attempt(&mail.id, &self.owner, error, now_ms(), true).await;
+            let _ = outbox.mark_failed_attempt(&mail.id, &self.owner, error, self.store.clock().now_ms(), true).await;
             return;
         }
-        let time_left = Duration::from_millis((safe_until - now_ms()).max(0) as u64);
+        let time_left = Duration::from_millis((safe_until - self.store.clock().now_ms()).max(0) as u64);
         let outcome = match tokio::time::timeout(time_left, self.mailer.send(&mail)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(Failure::Send(e)),
@@ -139,7 +144,8 @@ impl Worker {
                     ),
                 };
                 let give_up = !retryable || mail.attempts >= self.config.max_attempts;
-                let next_attempt_at = now_ms() + self.config.retry_delay(mail.attempts).as_millis() as i64;
+                let next_attempt_at =
+                    self.store.clock().now_ms() + self.config.retry_delay(mail.attempts).as_millis() as i64;
                 if give_up {
                     tracing::error!(outbox_id = %mail.id, kind = %mail.kind, attempts = mail.attempts, %error, hint,
                         "mail not sent; given up");

@@ -60,7 +60,7 @@ impl Store {
         )))
         .bind(subject_id)
         .bind(viewer_id)
-        .bind(access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_all(self.pool())
         .await
     }
@@ -84,7 +84,7 @@ impl Store {
         .bind(audit_id)
         .bind(subject_id)
         .bind(reporter_id)
-        .bind(access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_optional(&mut *tx)
         .await?;
         let Some((Some(municipality),)) = found else { return Ok(false) };

@@ -447,7 +447,7 @@ impl Store {
              JOIN people p ON p.id = r.ward_id WHERE r.representative_id = $1 AND {rule} ORDER BY p.name_kana, p.id"
         )))
         .bind(person_id)
-        .bind(crate::access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_all(self.pool())
         .await
     }

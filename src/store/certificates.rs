@@ -215,7 +215,7 @@ impl Store {
         )))
         .bind(viewer)
         .bind(id)
-        .bind(access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_one(self.pool())
         .await?;
         let visible = holder_side == 1 || officer == 1;

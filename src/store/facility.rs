@@ -39,7 +39,7 @@ impl Store {
              ORDER BY p.name_kana, p.id"
         )))
         .bind(facility_id)
-        .bind(crate::access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_all(self.pool())
         .await
     }
@@ -66,7 +66,7 @@ impl Store {
         .bind(facility_id)
         .bind(person_id)
         .bind(staff_id)
-        .bind(crate::access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_optional(self.pool())
         .await
     }
@@ -122,7 +122,7 @@ impl Store {
         .bind(by)
         .bind(facility_id)
         .bind(person_id)
-        .bind(crate::access::today().to_string())
+        .bind(self.clock().today().to_string())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

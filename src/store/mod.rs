@@ -29,6 +29,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+use crate::clock::Clock;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -39,6 +41,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -72,7 +75,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, clock: Clock::system() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -81,6 +84,16 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The clock leases, deadlines and "today" are read from; every clone of the store shares it.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The same database, read with `clock` (tests: an adjustable one).
+    pub fn with_clock(self, clock: Clock) -> Store {
+        Store { clock, ..self }
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -165,12 +178,12 @@ pub(crate) fn like_literal(text: &str) -> String {
 
 /// Milliseconds since the epoch, the one time format in the database.
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    Clock::system().now_ms()
 }
 
 /// Today's date in Japan, the calendar every rule of the service counts in.
 pub fn today_jst() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+    Clock::system().today()
 }
 
 pub fn new_id() -> String {

@@ -186,7 +186,7 @@ impl Store {
              JOIN people p ON p.id = fr.person_id WHERE {counts} ORDER BY p.name_kana, p.id"
         )))
         .bind(staff_id)
-        .bind(crate::access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_all(self.pool())
         .await
     }

@@ -50,8 +50,12 @@ const COLUMNS: &str = "id, created_at, kind, recipient, locale, subject, body_te
 /// Queues an e-mail on the caller's connection. Pass the transaction of the change the mail reports
 /// (`&mut *tx`): rolled back, the mail is never sent; committed, it is delivered.
 pub async fn enqueue(conn: &mut AnyConnection, mail: &NewMail) -> Result<String, sqlx::Error> {
+    insert(conn, mail, now_ms()).await
+}
+
+/// Queues an e-mail made at `now`, due at once.
+async fn insert(conn: &mut AnyConnection, mail: &NewMail, now: i64) -> Result<String, sqlx::Error> {
     let id = new_id();
-    let now = now_ms();
     sqlx::query(
         "INSERT INTO outbox (id, created_at, kind, recipient, locale, subject, body_text, body_html, state, attempts, \
          next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9)",
@@ -91,7 +95,7 @@ impl Outbox<'_> {
     /// Queues an e-mail on its own, outside any other change.
     pub async fn enqueue(&self, mail: &NewMail) -> Result<String, sqlx::Error> {
         let mut conn = self.pool().acquire().await?;
-        enqueue(&mut conn, mail).await
+        insert(&mut conn, mail, self.store.clock().now_ms()).await
     }
 
     /// Takes up to `limit` due mails for `owner` until `now + lease_ms`: pending mail whose time has come and
@@ -134,7 +138,7 @@ impl Outbox<'_> {
         )
         .bind(id)
         .bind(owner)
-        .bind(now_ms())
+        .bind(self.store.clock().now_ms())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -174,7 +178,7 @@ impl Outbox<'_> {
         )
         .bind(id)
         .bind(owner)
-        .bind(now_ms())
+        .bind(self.store.clock().now_ms())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)

@@ -148,7 +148,7 @@ impl Store {
         }
         let mails = compose(&addressees).map_err(RemindError::Compose)?;
         for mail in &mails {
-            enqueue(&mut *tx, mail).await?;
+            enqueue(&mut tx, mail).await?;
         }
         tx.commit().await?;
         Ok(mails.len())

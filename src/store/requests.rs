@@ -218,7 +218,7 @@ impl Store {
         )))
         .bind(viewer)
         .bind(id)
-        .bind(access::today().to_string())
+        .bind(self.clock().today().to_string())
         .fetch_optional(self.pool())
         .await
     }
@@ -243,7 +243,7 @@ impl Store {
              WHERE {followed} {keyset} ORDER BY r.updated_at DESC, r.id LIMIT $3"
         )))
         .bind(viewer)
-        .bind(access::today().to_string())
+        .bind(self.clock().today().to_string())
         .bind(limit + 1);
         if let Some((at, id)) = after {
             q = q.bind(at).bind(id);
@@ -256,7 +256,7 @@ impl Store {
         let followed = followed_requests(Params { viewer: "$1", today: "$2" });
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM requests r WHERE {followed}")))
             .bind(viewer)
-            .bind(access::today().to_string())
+            .bind(self.clock().today().to_string())
             .fetch_one(self.pool())
             .await
     }

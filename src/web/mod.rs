@@ -31,6 +31,8 @@ pub struct AppState {
     pub localizer: Arc<Localizer>,
     pub assets: Arc<assets::Assets>,
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    /// The store's clock, for the handlers' "today" and deadlines.
+    pub clock: crate::clock::Clock,
 }
 
 /// The one content security policy: no inline script or style anywhere, nothing from other origins.

@@ -41,10 +41,10 @@ pub async fn middleware(
     async move {
         let mut res = next.call(req).await?;
         let status = res.status();
-        if let Some(error) = res.response().error() {
-            if status.is_server_error() {
-                tracing::error!(%status, cause = %error, "request failed");
-            }
+        if let Some(error) = res.response().error()
+            && status.is_server_error()
+        {
+            tracing::error!(%status, cause = %error, "request failed");
         }
         tracing::info!(status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "done");
         res.headers_mut().insert(

@@ -1,7 +1,43 @@
+use std::future::Future;
+use std::time::Duration;
+
 use madoguchi::app::Application;
+use madoguchi::background::TaskHandle;
+use madoguchi::clock::Clock;
 use madoguchi::config::{Settings, Source};
 use madoguchi::store::Store;
 use scraper::{Html, Selector};
+
+/// How long [`eventually`] waits for something before it fails the test.
+pub const EVENTUALLY: Duration = Duration::from_secs(20);
+
+/// Polls `check` until it gives a value, and returns it; fails the test, naming `what`, after [`EVENTUALLY`].
+/// The one way the tests wait for something another task does: never a fixed sleep.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + EVENTUALLY;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} did not happen within {EVENTUALLY:?} ({})",
+            backend_name()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the background task has gone round twice more: it has looked at everything that was there when
+/// this was called (the round in hand may have begun before), so what it did not do by then it will not do.
+pub async fn went_round(task: &TaskHandle) {
+    let seen = task.pauses();
+    eventually(&format!("{} going round", task.owner()), || async { (task.pauses() >= seen + 2).then_some(()) }).await
+}
 
 pub struct TestApp {
     pub address: String,
@@ -89,7 +125,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     pairs.extend_from_slice(extra);
     let settings = Settings::load(&Source::from_pairs(pairs)).expect("test settings are valid");
     let secret_key = settings.secret_key.clone();
-    let app = Application::build(settings).await.expect("the application starts");
+    // A clock the tests move instead of waiting.
+    let app = Application::build_with_clock(settings, Clock::adjustable()).await.expect("the application starts");
     let address = format!("http://localhost:{}", app.port());
     let store = app.store().clone();
     tokio::spawn(app.run_until_stopped());
@@ -99,6 +136,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// The running app's clock: `app.clock().advance(…)` moves time for its workers, leases and deadlines.
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -142,15 +184,10 @@ pub const PUBLIC_PAGES: [&str; 6] = ["/", "/accessibility", "/privacy", "/contac
 /// A fresh browser signed in as `person_id`, with a session started directly through the store (officers and
 /// facility staff sign in with passkeys, which the tests do not drive).
 pub async fn sign_in_as(app: &TestApp, person_id: &str) -> TestApp {
-    let token = madoguchi::accounts::start_session(
-        &app.store,
-        &app.secret_key,
-        person_id,
-        "passkey",
-        madoguchi::store::now_ms(),
-    )
-    .await
-    .expect("a session starts");
+    let token =
+        madoguchi::accounts::start_session(&app.store, &app.secret_key, person_id, "passkey", app.clock().now_ms())
+            .await
+            .expect("a session starts");
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let url: reqwest::Url = app.address.parse().unwrap();
     jar.add_cookie_str(&format!("session={token}; Path=/"), &url);

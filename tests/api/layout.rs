@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use scraper::Html;
 
-use crate::helpers::{LOCALES, PUBLIC_PAGES, attr_all, select_all, spawn_app};
+use crate::helpers::{LOCALES, PUBLIC_PAGES, attr_all, select_all, sign_in_as, spawn_app};
 
 const SERVICE_NAMES: [(&str, &str); 3] = [
     ("ja", "窓口：マイナンバーカードと健康保険"),
@@ -86,4 +86,52 @@ async fn static_files_are_versioned_and_cached_for_a_year() {
     let stale = app.get("/static/app.css?v=000000").await;
     assert!(!stale.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     assert_eq!(app.get("/static/nothing.css").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_acting_bar_and_demo_banner_sit_in_the_header_and_the_back_link_in_main() {
+    let app = spawn_app().await;
+    // Hanako acts for her ward: the bar has its switch form too.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let res = hanako.get("/account/representation/new/person").await;
+    assert_eq!(res.status(), 200);
+    let html = Html::parse_document(&res.text().await.unwrap());
+    assert_eq!(select_all(&html, "header.site-header .acting-bar .acting-bar__who").len(), 1);
+    assert_eq!(attr_all(&html, "header.site-header .acting-bar form", "action"), vec!["/acting-for"]);
+    assert_eq!(select_all(&html, "header.site-header .demo-banner").len(), 1);
+    assert_eq!(attr_all(&html, "main#main a.back-link", "href"), vec!["/account/representation"]);
+    // Nothing but the skip link, the header, the main's frame and the footer at the top of the page.
+    let top = scraper::Selector::parse("body > *").unwrap();
+    for child in html.select(&top) {
+        let e = child.value();
+        let inside_a_landmark = matches!(e.name(), "header" | "footer")
+            || e.classes().any(|c| c == "skip-link")
+            || (e.name() == "div"
+                && child.children().filter_map(scraper::ElementRef::wrap).all(|c| c.value().name() == "main"));
+        assert!(inside_a_landmark, "<{} class={:?}> is outside every landmark", e.name(), e.attr("class"));
+    }
+}
+
+#[tokio::test]
+async fn each_access_log_row_names_its_report_form_and_button() {
+    let app = spawn_app().await;
+    // Two officers of two organisations looked at Taro's records: two rows, each with its report form.
+    let taro = sign_in_as(&app, "p-taro").await;
+    app.store.record_view("p-suzuki", "p-taro", "mun-aoba", "test-record-1").await.unwrap();
+    app.store.record_view("p-tanaka", "p-taro", "ins-aoba-kokuho", "test-record-2").await.unwrap();
+    let html = Html::parse_document(&taro.get("/account/access-log").await.text().await.unwrap());
+    let forms = attr_all(&html, "form[action^=\"/account/access-log/\"]", "aria-labelledby");
+    assert!(forms.len() >= 2, "rows to report: {forms:?}");
+    let buttons = attr_all(&html, "form[action^=\"/account/access-log/\"] button", "aria-labelledby");
+    assert_eq!(buttons.len(), forms.len());
+    let text_of =
+        |id: &str| select_all(&html, &format!("#{id}")).pop().unwrap_or_else(|| panic!("#{id} is on the page"));
+    let mut names = HashSet::new();
+    for (form, button) in forms.iter().zip(&buttons) {
+        let form_name: Vec<String> = form.split(' ').map(text_of).collect();
+        assert!(form_name.iter().all(|part| !part.is_empty()), "{form_name:?}");
+        let button_name: Vec<String> = button.split(' ').map(text_of).collect();
+        assert!(button_name[0].contains("報告"), "the visible label comes first: {button_name:?}");
+        assert!(names.insert(button_name.join(" ")), "each button's name is its own: {button_name:?}");
+    }
 }

@@ -1,18 +1,17 @@
 //! E-mail through the outbox: real SMTP to the sink in `smtp_sink.rs`, on SQLite and PostgreSQL.
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::time::Duration;
 
 use madoguchi::config::SmtpSettings;
 use madoguchi::i18n::{Locale, Localizer};
 use madoguchi::notify::worker::{self, WorkerConfig};
 use madoguchi::notify::{Mailer, Notice, compose};
+use madoguchi::store::Store;
 use madoguchi::store::outbox::{NewMail, OutboxMail, enqueue};
-use madoguchi::store::{Store, now_ms};
 
-use crate::helpers::{TestApp, backend_name, spawn_app, spawn_app_with};
-use crate::smtp_sink::{SmtpSink, WAIT, unused_port};
+use crate::helpers::{TestApp, backend_name, eventually, spawn_app, spawn_app_with, went_round};
+use crate::smtp_sink::{SmtpSink, unused_port};
 
 const FROM: &str = "窓口 <no-reply@madoguchi.example.jp>";
 
@@ -25,7 +24,7 @@ fn mailer(smtp_url: &str) -> Mailer {
     Mailer::from_settings(&SmtpSettings { url: Some(smtp_url.to_string()), from: FROM.to_string() }).unwrap()
 }
 
-/// Short leases and polls, quick retries: the tests wait for seconds, not minutes.
+/// Short polls and quick retries; leases run out when a test moves the app's clock past them.
 fn quick() -> WorkerConfig {
     WorkerConfig {
         lease: Duration::from_secs(2),
@@ -34,22 +33,6 @@ fn quick() -> WorkerConfig {
         max_attempts: 10,
         retry_base: Duration::from_millis(300),
         retry_max: Duration::from_secs(5),
-    }
-}
-
-/// Polls `check` until it gives a value; fails the test after [`WAIT`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what} did not happen within {WAIT:?} ({})", backend_name());
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -89,12 +72,12 @@ async fn a_mail_goes_out_once_when_its_transaction_commits_and_never_when_it_rol
     let mut sent = Vec::new();
     for (locale, to, code, ..) in cases {
         let mut tx = app.store.pool().begin().await.unwrap();
-        let dropped = enqueue(&mut *tx, &sign_in_mail(locale, to, "999999")).await.unwrap();
+        let dropped = enqueue(&mut tx, &sign_in_mail(locale, to, "999999")).await.unwrap();
         tx.rollback().await.unwrap();
         assert!(app.store.outbox().find(&dropped).await.unwrap().is_none());
 
         let mut tx = app.store.pool().begin().await.unwrap();
-        sent.push(enqueue(&mut *tx, &sign_in_mail(locale, to, code)).await.unwrap());
+        sent.push(enqueue(&mut tx, &sign_in_mail(locale, to, code)).await.unwrap());
         tx.commit().await.unwrap();
     }
     for id in &sent {
@@ -125,7 +108,7 @@ async fn a_mail_goes_out_once_when_its_transaction_commits_and_never_when_it_rol
 async fn without_smtp_mail_waits_in_the_outbox_listed_newest_first() {
     let app = spawn_app().await;
     let first = app.store.outbox().enqueue(&sign_in_mail(Locale::Ja, "a@example.jp", "123123")).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    app.clock().advance(Duration::from_secs(1));
     let second = app.store.outbox().enqueue(&sign_in_mail(Locale::En, "b@example.jp", "456456")).await.unwrap();
     let listed = app.store.outbox().list_recent(10).await.unwrap();
     assert_eq!(listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [second.as_str(), first.as_str()]);
@@ -145,13 +128,19 @@ async fn a_worker_killed_mid_send_leaves_the_mail_to_the_next_worker_and_it_arri
     sink.wait_for_stall().await;
     first.abort();
 
+    // While the dead worker's lease lasts, the mail waits for it.
     let second = worker::spawn(app.store.clone(), mailer(&sink.url()), quick());
+    went_round(&second).await;
+    assert_eq!(row(&app.store, &id).await.attempts, 1, "not taken while the first worker's lease lasts");
+    assert!(sink.messages().is_empty());
+    app.clock().advance(quick().lease);
     let received = sink.wait_for_messages(1).await;
     assert_eq!(received[0].message_id(), format!("<{id}@madoguchi>"));
     let done = until_state(&app, &id, "sent").await;
     assert!(done.sent_at.is_some());
-    // Give any duplicate time to show up.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Past every lease and retry, the worker looks again and sends nothing more.
+    app.clock().advance(quick().retry_max + quick().lease);
+    went_round(&second).await;
     assert_eq!(sink.messages().len(), 1);
     second.stop().await;
 }
@@ -189,7 +178,7 @@ async fn while_smtp_is_down_attempts_back_off_and_the_mail_goes_out_when_it_is_u
     let app = spawn_app().await;
     let port = unused_port();
     let url = format!("smtp://127.0.0.1:{port}");
-    let queued_at = now_ms();
+    let queued_at = app.clock().now_ms();
     let id = app.store.outbox().enqueue(&sign_in_mail(Locale::Ja, "down@example.jp", "246810")).await.unwrap();
     let config = quick();
     let base = config.retry_base.as_millis() as i64;
@@ -231,7 +220,8 @@ async fn after_the_most_attempts_allowed_a_mail_is_failed_and_left_alone() {
     let failed = until_state(&app, &id, "failed").await;
     assert_eq!(failed.attempts, 3);
     assert!(failed.last_error.is_some() && failed.sent_at.is_none());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.clock().advance(Duration::from_secs(24 * 3600));
+    went_round(&worker).await;
     assert_eq!(row(&app.store, &id).await, failed, "a failed mail is not tried again");
     worker.stop().await;
 }
@@ -243,9 +233,9 @@ async fn a_stopped_worker_takes_no_more_mail() {
     let worker = worker::spawn(app.store.clone(), mailer(&sink.url()), quick());
     let before = app.store.outbox().enqueue(&sign_in_mail(Locale::En, "one@example.jp", "111222")).await.unwrap();
     until_state(&app, &before, "sent").await;
+    // `stop` returns once the task has ended: nothing of the worker is left to take more mail.
     worker.stop().await;
     let after = app.store.outbox().enqueue(&sign_in_mail(Locale::En, "two@example.jp", "333444")).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(row(&app.store, &after).await.state, "pending");
     assert_eq!(sink.messages().len(), 1);
 }

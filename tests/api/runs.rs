@@ -13,7 +13,7 @@ use madoguchi::store::runs::RunRow;
 use madoguchi::store::today_jst;
 use scraper::Html;
 
-use crate::helpers::{TestApp, attr_all, select_all, sign_in_as, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, attr_all, eventually, select_all, sign_in_as, spawn_app, spawn_app_with};
 
 const AOBA: &str = "ins-aoba-kokuho";
 
@@ -127,14 +127,10 @@ async fn started(officer: &TestApp, kind: &str) -> String {
 }
 
 async fn finished(app: &TestApp, id: &str) -> RunRow {
-    for _ in 0..200 {
-        let run = app.store.run(id).await.unwrap().unwrap();
-        if run.state == "finished" {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("run {id} did not finish");
+    eventually(&format!("run {id} finishing"), || async {
+        app.store.run(id).await.unwrap().filter(|run| run.state == "finished")
+    })
+    .await
 }
 
 /// The enrolment records that got a certificate from `run`, each once.
@@ -241,9 +237,10 @@ async fn a_run_whose_worker_dies_resumes_and_issues_each_member_once() {
     let id = started(&tanaka, "push").await;
     let key = &app.secret_key;
 
-    // The first worker claims the run, gets through one batch, and dies before the next.
-    let lease_ms = 400;
-    let claimed = app.store.claim_run("dead-worker", madoguchi::store::now_ms(), lease_ms).await.unwrap().unwrap();
+    // The first worker claims the run, gets through one batch, and dies before the next. Its lease is long: the
+    // test moves the app's clock past it rather than wait.
+    let lease_ms = 10 * 60 * 1000;
+    let claimed = app.store.claim_run("dead-worker", app.clock().now_ms(), lease_ms).await.unwrap().unwrap();
     assert_eq!(claimed.id, id);
     assert_eq!(
         issuance::run_batch(&app.store, key, &id, "dead-worker", lease_ms, 5).await.unwrap(),
@@ -252,7 +249,7 @@ async fn a_run_whose_worker_dies_resumes_and_issues_each_member_once() {
     // A batch it had begun but not committed leaves nothing.
     {
         let mut tx = app.store.pool().begin().await.unwrap();
-        madoguchi::store::runs::hold_lease(&mut tx, &id, "dead-worker", madoguchi::store::now_ms(), lease_ms)
+        madoguchi::store::runs::hold_lease(&mut tx, &id, "dead-worker", app.clock().now_ms(), lease_ms)
             .await
             .unwrap()
             .unwrap();
@@ -269,9 +266,9 @@ async fn a_run_whose_worker_dies_resumes_and_issues_each_member_once() {
     let after_first = issued_to(&app, &id).await.len();
     assert!(after_first > 0 && after_first < expected.len(), "{after_first}");
     // While its lease lasts nobody else takes the run.
-    assert!(app.store.claim_run("other", madoguchi::store::now_ms(), lease_ms).await.unwrap().is_none());
+    assert!(app.store.claim_run("other", app.clock().now_ms(), lease_ms).await.unwrap().is_none());
 
-    tokio::time::sleep(Duration::from_millis(lease_ms as u64 + 100)).await;
+    app.clock().advance(Duration::from_millis(lease_ms as u64 + 1));
     let config =
         RunWorkerConfig { lease: Duration::from_secs(5), poll_interval: Duration::from_millis(50), batch_size: 2 };
     let second = worker::spawn(app.store.clone(), key.clone(), config);
@@ -310,7 +307,9 @@ async fn the_renewal_run_issues_the_next_certificate_only_for_those_that_renew_t
     let run = finished(&app, &id).await;
     assert_eq!((run.total, run.issued, run.skipped_ended, run.failed), (2, 1, 1, 0));
 
-    let next: Vec<(String, String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    /// id, valid_from, valid_until, auto_renew, person_id, enrolment_id
+    type Issued = (String, String, String, i64, Option<String>, Option<String>);
+    let next: Vec<Issued> = sqlx::query_as(
         "SELECT id, valid_from, valid_until, auto_renew, person_id, enrolment_id FROM certificates WHERE run_id = $1",
     )
     .bind(&id)

@@ -61,10 +61,10 @@ pub async fn submit(
     let name = form.check("name", input.name.parse::<PersonName>());
     let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
     let birth = form.check("birth_date", input.birth_date.parse::<WarekiDate>());
-    if let Some(b) = &birth {
-        if b.as_naive() > chrono::Local::now().date_naive() {
-            form.error_key("birth_date", "sign-up-error-birth-future");
-        }
+    if let Some(b) = &birth
+        && b.as_naive() > chrono::Local::now().date_naive()
+    {
+        form.error_key("birth_date", "sign-up-error-birth-future");
     }
     let (Some(name), Some(kana), Some(birth)) = (name, kana, birth) else {
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SignUp { page, form, email });

@@ -129,10 +129,10 @@ pub async fn add(
     let name = form.check("name", input.name.parse::<PersonName>());
     let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
     let email = form.check("email", input.email.parse::<EmailAddress>());
-    if let Some(e) = &email {
-        if state.store.person_by_email(&e.to_string()).await?.is_some() {
-            form.error_key("email", "admin-error-email-taken");
-        }
+    if let Some(e) = &email
+        && state.store.person_by_email(&e.to_string()).await?.is_some()
+    {
+        form.error_key("email", "admin-error-email-taken");
     }
     let role = Role::from_code(&input.role).filter(|r| *r != Role::Resident);
     if role.is_none() {

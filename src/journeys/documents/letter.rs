@@ -55,19 +55,6 @@ pub fn track_url(base_url: &url::Url, reference: &str) -> String {
     format!("{base_url}track?reference={encoded}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_lookup_address_keeps_the_reference_readable() {
-        let base = url::Url::parse("https://madoguchi.example.jp/").unwrap();
-        assert_eq!(track_url(&base, "R-7K3F-9Q2X-~"), "https://madoguchi.example.jp/track?reference=R-7K3F-9Q2X-~");
-        assert_eq!(track_url(&base, "R-7K3F-9Q2X-="), "https://madoguchi.example.jp/track?reference=R-7K3F-9Q2X-%3D");
-        assert_eq!(track_url(&base, "a&b c"), "https://madoguchi.example.jp/track?reference=a%26b%20c");
-    }
-}
-
 /// `GET /requests/{id}/letter`, for anyone who may see the request (drafts have no letter: 404).
 pub async fn letter(
     page: Page,
@@ -103,4 +90,17 @@ pub async fn letter(
         qr,
         help_line: crate::journeys::public::contact::HELP_LINE,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lookup_address_keeps_the_reference_readable() {
+        let base = url::Url::parse("https://madoguchi.example.jp/").unwrap();
+        assert_eq!(track_url(&base, "R-7K3F-9Q2X-~"), "https://madoguchi.example.jp/track?reference=R-7K3F-9Q2X-~");
+        assert_eq!(track_url(&base, "R-7K3F-9Q2X-="), "https://madoguchi.example.jp/track?reference=R-7K3F-9Q2X-%3D");
+        assert_eq!(track_url(&base, "a&b c"), "https://madoguchi.example.jp/track?reference=a%26b%20c");
+    }
 }

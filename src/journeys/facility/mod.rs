@@ -102,7 +102,7 @@ pub async fn left(
     if !worker.facilities().contains(&facility.as_str()) {
         return Err(AppError::NotFound);
     }
-    let today = crate::access::today().to_string();
+    let today = state.clock.today().to_string();
     if !state.store.record_departure(&facility, &person, worker.0.id(), &today).await? {
         return Err(AppError::NotFound);
     }

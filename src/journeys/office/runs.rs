@@ -8,7 +8,6 @@ use askama::Template;
 
 use crate::issuance::{RENEWAL_WINDOW_DAYS, RunKind};
 use crate::store::runs::RunRow;
-use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
@@ -139,7 +138,7 @@ pub async fn start(
     if !insurers.contains(&input.insurer.as_str()) {
         return Err(AppError::NotFound);
     }
-    match crate::issuance::start(&state.store, &input.insurer, kind, officer.0.id(), today_jst()).await? {
+    match crate::issuance::start(&state.store, &input.insurer, kind, officer.0.id(), state.clock.today()).await? {
         Some(id) => {
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/office/runs/{id}"))).finish())
         }
