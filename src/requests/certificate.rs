@@ -147,6 +147,15 @@ pub const AS_TYPED_REASONS: [&str; 3] = ["applicant-confirmed", "record-out-of-d
 /// the applicant reads it in their own language (`decisions-correction-<code>`).
 pub const CORRECTION_REASONS: [&str; 3] = ["numbers-not-found", "branch-needed", "numbers-other-person"];
 
+/// What the officer asked to check, as its message id (an unknown code: the general one).
+pub fn correction_key(code: Option<&str>) -> &'static str {
+    match code {
+        Some("branch-needed") => "decisions-correction-branch-needed",
+        Some("numbers-other-person") => "decisions-correction-numbers-other-person",
+        _ => "decisions-correction-numbers-not-found",
+    }
+}
+
 /// Why an insurer declines a certificate request. The stored decision is the message id, so the requester
 /// reads it in their own language.
 pub const DECLINE_REASONS: [&str; 4] = [

@@ -3,6 +3,7 @@
 
 pub mod certificate;
 pub mod enrolment_match;
+pub mod service;
 
 use crate::accounts::Roles;
 

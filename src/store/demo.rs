@@ -3,9 +3,11 @@
 
 use sqlx::AnyConnection;
 
-use super::{Store, new_id, now_ms};
+use super::{Store, now_ms};
 use crate::crypto::SecretKey;
-use crate::requests::certificate::{CertificateAnswers, printed_expiry};
+use crate::requests::certificate::CertificateAnswers;
+use crate::requests::service::{Answers, Command, Decision, Filing, KindEffect, Numbers, Service, ServiceError};
+use crate::requests::{FiledAs, RequestKind};
 
 pub struct DemoOrganisation {
     pub id: &'static str,
@@ -602,8 +604,9 @@ impl Store {
             };
             super::enrolments::insert_enrolment(&mut tx, &new).await?;
         }
+        let service = Service { store: self, mails: None, certificate_key: key };
         for r in REQUESTS {
-            insert_request(&mut tx, r, key, now).await?;
+            insert_request(&service, &mut tx, r, now).await?;
         }
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
@@ -647,16 +650,16 @@ pub struct Counts {
 
 const DAY_MS: i64 = 86_400_000;
 
-/// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written as the
-/// portal would have written it at those times.
+/// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written by the
+/// request service as the portal would have written it at those times (demo data sends no e-mail).
 async fn insert_request(
+    service: &Service<'_>,
     conn: &mut AnyConnection,
     r: &DemoRequest,
-    key: &SecretKey,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let person = PEOPLE.iter().find(|p| p.id == r.subject_id).expect("a demo person");
-    let (_, insurer_number, insurer_name, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
+    let (_, insurer_number, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
     let (symbol, number, branch) = r.insured;
     let answers = CertificateAnswers {
         for_whom: Some(r.subject_id.to_string()),
@@ -675,113 +678,54 @@ async fn insert_request(
         contact: Some(if person.email.is_some() { "email" } else { "post" }.to_string()),
         phone: None,
     };
-    let answers = serde_json::to_string(&answers).expect("answers serialise");
-    let id = new_id();
     let created = now - r.submitted_days_ago * DAY_MS - 20 * 60_000;
     let submitted = created + 20 * 60_000;
     let started = submitted + r.worked_after_days * DAY_MS + 60 * 60_000;
     let decided = started + 2 * 60 * 60_000;
-    let (state, decision, updated) = match r.outcome {
-        DemoOutcome::Submitted => ("submitted", None, submitted),
-        DemoOutcome::InReview => ("in_review", None, started),
-        DemoOutcome::Issued(_) => ("issued", Some(""), decided),
-        DemoOutcome::Declined(reason) => ("declined", Some(reason), decided),
+    let filed_by = r.filed_by.to_string();
+    let filed_as = if r.filed_by == r.subject_id { FiledAs::SelfFiled } else { FiledAs::Representative };
+    let filing = Filing { subject_id: r.subject_id.to_string(), filed_as, facility_id: None };
+    let create = Command::CreateDraft {
+        kind: RequestKind::Certificate,
+        filed_by: filed_by.clone(),
+        filing: filing.clone(),
+        municipality_id: Some(MUNICIPALITY.id.to_string()),
     };
-    let filed_as = if r.filed_by == r.subject_id { "self" } else { "representative" };
-    sqlx::query(
-        "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, municipality_id, insurer_id, \
-         reason, answers, decision_reason, created_at, updated_at, submitted_at) \
-         VALUES ($1, $2, 'certificate', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(&id)
-    .bind(crate::domain::ReferenceNumber::generate().compact())
-    .bind(state)
-    .bind(r.subject_id)
-    .bind(r.filed_by)
-    .bind(filed_as)
-    .bind(MUNICIPALITY.id)
-    .bind(r.insurer_id)
-    .bind(r.reason)
-    .bind(&answers)
-    .bind(decision)
-    .bind(created)
-    .bind(updated)
-    .bind(submitted)
-    .execute(&mut *conn)
-    .await?;
-    let requester = (Some(r.filed_by), "requester");
-    let officer = (r.officer_id, "officer");
-    let mut events = vec![
-        (created, requester, "created", None, "draft", ""),
-        (submitted, requester, "submitted", Some("draft"), "submitted", ""),
-    ];
-    if r.outcome != DemoOutcome::Submitted {
-        events.push((started, officer, "in_review", Some("submitted"), "in_review", ""));
+    let request_id = run(service, conn, create, created).await?;
+    let answers = Answers::Certificate(answers);
+    let save = Command::SaveDraft { request_id: request_id.clone(), filed_by: filed_by.clone(), filing, answers };
+    run(service, conn, save, created).await?;
+    run(service, conn, Command::Submit { request_id: request_id.clone(), by: filed_by }, submitted).await?;
+    if r.outcome == DemoOutcome::Submitted {
+        return Ok(());
     }
-    match r.outcome {
-        DemoOutcome::Issued(_) => events.push((decided, officer, "issued", Some("in_review"), "issued", "")),
-        DemoOutcome::Declined(reason) => {
-            events.push((decided, officer, "declined", Some("in_review"), "declined", reason))
-        }
-        _ => {}
-    }
-    for (at, (actor, role), event, from, to, detail) in events {
-        sqlx::query(
-            "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(at)
-        .bind(actor)
-        .bind(role)
-        .bind(event)
-        .bind(from)
-        .bind(to)
-        .bind(detail)
-        .execute(&mut *conn)
-        .await?;
-    }
-    let DemoOutcome::Issued(months) = r.outcome else { return Ok(()) };
-    let issued_on =
-        (chrono::DateTime::from_timestamp_millis(decided).expect("a time") + chrono::Duration::hours(9)).date_naive();
-    let birth = person.birth_date.parse::<chrono::NaiveDate>().ok();
-    let until = printed_expiry(issued_on, months, insurer_number, birth).expect("a demo validity");
-    let certificate = new_id();
-    sqlx::query(
-        "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
-         WHERE insurer_id = $3 AND person_id = $4 AND revoked_at IS NULL",
-    )
-    .bind(decided)
-    .bind(&certificate)
-    .bind(r.insurer_id)
-    .bind(r.subject_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
-         branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&certificate)
-    .bind(&id)
-    .bind(r.subject_id)
-    .bind(r.insurer_id)
-    .bind(person.name)
-    .bind(person.name_kana)
-    .bind(person.birth_date)
-    .bind(symbol)
-    .bind(number)
-    .bind(branch)
-    .bind(*insurer_number)
-    .bind(*insurer_name)
-    .bind(issued_on.to_string())
-    .bind(issued_on.to_string())
-    .bind(until.to_string())
-    .bind(r.delivery)
-    .bind(crate::requests::certificate::verification_code(key, &certificate))
-    .bind(decided)
-    .execute(&mut *conn)
-    .await?;
+    let officer_id = r.officer_id.map(str::to_string);
+    let decide =
+        |decision| Command::Decide { request_id: request_id.clone(), officer_id: officer_id.clone(), decision };
+    run(service, conn, decide(Decision::StartReview), started).await?;
+    let decision = match r.outcome {
+        DemoOutcome::Issued(months) => Decision::Approve {
+            effect: KindEffect::IssueCertificate { months, numbers: Numbers::default() },
+            detail: String::new(),
+        },
+        DemoOutcome::Declined(reason) => Decision::Decline { reason_key: reason.to_string() },
+        DemoOutcome::Submitted | DemoOutcome::InReview => return Ok(()),
+    };
+    run(service, conn, decide(decision), decided).await?;
     Ok(())
+}
+
+/// One command of the demo data, inside its transaction: a refusal is a mistake in the demo data.
+async fn run(
+    service: &Service<'_>,
+    conn: &mut AnyConnection,
+    command: Command,
+    at: i64,
+) -> Result<String, sqlx::Error> {
+    match service.run_in(conn, command, at).await {
+        Ok(Ok(done)) => Ok(done.request_id),
+        Ok(Err(refused)) => Err(sqlx::Error::Protocol(format!("demo request refused: {refused}"))),
+        Err(ServiceError::Database(e)) => Err(e),
+        Err(other) => Err(sqlx::Error::Protocol(format!("demo request: {other}"))),
+    }
 }

@@ -11,12 +11,13 @@ use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
     AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS,
-    printed_expiry, verification_code,
+    verification_code,
 };
+use crate::requests::service::{Command, Decision, KindEffect, Numbers, Service};
 use crate::requests::{Actor, RequestState};
-use crate::store::certificates::{CertificateRow, NewCertificate};
+use crate::store::certificates::CertificateRow;
 use crate::store::requests::RequestRow;
-use crate::store::{new_id, now_ms, today_jst};
+use crate::store::{now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
@@ -159,82 +160,6 @@ pub struct DecideForm {
     correction: String,
 }
 
-/// The e-mail to the person who filed the request, in their language, about its new state.
-async fn update_mail(
-    state: &AppState,
-    r: &RequestRow,
-    to: RequestState,
-    extra: Option<&str>,
-) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
-    let Some(person) = state.store.person(&r.filed_by).await? else { return Ok(None) };
-    let Some(email) = person.email else { return Ok(None) };
-    let locale = crate::i18n::Locale::from_code(&person.preferred_locale).unwrap_or(state.settings.default_locale);
-    let l10n = &state.localizer;
-    let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
-    let mut next = l10n.plain(locale, to.next_step_key(), &[]);
-    if let Some(key) = extra {
-        next = format!("{next} {}", l10n.plain(locale, key, &[]));
-    }
-    let notice = crate::notify::mail::Notice::request_update(
-        &reference.to_string(),
-        &l10n.plain(locale, to.message_key(), &[]),
-        &next,
-        &format!("{}requests/{}", state.settings.base_url, r.id),
-    );
-    Ok(Some(crate::journeys::accounts::mail(state, &email, locale, notice).map_err(AppError::Internal)?))
-}
-
-/// Whose 記号・番号・枝番 an approval prints, and which enrolment record the certificate names.
-pub struct Numbers {
-    /// `Some` when the officer chose the enrolment record's numbers over the request's.
-    pub from_record: Option<(String, String, String)>,
-    pub enrolment_id: Option<String>,
-}
-
-/// The printed items of the certificate an approval issues, from the request's answers (and the enrolment
-/// record's numbers when the officer chose them).
-async fn new_certificate(
-    state: &AppState,
-    r: &RequestRow,
-    months: u32,
-    numbers: Numbers,
-) -> Result<NewCertificate, AppError> {
-    let a = crate::journeys::certificates::answers_of(r);
-    let insurer_id = r.insurer_id.clone().ok_or(AppError::NotFound)?;
-    let (number, name_ja, _, _) = state.store.insurer_for_certificates(&insurer_id).await?.ok_or(AppError::NotFound)?;
-    let today = today_jst();
-    let birth = a.birth_date.as_deref().and_then(|b| b.parse::<crate::domain::WarekiDate>().ok()).map(|d| d.as_naive());
-    let printed_number = a.insurer_number.clone().unwrap_or_else(|| number.clone());
-    let until = printed_expiry(today, months, &printed_number, birth).ok_or(AppError::BadRequest)?;
-    let (symbol, insured_number, branch) = numbers.from_record.unwrap_or((
-        a.symbol.unwrap_or_default(),
-        a.number.unwrap_or_default(),
-        a.branch.unwrap_or_default(),
-    ));
-    let id = new_id();
-    Ok(NewCertificate {
-        code: verification_code(&state.settings.secret_key, &id),
-        id,
-        person_id: Some(r.subject_id.clone()),
-        enrolment_id: numbers.enrolment_id,
-        insurer_id,
-        name: a.name.unwrap_or_default(),
-        name_kana: a.name_kana.unwrap_or_default(),
-        birth_date: a.birth_date.unwrap_or_default(),
-        symbol,
-        number: insured_number,
-        branch,
-        insurer_number: a.insurer_number.unwrap_or(number),
-        insurer_name: name_ja,
-        issued_on: today.to_string(),
-        valid_from: today.to_string(),
-        valid_until: until.to_string(),
-        delivery: a.delivery.unwrap_or_default(),
-        auto_renew: false,
-        run_id: None,
-    })
-}
-
 /// The deliberate step an approval needs when the request does not match the enrolment records: which numbers
 /// to print and the code the timeline and audit line keep. Errors go into `form`; `None` then.
 fn choose_numbers(
@@ -309,8 +234,8 @@ pub async fn decide(
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }
-    let (to, detail, certificate) = match input.action.as_str() {
-        "start" => (RequestState::InReview, String::new(), None),
+    let decision = match input.action.as_str() {
+        "start" => Decision::StartReview,
         "approve" => {
             let months = input.months.trim().parse::<u32>().ok().filter(|m| (1..=MAX_VALIDITY_MONTHS).contains(m));
             if months.is_none() {
@@ -321,15 +246,14 @@ pub async fn decide(
             let (Some(months), Some((numbers, detail))) = (months, numbers) else {
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            let c = new_certificate(&state, &r, months, numbers).await?;
-            (RequestState::Issued, detail, Some(c))
+            Decision::Approve { effect: KindEffect::IssueCertificate { months, numbers }, detail }
         }
         "return" => {
             let Some(code) = CORRECTION_REASONS.iter().find(|c| **c == input.correction) else {
                 form.error_key("correction", "decisions-error-correction");
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            (RequestState::Returned, code.to_string(), None)
+            Decision::Return { correction: code.to_string() }
         }
         "decline" => {
             let key = DECLINE_REASONS.iter().find(|k| k.ends_with(&format!("-{}", input.reason)));
@@ -342,21 +266,12 @@ pub async fn decide(
             let (Some(key), false) = (key, form.has_errors()) else {
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            (RequestState::Declined, key.to_string(), None)
+            Decision::Decline { reason_key: key.to_string() }
         }
         _ => return Err(AppError::BadRequest),
     };
-    let extra = match to {
-        RequestState::Declined => Some(detail.clone()),
-        RequestState::Returned => Some(crate::journeys::certificates::correction_key(Some(&detail)).to_string()),
-        _ => None,
-    };
-    let mail = update_mail(&state, &r, to, extra.as_deref()).await?;
-    let moved = state
-        .store
-        .transition_issuing(&r.id, from, to, officer.0.id(), Actor::Officer, &detail, mail, certificate.as_ref())
-        .await?;
-    if moved.is_err() {
+    let decide = Command::Decide { request_id: r.id.clone(), officer_id: Some(officer.0.id().to_string()), decision };
+    if Service::of(&state).run(decide, now_ms()).await?.is_err() {
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }

@@ -303,7 +303,7 @@ pub async fn detail_page(
     let decide = if own_insurer && st.is_open() {
         if form.value("months").is_empty() && !form.has_errors() {
             let insurer = state.store.insurer_for_certificates(r.insurer_id.as_deref().unwrap_or("")).await?;
-            let default = insurer.map(|i| i.3).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
+            let default = insurer.map(|i| i.default_months).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
             form.set("months", &default.to_string());
         }
         let mismatch = checked.as_ref().filter(|c| c.verdict.matched().is_none()).map(|c| {
