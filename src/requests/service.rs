@@ -55,7 +55,7 @@ impl Answers {
     /// The code the queues filter on (empty: none yet).
     fn reason(&self) -> &str {
         match self {
-            Answers::Certificate(a) => a.reason.as_deref().unwrap_or(""),
+            Answers::Certificate(a) => a.reason.map(|r| r.code()).unwrap_or(""),
         }
     }
 
@@ -402,7 +402,7 @@ impl<'a> Service<'a> {
             issued_on: today.to_string(),
             valid_from: today.to_string(),
             valid_until: until.to_string(),
-            delivery: a.delivery.unwrap_or_default(),
+            delivery: a.delivery.map(|d| d.code().to_string()).unwrap_or_default(),
             auto_renew: false,
             run_id: None,
         })

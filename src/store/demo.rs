@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 
 use super::{Store, now_ms};
 use crate::crypto::SecretKey;
-use crate::requests::certificate::CertificateAnswers;
+use crate::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
 use crate::requests::service::{Answers, Command, Decision, Filing, KindEffect, Numbers, Service, ServiceError};
 use crate::requests::{FiledAs, RequestKind};
 
@@ -372,9 +372,8 @@ pub struct DemoRequest {
     pub insurer_id: &'static str,
     /// (symbol, number, branch)
     pub insured: (&'static str, &'static str, &'static str),
-    pub reason: &'static str,
-    /// `post` or `download`.
-    pub delivery: &'static str,
+    pub reason: Reason,
+    pub delivery: Delivery,
     pub submitted_days_ago: i64,
     /// Days between sending and each officer step (start checking, then the decision).
     pub worked_after_days: i64,
@@ -385,7 +384,7 @@ pub struct DemoRequest {
 const fn request(
     (subject_id, filed_by, insurer_id): (&'static str, &'static str, &'static str),
     insured: (&'static str, &'static str, &'static str),
-    (reason, delivery): (&'static str, &'static str),
+    (reason, delivery): (Reason, Delivery),
     (submitted_days_ago, worked_after_days): (i64, i64),
     officer_id: Option<&'static str>,
     outcome: DemoOutcome,
@@ -413,7 +412,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (400, 1),
         Some("p-tanaka"),
         DemoOutcome::Issued(12),
@@ -421,7 +420,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
         ("", "10000016", ""),
-        ("no-card", "post"),
+        (Reason::NoCard, Delivery::Post),
         (420, 2),
         None,
         DemoOutcome::Issued(12),
@@ -429,7 +428,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("cannot-use-card", "download"),
+        (Reason::CannotUseCard, Delivery::Download),
         (30, 1),
         Some("p-tanaka"),
         DemoOutcome::Declined("office-cert-decline-card-usable"),
@@ -437,7 +436,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "download"),
+        (Reason::LostOrRenewing, Delivery::Download),
         (10, 1),
         Some("p-tanaka"),
         DemoOutcome::Issued(12),
@@ -445,7 +444,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-hanako", "p-hanako", "ins-aoba-kokuho"),
         ("1234567", "43", "01"),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (7, 0),
         None,
         DemoOutcome::Submitted,
@@ -453,7 +452,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
         ("", "10000016", ""),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (3, 1),
         None,
         DemoOutcome::InReview,
@@ -461,7 +460,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-maria", "p-maria", "ins-kyokai-tokyo"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "download"),
+        (Reason::LostOrRenewing, Delivery::Download),
         (2, 0),
         None,
         DemoOutcome::Submitted,
@@ -469,7 +468,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ken", "p-ken", "ins-kyokai-tokyo"),
         ("7654321", "11", "00"),
-        ("no-card", "post"),
+        (Reason::NoCard, Delivery::Post),
         (2, 0),
         None,
         DemoOutcome::Submitted,
@@ -477,7 +476,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-misaki", "p-misaki", "ins-kyokai-tokyo"),
         ("7654321", "12", "00"),
-        ("accompanied", "download"),
+        (Reason::Accompanied, Delivery::Download),
         (1, 0),
         None,
         DemoOutcome::Submitted,
@@ -663,7 +662,7 @@ async fn insert_request(
     let (symbol, number, branch) = r.insured;
     let answers = CertificateAnswers {
         for_whom: Some(r.subject_id.to_string()),
-        reason: Some(r.reason.to_string()),
+        reason: Some(r.reason),
         insurer_id: Some(r.insurer_id.to_string()),
         insurer_number: Some(insurer_number.to_string()),
         symbol: Some(symbol.to_string()).filter(|s| !s.is_empty()),
@@ -672,10 +671,10 @@ async fn insert_request(
         name: Some(person.name.to_string()),
         name_kana: Some(person.name_kana.to_string()),
         birth_date: Some(person.birth_date.to_string()),
-        delivery: Some(r.delivery.to_string()),
-        postal_code: (r.delivery == "post").then(|| "9990001".to_string()),
-        address: (r.delivery == "post").then(|| "あおば市中央1-2-3".to_string()),
-        contact: Some(if person.email.is_some() { "email" } else { "post" }.to_string()),
+        delivery: Some(r.delivery),
+        postal_code: (r.delivery == Delivery::Post).then(|| "9990001".parse().expect("a postal code")),
+        address: (r.delivery == Delivery::Post).then(|| "あおば市中央1-2-3".to_string()),
+        contact: Some(if person.email.is_some() { Contact::Email } else { Contact::Post }),
         phone: None,
     };
     let created = now - r.submitted_days_ago * DAY_MS - 20 * 60_000;

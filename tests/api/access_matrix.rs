@@ -3,7 +3,7 @@
 //! each must get. The relationships are built by the small builders below, straight into the database.
 
 use madoguchi::requests::FiledAs;
-use madoguchi::requests::certificate::CertificateAnswers;
+use madoguchi::requests::certificate::{CertificateAnswers, Reason};
 use madoguchi::requests::service::Filing;
 use madoguchi::store::{new_id, now_ms, today_jst};
 use scraper::Html;
@@ -54,7 +54,7 @@ async fn ward(app: &TestApp, filing_facility: &str, filed_by: &str) -> Ward {
         Filing { subject_id: id.clone(), filed_as: FiledAs::Facility, facility_id: Some(filing_facility.to_string()) };
     let answers = CertificateAnswers {
         insurer_id: Some(INSURER.to_string()),
-        reason: Some("no-card".to_string()),
+        reason: Some(Reason::NoCard),
         ..CertificateAnswers::default()
     };
     let request = send_request(app, SentRequest { filed_by, filing, municipality_id: Some("mun-aoba"), answers }).await;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use madoguchi::requests::certificate::CertificateAnswers;
+use madoguchi::requests::certificate::{CertificateAnswers, Reason};
 use madoguchi::requests::service::{Command, Filing};
 use madoguchi::requests::{FiledAs, RequestKind};
 
@@ -215,7 +215,7 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
     let filing = Filing { subject_id: "p-maria".to_string(), filed_as: FiledAs::SelfFiled, facility_id: None };
     let answers = CertificateAnswers {
         insurer_id: Some("ins-kyokai-tokyo".to_string()),
-        reason: Some("no-card".to_string()),
+        reason: Some(Reason::NoCard),
         ..CertificateAnswers::default()
     };
     let sent = SentRequest { filed_by: "p-maria", filing: filing.clone(), municipality_id: Some("mun-other"), answers };

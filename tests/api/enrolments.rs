@@ -3,7 +3,7 @@
 //! registration and nobody else's.
 
 use madoguchi::requests::FiledAs;
-use madoguchi::requests::certificate::CertificateAnswers;
+use madoguchi::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
 use madoguchi::requests::service::Filing;
 use scraper::Html;
 
@@ -42,7 +42,7 @@ fn lag_counts(html: &Html) -> (String, String, String, String) {
 pub async fn sent_request(app: &TestApp, subject: &str, insurer: &str, mut answers: CertificateAnswers) -> String {
     // The request goes to `insurer` whichever one the answers started from.
     answers.insurer_id = Some(insurer.to_string());
-    answers.reason.get_or_insert_with(|| "no-card".to_string());
+    answers.reason.get_or_insert(Reason::NoCard);
     let filing = Filing { subject_id: subject.to_string(), filed_as: FiledAs::SelfFiled, facility_id: None };
     send_request(app, SentRequest { filed_by: subject, filing, municipality_id: Some("mun-aoba"), answers }).await
 }
@@ -50,7 +50,7 @@ pub async fn sent_request(app: &TestApp, subject: &str, insurer: &str, mut answe
 pub fn taro_at_aoba() -> CertificateAnswers {
     CertificateAnswers {
         for_whom: Some("p-taro".into()),
-        reason: Some("no-card".into()),
+        reason: Some(Reason::NoCard),
         insurer_id: Some("ins-aoba-kokuho".into()),
         insurer_number: Some("138008".into()),
         symbol: Some("1234567".into()),
@@ -59,8 +59,8 @@ pub fn taro_at_aoba() -> CertificateAnswers {
         name: Some("山田 太郎".into()),
         name_kana: Some("ヤマダ\u{3000}タロウ".into()),
         birth_date: Some("1985-01-02".into()),
-        delivery: Some("download".into()),
-        contact: Some("email".into()),
+        delivery: Some(Delivery::Download),
+        contact: Some(Contact::Email),
         ..Default::default()
     }
 }

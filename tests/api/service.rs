@@ -3,7 +3,7 @@
 
 use madoguchi::i18n::{Locale, Localizer};
 use madoguchi::notify::mail::RequestMails;
-use madoguchi::requests::certificate::CertificateAnswers;
+use madoguchi::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
 use madoguchi::requests::service::{Command, Decision, Filing, KindEffect, Numbers, Refused, Service};
 use madoguchi::requests::{FiledAs, RequestState};
 use madoguchi::store::now_ms;
@@ -40,15 +40,15 @@ async fn written(app: &TestApp, id: &str) -> (String, i64, i64, i64, i64) {
 async fn taros_request(app: &TestApp) -> String {
     let answers = CertificateAnswers {
         for_whom: Some("p-taro".into()),
-        reason: Some("no-card".into()),
+        reason: Some(Reason::NoCard),
         insurer_id: Some("ins-aoba-kokuho".into()),
         insurer_number: Some("138008".into()),
         number: Some("42".into()),
         name: Some("山田 太郎".into()),
         name_kana: Some("ヤマダ タロウ".into()),
         birth_date: Some("1985-01-02".into()),
-        delivery: Some("download".into()),
-        contact: Some("email".into()),
+        delivery: Some(Delivery::Download),
+        contact: Some(Contact::Email),
         ..CertificateAnswers::default()
     };
     let filing = Filing { subject_id: "p-taro".into(), filed_as: FiledAs::SelfFiled, facility_id: None };

@@ -10,7 +10,7 @@ use crate::accounts::Role;
 use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
-    AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS,
+    AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, Reason, TARGET_DAYS,
     verification_code,
 };
 use crate::requests::service::{Command, Decision, KindEffect, Numbers, Service};
@@ -74,8 +74,9 @@ pub struct QueueQuery {
     reason: Option<String>,
 }
 
+/// The queue's reason column in the reader's language.
 fn reason_key(code: &str) -> String {
-    format!("certificate-reason-{code}")
+    Reason::from_code(code).map(Reason::message_key).unwrap_or("certificate-reason-other").to_string()
 }
 
 pub async fn queue(
@@ -86,7 +87,7 @@ pub async fn queue(
 ) -> Result<HttpResponse, AppError> {
     let insurers = insurer_officer(&officer)?;
     let state_filter = q.state.clone().filter(|s| s == "submitted" || s == "in_review").unwrap_or_default();
-    let reason_filter = q.reason.clone().filter(|r| REASONS.contains(&r.as_str())).unwrap_or_default();
+    let reason_filter = q.reason.clone().filter(|r| Reason::from_code(r).is_some()).unwrap_or_default();
     let mut rows = Vec::new();
     let mut other_open = std::collections::HashMap::new();
     for insurer in insurers {
@@ -123,7 +124,7 @@ pub async fn queue(
         .into_iter()
         .map(|s| Choice { code: s.code(), key: s.message_key().to_string() })
         .collect();
-    let reasons = REASONS.iter().map(|r| Choice { code: r, key: reason_key(r) }).collect();
+    let reasons = Reason::ALL.iter().map(|r| Choice { code: r.code(), key: r.message_key().to_string() }).collect();
     render(&Queue { page, items, states, reasons, state_filter, reason_filter, target_days: TARGET_DAYS })
 }
 

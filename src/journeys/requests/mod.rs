@@ -354,17 +354,16 @@ pub async fn detail_page(
     });
     let (contact, other_requests) = if own_insurer {
         let a = answers_of(&r);
-        let way = a.contact.clone().unwrap_or_default();
-        let value = match way.as_str() {
-            "phone" => a.phone.clone().unwrap_or_default(),
-            "email" => state.store.person(&r.filed_by).await?.and_then(|p| p.email).unwrap_or_default(),
-            _ => match (a.postal_code.as_deref(), a.address.as_deref()) {
+        use crate::requests::certificate::Contact;
+        let value = match a.contact {
+            Some(Contact::Phone) => a.phone.clone().unwrap_or_default(),
+            Some(Contact::Email) => state.store.person(&r.filed_by).await?.and_then(|p| p.email).unwrap_or_default(),
+            _ => match (a.postal_code.as_ref(), a.address.as_deref()) {
                 (Some(code), Some(address)) => format!("〒{code} {address}"),
                 _ => String::new(),
             },
         };
-        let contact = (!way.is_empty())
-            .then(|| ContactView { way_key: crate::journeys::certificates::steps::contact_key(&way), value });
+        let contact = a.contact.map(|way| ContactView { way_key: way.message_key(), value });
         let others = state
             .store
             .other_unfinished_requests(&r.id)
