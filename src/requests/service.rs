@@ -288,7 +288,7 @@ impl<'a> Service<'a> {
         now: i64,
     ) -> Result<Outcome, ServiceError> {
         let Some(r) = request_by_id(conn, request_id).await? else { return Ok(Err(Refused::NotFound)) };
-        let from = RequestState::from_code(&r.state).ok_or_else(|| ServiceError::Unreadable(r.state.clone()))?;
+        let from = r.state;
         if let Err(refused) = check_transition(from, step.to, step.by) {
             return Ok(Err(refused.into()));
         }

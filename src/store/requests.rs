@@ -12,11 +12,14 @@ use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
 pub struct RequestRow {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub subject_id: String,
     pub filed_by: String,
-    pub filed_as: String,
+    #[sqlx(try_from = "String")]
+    pub filed_as: FiledAs,
     pub facility_id: Option<String>,
     pub municipality_id: Option<String>,
     pub insurer_id: Option<String>,
@@ -88,8 +91,10 @@ fn followed_requests(p: Params) -> String {
 pub struct RequestListRow {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub subject_name: String,
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
@@ -100,7 +105,8 @@ pub struct RequestListRow {
 pub struct QueueRow {
     pub id: String,
     pub reference: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub reason: String,
     pub subject_name: String,
     pub submitted_at: i64,

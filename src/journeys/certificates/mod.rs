@@ -285,7 +285,7 @@ async fn returned_request(state: &AppState, user: &CurrentUser, id: &str) -> Res
         .store
         .visible_request(id, user.id())
         .await?
-        .filter(|r| r.kind == RequestKind::Certificate.code() && r.state == RequestState::Returned.code())
+        .filter(|r| r.kind == RequestKind::Certificate && r.state == RequestState::Returned)
         .ok_or(AppError::NotFound)
 }
 

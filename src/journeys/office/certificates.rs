@@ -14,7 +14,7 @@ use crate::requests::certificate::{
     verification_code,
 };
 use crate::requests::service::{Command, Decision, KindEffect, Numbers, Service};
-use crate::requests::{Actor, RequestState};
+use crate::requests::{Actor, RequestKind, RequestState};
 use crate::store::certificates::CertificateRow;
 use crate::store::requests::RequestRow;
 use crate::store::{now_ms, today_jst};
@@ -98,12 +98,12 @@ pub async fn queue(
     let now = now_ms();
     let items = rows
         .into_iter()
-        .filter(|r| state_filter.is_empty() || r.state == state_filter)
+        .filter(|r| state_filter.is_empty() || r.state.code() == state_filter)
         .filter(|r| reason_filter.is_empty() || r.reason == reason_filter)
-        .filter_map(|r| {
-            let st = RequestState::from_code(&r.state)?;
+        .map(|r| {
+            let st = r.state;
             let age_days = (now - r.submitted_at).max(0) / 86_400_000;
-            Some(QueueItem {
+            QueueItem {
                 href: format!("/requests/{}", r.id),
                 reference: r
                     .reference
@@ -117,7 +117,7 @@ pub async fn queue(
                 age_days,
                 overdue: age_days > TARGET_DAYS,
                 other_open: other_open.get(&r.id).copied().unwrap_or(0),
-            })
+            }
         })
         .collect();
     let states = [RequestState::Submitted, RequestState::InReview]
@@ -135,7 +135,9 @@ async fn own_request(state: &AppState, officer: &Officer, id: &str) -> Result<Re
         .store
         .visible_request(id, officer.0.id())
         .await?
-        .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i)))
+        .filter(|r| {
+            r.kind == RequestKind::Certificate && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))
+        })
         .ok_or(AppError::NotFound)
 }
 
@@ -212,7 +214,7 @@ pub async fn decide(
     input: web::Form<DecideForm>,
 ) -> Result<HttpResponse, AppError> {
     let r = own_request(&state, &officer, &id).await?;
-    let from = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
+    let from = r.state;
     let user = officer.0.clone();
     let mut form = FormState::with_values([
         ("months", input.months.as_str()),

@@ -404,11 +404,10 @@ pub async fn detail(
     let a = assessment_of((&e.qualified_on, &e.notified_on, e.via_employer, e.registered_on.as_deref()), today_jst());
     // Back to the request only when it is one of the officer's own insurer's certificate requests.
     let came_from = match q.request.as_deref() {
-        Some(request) => state
-            .store
-            .visible_request(request, officer.0.id())
-            .await?
-            .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))),
+        Some(request) => state.store.visible_request(request, officer.0.id()).await?.filter(|r| {
+            r.kind == crate::requests::RequestKind::Certificate
+                && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))
+        }),
         None => None,
     };
     let back_href =
