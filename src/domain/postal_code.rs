@@ -70,6 +70,20 @@ impl FromStr for PostalCode {
     }
 }
 
+/// Stored as its 7 digits; reads either form.
+impl serde::Serialize for PostalCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.digits())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PostalCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for PostalCode {
     /// `123-4567`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

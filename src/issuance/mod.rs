@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 
 use crate::crypto::SecretKey;
 use crate::requests::certificate::{MAX_VALIDITY_MONTHS, printed_expiry, verification_code};
-use crate::store::certificates::{NewCertificate, Supersedes, insert_certificates, issue_certificate};
+use crate::store::certificates::{
+    NewCertificate, Supersedes, insert_certificates, insurer_printing, issue_certificate,
+};
 use crate::store::runs::{self, PushCandidate, RenewalCandidate, RunRow, Tally};
 use crate::store::{Store, new_id};
 
@@ -169,8 +171,9 @@ pub async fn run_batch(
     lease_ms: i64,
     batch_size: i64,
 ) -> Result<BatchOutcome, sqlx::Error> {
+    let now = store.clock().now_ms();
     let mut tx = store.pool().begin().await?;
-    let Some(run) = runs::hold_lease(&mut tx, run_id, owner, store.clock().now_ms(), lease_ms).await? else {
+    let Some(run) = runs::hold_lease(&mut tx, run_id, owner, now, lease_ms).await? else {
         tx.rollback().await?;
         return Ok(BatchOutcome::LeaseLost);
     };
@@ -178,8 +181,11 @@ pub async fn run_batch(
         tx.rollback().await?;
         return Err(sqlx::Error::Protocol(format!("run {} has no readable day", run.id)));
     };
-    let (insurer_number, insurer_name, default_months) = runs::insurer(&mut tx, &run.insurer_id).await?;
-    let months = months(default_months);
+    let insurer = insurer_printing(&mut tx, &run.insurer_id)
+        .await?
+        .ok_or_else(|| sqlx::Error::Protocol(format!("run {} has no insurer", run.id)))?;
+    let (insurer_number, insurer_name) = (insurer.number, insurer.name_ja);
+    let months = months(insurer.default_months);
     let mut tally = Tally::default();
     let (seen, last_key) = match RunKind::from_code(&run.kind) {
         Some(RunKind::Push) => {
@@ -193,27 +199,26 @@ pub async fn run_batch(
                     issue.push(pushed(key, &run, m, &insurer_number, &insurer_name, valid_from, valid_until));
                 }
             }
-            insert_certificates(&mut tx, &issue).await?;
+            insert_certificates(&mut tx, &issue, now).await?;
             (members.len(), members.last().map(|m| m.id.clone()))
         }
         Some(RunKind::Renewal) => {
             let window_end = renewal_window_end(as_of).to_string();
-            let due = runs::renewal_candidates(
-                &mut tx,
-                &run.insurer_id,
-                &run.last_key,
-                &run.as_of,
-                &window_end,
-                &run.id,
-                batch_size,
-            )
-            .await?;
+            let window = runs::RenewalWindow {
+                insurer_id: &run.insurer_id,
+                after: &run.last_key,
+                as_of: &run.as_of,
+                window_end: &window_end,
+                run_id: &run.id,
+                limit: batch_size,
+            };
+            let due = runs::renewal_candidates(&mut tx, &window).await?;
             for c in &due {
                 let outcome = renewal_outcome(c, months);
                 count(&mut tally, outcome);
                 if let Outcome::Issue { valid_from, valid_until } = outcome {
                     let next = renewed(key, &run, c, valid_from, valid_until);
-                    issue_certificate(&mut tx, None, &next, Supersedes::Following(&c.id)).await?;
+                    issue_certificate(&mut tx, None, &next, Supersedes::Following(&c.id), now).await?;
                 }
             }
             (due.len(), due.last().map(|c| c.id.clone()))

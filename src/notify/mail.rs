@@ -128,6 +128,47 @@ impl Notice {
     }
 }
 
+/// Everything a request's e-mails need besides the request: the messages, the address people use, and the
+/// language for someone whose preferred one is not known. The one place a request's update mail is composed.
+#[derive(Clone, Copy)]
+pub struct RequestMails<'a> {
+    pub localizer: &'a Localizer,
+    pub base_url: &'a url::Url,
+    pub default_locale: Locale,
+}
+
+/// The request an update mail is about, and the person it goes to.
+pub struct RequestUpdate<'a> {
+    pub request_id: &'a str,
+    pub reference: &'a crate::domain::ReferenceNumber,
+    pub state: crate::requests::RequestState,
+    /// A message id said after the next step (why it was declined, what to correct).
+    pub extra_key: Option<&'a str>,
+    pub to: &'a EmailAddress,
+    /// The recipient's stored language code.
+    pub preferred_locale: &'a str,
+}
+
+impl RequestMails<'_> {
+    /// "Your request … is now …": the new state and what happens next in the recipient's language.
+    pub fn request_update(&self, u: &RequestUpdate<'_>) -> Result<NewMail, ComposeError> {
+        let locale = Locale::from_code(u.preferred_locale).unwrap_or(self.default_locale);
+        let l10n = self.localizer;
+        let mut next = l10n.plain(locale, u.state.next_step_key(), &[]);
+        if let Some(key) = u.extra_key {
+            next = format!("{next} {}", l10n.plain(locale, key, &[]));
+        }
+        let link = format!("{}requests/{}", self.base_url, u.request_id);
+        let notice = Notice::request_update(
+            &u.reference.to_string(),
+            &l10n.plain(locale, u.state.message_key(), &[]),
+            &next,
+            &link,
+        );
+        compose(l10n, self.base_url, locale, u.to, &notice)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
     /// A programming error the locale tests rule out for the kinds in [`KINDS`].

@@ -3,11 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::PostalCode;
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CertificateAnswers {
     /// The person the certificate is for.
     pub for_whom: Option<String>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     pub insurer_id: Option<String>,
     pub insurer_number: Option<String>,
     pub symbol: Option<String>,
@@ -16,19 +18,135 @@ pub struct CertificateAnswers {
     pub name: Option<String>,
     pub name_kana: Option<String>,
     pub birth_date: Option<String>,
-    /// `post` or `download`.
-    pub delivery: Option<String>,
-    pub postal_code: Option<String>,
+    pub delivery: Option<Delivery>,
+    /// Stored as its 7 digits (`PostalCode` serialises so).
+    pub postal_code: Option<PostalCode>,
     pub address: Option<String>,
-    /// `email`, `post` or `phone`.
-    pub contact: Option<String>,
+    pub contact: Option<Contact>,
     pub phone: Option<String>,
 }
 
-/// Why someone asks for a certificate (the plan's cases).
-pub const REASONS: [&str; 5] = ["lost-or-renewing", "no-card", "cannot-use-card", "accompanied", "other"];
-pub const DELIVERIES: [&str; 2] = ["post", "download"];
-pub const CONTACTS: [&str; 3] = ["email", "post", "phone"];
+/// Why someone asks for a certificate (the plan's cases). Stored as its code (`no-card`), in the answers and in
+/// `requests.reason` (the queue's filter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    LostOrRenewing,
+    NoCard,
+    CannotUseCard,
+    Accompanied,
+    Other,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] =
+        [Reason::LostOrRenewing, Reason::NoCard, Reason::CannotUseCard, Reason::Accompanied, Reason::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::LostOrRenewing => "lost-or-renewing",
+            Reason::NoCard => "no-card",
+            Reason::CannotUseCard => "cannot-use-card",
+            Reason::Accompanied => "accompanied",
+            Reason::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Reason::LostOrRenewing => "certificate-reason-lost-or-renewing",
+            Reason::NoCard => "certificate-reason-no-card",
+            Reason::CannotUseCard => "certificate-reason-cannot-use-card",
+            Reason::Accompanied => "certificate-reason-accompanied",
+            Reason::Other => "certificate-reason-other",
+        }
+    }
+
+    /// The hint under the choice (empty: none).
+    pub fn hint_key(self) -> &'static str {
+        match self {
+            Reason::LostOrRenewing => "certificate-reason-lost-or-renewing-hint",
+            Reason::NoCard => "certificate-reason-no-card-hint",
+            Reason::CannotUseCard => "certificate-reason-cannot-use-card-hint",
+            Reason::Accompanied => "certificate-reason-accompanied-hint",
+            Reason::Other => "",
+        }
+    }
+}
+
+/// How the certificate reaches its holder. Stored as its code (`post`), on the certificate as well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    Post,
+    Download,
+}
+
+impl Delivery {
+    pub const ALL: [Delivery; 2] = [Delivery::Post, Delivery::Download];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Delivery::Post => "post",
+            Delivery::Download => "download",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Delivery> {
+        Delivery::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Delivery::Post => "certificate-delivery-post",
+            Delivery::Download => "certificate-delivery-download",
+        }
+    }
+
+    pub fn hint_key(self) -> &'static str {
+        match self {
+            Delivery::Post => "certificate-delivery-post-hint",
+            Delivery::Download => "certificate-delivery-download-hint",
+        }
+    }
+}
+
+/// How the applicant asks to be contacted about the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Contact {
+    Email,
+    Post,
+    Phone,
+}
+
+impl Contact {
+    pub const ALL: [Contact; 3] = [Contact::Email, Contact::Post, Contact::Phone];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Contact::Email => "email",
+            Contact::Post => "post",
+            Contact::Phone => "phone",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Contact> {
+        Contact::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Contact::Email => "certificate-contact-email",
+            Contact::Post => "certificate-contact-post",
+            Contact::Phone => "certificate-contact-phone",
+        }
+    }
+}
 
 /// The questions, in order. Each is one page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +210,10 @@ impl Step {
             Step::Name => a.name.is_some() && a.name_kana.is_some(),
             Step::BirthDate => a.birth_date.is_some(),
             Step::Delivery => {
-                a.delivery.as_deref() == Some("download")
+                a.delivery == Some(Delivery::Download)
                     || (a.delivery.is_some() && a.address.is_some() && a.postal_code.is_some())
             }
-            Step::Contact => a.contact.is_some() && (a.contact.as_deref() != Some("phone") || a.phone.is_some()),
+            Step::Contact => a.contact.is_some() && (a.contact != Some(Contact::Phone) || a.phone.is_some()),
         }
     }
 }
@@ -116,17 +234,37 @@ mod tests {
         let mut a = CertificateAnswers::default();
         assert_eq!(a.first_unanswered(), Some(Step::ForWhom));
         a.for_whom = Some("p".into());
-        a.reason = Some("no-card".into());
+        a.reason = Some(Reason::NoCard);
         assert_eq!(a.first_unanswered(), Some(Step::Insurer));
-        a.delivery = Some("post".into());
+        a.delivery = Some(Delivery::Post);
         assert!(!Step::Delivery.answered(&a), "post needs an address");
-        a.delivery = Some("download".into());
+        a.delivery = Some(Delivery::Download);
         assert!(Step::Delivery.answered(&a));
         assert_eq!(Step::Insurer.next(), Some(Step::Insured));
         assert_eq!(Step::ForWhom.previous(), None);
         for s in Step::ALL {
             assert_eq!(Step::from_slug(s.slug()), Some(s));
         }
+    }
+
+    #[test]
+    fn code_lists_are_stored_as_their_codes_and_postal_codes_as_digits() {
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_code(r.code()), Some(r));
+            assert_eq!(r.message_key(), format!("certificate-reason-{}", r.code()));
+        }
+        let a = CertificateAnswers {
+            reason: Some(Reason::CannotUseCard),
+            delivery: Some(Delivery::Post),
+            contact: Some(Contact::Phone),
+            postal_code: Some("123-4567".parse().unwrap()),
+            ..CertificateAnswers::default()
+        };
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains(r#""reason":"cannot-use-card""#), "{json}");
+        assert!(json.contains(r#""postal_code":"1234567""#), "{json}");
+        let read: CertificateAnswers = serde_json::from_str(&json.replace(r#""1234567""#, r#""123-4567""#)).unwrap();
+        assert_eq!(read, a, "the hyphenated form stored before still reads");
     }
 }
 
@@ -146,6 +284,15 @@ pub const AS_TYPED_REASONS: [&str; 3] = ["applicant-confirmed", "record-out-of-d
 /// What an officer asks the applicant to check when returning a request for correction. Stored as the code;
 /// the applicant reads it in their own language (`decisions-correction-<code>`).
 pub const CORRECTION_REASONS: [&str; 3] = ["numbers-not-found", "branch-needed", "numbers-other-person"];
+
+/// What the officer asked to check, as its message id (an unknown code: the general one).
+pub fn correction_key(code: Option<&str>) -> &'static str {
+    match code {
+        Some("branch-needed") => "decisions-correction-branch-needed",
+        Some("numbers-other-person") => "decisions-correction-numbers-other-person",
+        _ => "decisions-correction-numbers-not-found",
+    }
+}
 
 /// Why an insurer declines a certificate request. The stored decision is the message id, so the requester
 /// reads it in their own language.

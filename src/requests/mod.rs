@@ -3,6 +3,7 @@
 
 pub mod certificate;
 pub mod enrolment_match;
+pub mod service;
 
 use crate::accounts::Roles;
 
@@ -108,6 +109,35 @@ impl RequestState {
     /// Not finished: waiting for the officer, or for the applicant's correction.
     pub fn is_unfinished(self) -> bool {
         self.is_open() || self == RequestState::Returned
+    }
+}
+
+/// A stored code that names no value of its list (the database holds something this code does not write).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown code {0:?}")]
+pub struct UnknownCode(pub String);
+
+impl TryFrom<String> for RequestState {
+    type Error = UnknownCode;
+    fn try_from(code: String) -> Result<RequestState, UnknownCode> {
+        RequestState::from_code(&code).ok_or(UnknownCode(code))
+    }
+}
+
+impl TryFrom<String> for RequestKind {
+    type Error = UnknownCode;
+    fn try_from(code: String) -> Result<RequestKind, UnknownCode> {
+        RequestKind::from_code(&code).ok_or(UnknownCode(code))
+    }
+}
+
+impl TryFrom<String> for FiledAs {
+    type Error = UnknownCode;
+    fn try_from(code: String) -> Result<FiledAs, UnknownCode> {
+        [FiledAs::SelfFiled, FiledAs::Representative, FiledAs::Facility]
+            .into_iter()
+            .find(|f| f.code() == code)
+            .ok_or(UnknownCode(code))
     }
 }
 

@@ -537,11 +537,13 @@ pub struct AuditEntry<'a> {
     pub organisation_id: Option<&'a str>,
     pub action: &'a str,
     pub detail: &'a str,
+    /// When it happened (ms); `None`: now. Demo data is written as it would have been at earlier times.
+    pub at: Option<i64>,
 }
 
 impl<'a> AuditEntry<'a> {
     pub fn new(actor_id: Option<&'a str>, action: &'a str) -> AuditEntry<'a> {
-        AuditEntry { actor_id, acting_for: None, subject_id: None, organisation_id: None, action, detail: "" }
+        AuditEntry { actor_id, acting_for: None, subject_id: None, organisation_id: None, action, detail: "", at: None }
     }
     pub fn subject(mut self, id: &'a str) -> Self {
         self.subject_id = Some(id);
@@ -559,6 +561,10 @@ impl<'a> AuditEntry<'a> {
         self.detail = d;
         self
     }
+    pub fn at(mut self, ms: i64) -> Self {
+        self.at = Some(ms);
+        self
+    }
 }
 
 /// Appends to the audit log inside the caller's transaction, so the record and the change land together.
@@ -568,7 +574,7 @@ pub async fn append_audit(conn: &mut AnyConnection, e: &AuditEntry<'_>) -> Resul
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(new_id())
-    .bind(now_ms())
+    .bind(e.at.unwrap_or_else(now_ms))
     .bind(e.actor_id)
     .bind(e.acting_for)
     .bind(e.subject_id)

@@ -1,10 +1,10 @@
 //! Issued qualification certificates (資格確認書). A certificate is written in the same transaction as the
-//! decision that issues it (`Store::transition_issuing`); a new one for the same person and insurer revokes
+//! decision that issues it (`crate::requests::service`); a new one for the same person and insurer revokes
 //! the one before.
 
 use sqlx::AnyConnection;
 
-use super::{Store, now_ms};
+use super::Store;
 use crate::access::sql::{Params, Record};
 use crate::access::{self, RecordKind};
 
@@ -87,8 +87,8 @@ pub async fn issue_certificate(
     request_id: Option<&str>,
     c: &NewCertificate,
     supersedes: Supersedes<'_>,
+    now: i64,
 ) -> Result<(), sqlx::Error> {
-    let now = now_ms();
     match supersedes {
         Supersedes::RevokingHoldersEarlier => {
             sqlx::query(
@@ -106,7 +106,7 @@ pub async fn issue_certificate(
         Supersedes::Following(old) => link_successor(&mut *conn, old, &c.id).await?,
         Supersedes::Nothing => {}
     }
-    insert_rows(&mut *conn, request_id, std::slice::from_ref(c)).await?;
+    insert_rows(&mut *conn, request_id, std::slice::from_ref(c), now).await?;
     // A request matched to an enrolment record tells the insurer whose record it is: link the account to it.
     if let (Some(person), Some(enrolment)) = (&c.person_id, &c.enrolment_id) {
         sqlx::query("UPDATE enrolments SET person_id = $1, updated_at = $2 WHERE id = $3 AND person_id IS NULL")
@@ -137,8 +137,12 @@ const ROWS_PER_INSERT: usize = 250;
 
 /// Writes many certificates that need no request and supersede nothing (a run's batch), a few hundred rows a
 /// statement.
-pub async fn insert_certificates(conn: &mut AnyConnection, certificates: &[NewCertificate]) -> Result<(), sqlx::Error> {
-    insert_rows(conn, None, certificates).await
+pub async fn insert_certificates(
+    conn: &mut AnyConnection,
+    certificates: &[NewCertificate],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    insert_rows(conn, None, certificates, now).await
 }
 
 /// The one INSERT of certificates, for one (an approval) or many (a run).
@@ -146,8 +150,8 @@ async fn insert_rows(
     conn: &mut AnyConnection,
     request_id: Option<&str>,
     certificates: &[NewCertificate],
+    now: i64,
 ) -> Result<(), sqlx::Error> {
-    let now = now_ms();
     for chunk in certificates.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO certificates (id, request_id, person_id, enrolment_id, insurer_id, name, name_kana, \
@@ -283,15 +287,9 @@ impl Store {
         .await
     }
 
-    /// The insurer's own setting: how many months a certificate it issues is valid by default.
-    pub async fn insurer_for_certificates(
-        &self,
-        id: &str,
-    ) -> Result<Option<(String, String, String, i64)>, sqlx::Error> {
-        sqlx::query_as("SELECT number, name_ja, name_en, certificate_default_months FROM insurers WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
+    /// What an insurer's certificates print, and its own default validity.
+    pub async fn insurer_for_certificates(&self, id: &str) -> Result<Option<InsurerPrinting>, sqlx::Error> {
+        insurer_printing(&mut *self.pool().acquire().await?, id).await
     }
 
     /// The open certificate requests of one insurer, oldest first.
@@ -327,6 +325,26 @@ impl Store {
         .fetch_all(self.pool())
         .await
     }
+}
+
+/// What an insurer's certificates print (its number and Japanese name), its English name, and how many months
+/// a certificate it issues is valid by default.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InsurerPrinting {
+    pub number: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub default_months: i64,
+}
+
+/// [`InsurerPrinting`] inside the caller's transaction.
+pub async fn insurer_printing(conn: &mut AnyConnection, id: &str) -> Result<Option<InsurerPrinting>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT number, name_ja, name_en, certificate_default_months AS default_months FROM insurers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// A certificate as its holder's list shows it.

@@ -11,7 +11,8 @@ const UNFINISHED: &str = "('submitted', 'in_review', 'returned')";
 pub struct OtherRequest {
     pub id: String,
     pub reference: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: crate::requests::RequestState,
 }
 
 impl Store {

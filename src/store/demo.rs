@@ -3,9 +3,11 @@
 
 use sqlx::AnyConnection;
 
-use super::{Store, new_id, now_ms};
+use super::{Store, now_ms};
 use crate::crypto::SecretKey;
-use crate::requests::certificate::{CertificateAnswers, printed_expiry};
+use crate::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
+use crate::requests::service::{Answers, Command, Decision, Filing, KindEffect, Numbers, Service, ServiceError};
+use crate::requests::{FiledAs, RequestKind};
 
 pub struct DemoOrganisation {
     pub id: &'static str,
@@ -370,9 +372,8 @@ pub struct DemoRequest {
     pub insurer_id: &'static str,
     /// (symbol, number, branch)
     pub insured: (&'static str, &'static str, &'static str),
-    pub reason: &'static str,
-    /// `post` or `download`.
-    pub delivery: &'static str,
+    pub reason: Reason,
+    pub delivery: Delivery,
     pub submitted_days_ago: i64,
     /// Days between sending and each officer step (start checking, then the decision).
     pub worked_after_days: i64,
@@ -383,7 +384,7 @@ pub struct DemoRequest {
 const fn request(
     (subject_id, filed_by, insurer_id): (&'static str, &'static str, &'static str),
     insured: (&'static str, &'static str, &'static str),
-    (reason, delivery): (&'static str, &'static str),
+    (reason, delivery): (Reason, Delivery),
     (submitted_days_ago, worked_after_days): (i64, i64),
     officer_id: Option<&'static str>,
     outcome: DemoOutcome,
@@ -411,7 +412,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (400, 1),
         Some("p-tanaka"),
         DemoOutcome::Issued(12),
@@ -419,7 +420,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
         ("", "10000016", ""),
-        ("no-card", "post"),
+        (Reason::NoCard, Delivery::Post),
         (420, 2),
         None,
         DemoOutcome::Issued(12),
@@ -427,7 +428,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("cannot-use-card", "download"),
+        (Reason::CannotUseCard, Delivery::Download),
         (30, 1),
         Some("p-tanaka"),
         DemoOutcome::Declined("office-cert-decline-card-usable"),
@@ -435,7 +436,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-taro", "p-taro", "ins-aoba-kokuho"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "download"),
+        (Reason::LostOrRenewing, Delivery::Download),
         (10, 1),
         Some("p-tanaka"),
         DemoOutcome::Issued(12),
@@ -443,7 +444,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-hanako", "p-hanako", "ins-aoba-kokuho"),
         ("1234567", "43", "01"),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (7, 0),
         None,
         DemoOutcome::Submitted,
@@ -451,7 +452,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ichiro", "p-hanako", "ins-koki-tokyo"),
         ("", "10000016", ""),
-        ("lost-or-renewing", "post"),
+        (Reason::LostOrRenewing, Delivery::Post),
         (3, 1),
         None,
         DemoOutcome::InReview,
@@ -459,7 +460,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-maria", "p-maria", "ins-kyokai-tokyo"),
         ("1234567", "42", "01"),
-        ("lost-or-renewing", "download"),
+        (Reason::LostOrRenewing, Delivery::Download),
         (2, 0),
         None,
         DemoOutcome::Submitted,
@@ -467,7 +468,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-ken", "p-ken", "ins-kyokai-tokyo"),
         ("7654321", "11", "00"),
-        ("no-card", "post"),
+        (Reason::NoCard, Delivery::Post),
         (2, 0),
         None,
         DemoOutcome::Submitted,
@@ -475,7 +476,7 @@ pub const REQUESTS: &[DemoRequest] = &[
     request(
         ("p-misaki", "p-misaki", "ins-kyokai-tokyo"),
         ("7654321", "12", "00"),
-        ("accompanied", "download"),
+        (Reason::Accompanied, Delivery::Download),
         (1, 0),
         None,
         DemoOutcome::Submitted,
@@ -602,8 +603,9 @@ impl Store {
             };
             super::enrolments::insert_enrolment(&mut tx, &new).await?;
         }
+        let service = Service { store: self, mails: None, certificate_key: key };
         for r in REQUESTS {
-            insert_request(&mut tx, r, key, now).await?;
+            insert_request(&service, &mut tx, r, now).await?;
         }
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
@@ -647,20 +649,20 @@ pub struct Counts {
 
 const DAY_MS: i64 = 86_400_000;
 
-/// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written as the
-/// portal would have written it at those times.
+/// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written by the
+/// request service as the portal would have written it at those times (demo data sends no e-mail).
 async fn insert_request(
+    service: &Service<'_>,
     conn: &mut AnyConnection,
     r: &DemoRequest,
-    key: &SecretKey,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let person = PEOPLE.iter().find(|p| p.id == r.subject_id).expect("a demo person");
-    let (_, insurer_number, insurer_name, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
+    let (_, insurer_number, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
     let (symbol, number, branch) = r.insured;
     let answers = CertificateAnswers {
         for_whom: Some(r.subject_id.to_string()),
-        reason: Some(r.reason.to_string()),
+        reason: Some(r.reason),
         insurer_id: Some(r.insurer_id.to_string()),
         insurer_number: Some(insurer_number.to_string()),
         symbol: Some(symbol.to_string()).filter(|s| !s.is_empty()),
@@ -669,119 +671,60 @@ async fn insert_request(
         name: Some(person.name.to_string()),
         name_kana: Some(person.name_kana.to_string()),
         birth_date: Some(person.birth_date.to_string()),
-        delivery: Some(r.delivery.to_string()),
-        postal_code: (r.delivery == "post").then(|| "9990001".to_string()),
-        address: (r.delivery == "post").then(|| "あおば市中央1-2-3".to_string()),
-        contact: Some(if person.email.is_some() { "email" } else { "post" }.to_string()),
+        delivery: Some(r.delivery),
+        postal_code: (r.delivery == Delivery::Post).then(|| "9990001".parse().expect("a postal code")),
+        address: (r.delivery == Delivery::Post).then(|| "あおば市中央1-2-3".to_string()),
+        contact: Some(if person.email.is_some() { Contact::Email } else { Contact::Post }),
         phone: None,
     };
-    let answers = serde_json::to_string(&answers).expect("answers serialise");
-    let id = new_id();
     let created = now - r.submitted_days_ago * DAY_MS - 20 * 60_000;
     let submitted = created + 20 * 60_000;
     let started = submitted + r.worked_after_days * DAY_MS + 60 * 60_000;
     let decided = started + 2 * 60 * 60_000;
-    let (state, decision, updated) = match r.outcome {
-        DemoOutcome::Submitted => ("submitted", None, submitted),
-        DemoOutcome::InReview => ("in_review", None, started),
-        DemoOutcome::Issued(_) => ("issued", Some(""), decided),
-        DemoOutcome::Declined(reason) => ("declined", Some(reason), decided),
+    let filed_by = r.filed_by.to_string();
+    let filed_as = if r.filed_by == r.subject_id { FiledAs::SelfFiled } else { FiledAs::Representative };
+    let filing = Filing { subject_id: r.subject_id.to_string(), filed_as, facility_id: None };
+    let create = Command::CreateDraft {
+        kind: RequestKind::Certificate,
+        filed_by: filed_by.clone(),
+        filing: filing.clone(),
+        municipality_id: Some(MUNICIPALITY.id.to_string()),
     };
-    let filed_as = if r.filed_by == r.subject_id { "self" } else { "representative" };
-    sqlx::query(
-        "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, municipality_id, insurer_id, \
-         reason, answers, decision_reason, created_at, updated_at, submitted_at) \
-         VALUES ($1, $2, 'certificate', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(&id)
-    .bind(crate::domain::ReferenceNumber::generate().compact())
-    .bind(state)
-    .bind(r.subject_id)
-    .bind(r.filed_by)
-    .bind(filed_as)
-    .bind(MUNICIPALITY.id)
-    .bind(r.insurer_id)
-    .bind(r.reason)
-    .bind(&answers)
-    .bind(decision)
-    .bind(created)
-    .bind(updated)
-    .bind(submitted)
-    .execute(&mut *conn)
-    .await?;
-    let requester = (Some(r.filed_by), "requester");
-    let officer = (r.officer_id, "officer");
-    let mut events = vec![
-        (created, requester, "created", None, "draft", ""),
-        (submitted, requester, "submitted", Some("draft"), "submitted", ""),
-    ];
-    if r.outcome != DemoOutcome::Submitted {
-        events.push((started, officer, "in_review", Some("submitted"), "in_review", ""));
+    let request_id = run(service, conn, create, created).await?;
+    let answers = Answers::Certificate(answers);
+    let save = Command::SaveDraft { request_id: request_id.clone(), filed_by: filed_by.clone(), filing, answers };
+    run(service, conn, save, created).await?;
+    run(service, conn, Command::Submit { request_id: request_id.clone(), by: filed_by }, submitted).await?;
+    if r.outcome == DemoOutcome::Submitted {
+        return Ok(());
     }
-    match r.outcome {
-        DemoOutcome::Issued(_) => events.push((decided, officer, "issued", Some("in_review"), "issued", "")),
-        DemoOutcome::Declined(reason) => {
-            events.push((decided, officer, "declined", Some("in_review"), "declined", reason))
-        }
-        _ => {}
-    }
-    for (at, (actor, role), event, from, to, detail) in events {
-        sqlx::query(
-            "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(at)
-        .bind(actor)
-        .bind(role)
-        .bind(event)
-        .bind(from)
-        .bind(to)
-        .bind(detail)
-        .execute(&mut *conn)
-        .await?;
-    }
-    let DemoOutcome::Issued(months) = r.outcome else { return Ok(()) };
-    let issued_on =
-        (chrono::DateTime::from_timestamp_millis(decided).expect("a time") + chrono::Duration::hours(9)).date_naive();
-    let birth = person.birth_date.parse::<chrono::NaiveDate>().ok();
-    let until = printed_expiry(issued_on, months, insurer_number, birth).expect("a demo validity");
-    let certificate = new_id();
-    sqlx::query(
-        "UPDATE certificates SET revoked_at = $1, replaced_by = $2 \
-         WHERE insurer_id = $3 AND person_id = $4 AND revoked_at IS NULL",
-    )
-    .bind(decided)
-    .bind(&certificate)
-    .bind(r.insurer_id)
-    .bind(r.subject_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \
-         branch, insurer_number, insurer_name, issued_on, valid_from, valid_until, delivery, code, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&certificate)
-    .bind(&id)
-    .bind(r.subject_id)
-    .bind(r.insurer_id)
-    .bind(person.name)
-    .bind(person.name_kana)
-    .bind(person.birth_date)
-    .bind(symbol)
-    .bind(number)
-    .bind(branch)
-    .bind(*insurer_number)
-    .bind(*insurer_name)
-    .bind(issued_on.to_string())
-    .bind(issued_on.to_string())
-    .bind(until.to_string())
-    .bind(r.delivery)
-    .bind(crate::requests::certificate::verification_code(key, &certificate))
-    .bind(decided)
-    .execute(&mut *conn)
-    .await?;
+    let officer_id = r.officer_id.map(str::to_string);
+    let decide =
+        |decision| Command::Decide { request_id: request_id.clone(), officer_id: officer_id.clone(), decision };
+    run(service, conn, decide(Decision::StartReview), started).await?;
+    let decision = match r.outcome {
+        DemoOutcome::Issued(months) => Decision::Approve {
+            effect: KindEffect::IssueCertificate { months, numbers: Numbers::default() },
+            detail: String::new(),
+        },
+        DemoOutcome::Declined(reason) => Decision::Decline { reason_key: reason.to_string() },
+        DemoOutcome::Submitted | DemoOutcome::InReview => return Ok(()),
+    };
+    run(service, conn, decide(decision), decided).await?;
     Ok(())
+}
+
+/// One command of the demo data, inside its transaction: a refusal is a mistake in the demo data.
+async fn run(
+    service: &Service<'_>,
+    conn: &mut AnyConnection,
+    command: Command,
+    at: i64,
+) -> Result<String, sqlx::Error> {
+    match service.run_in(conn, command, at).await {
+        Ok(Ok(done)) => Ok(done.request_id),
+        Ok(Err(refused)) => Err(sqlx::Error::Protocol(format!("demo request refused: {refused}"))),
+        Err(ServiceError::Database(e)) => Err(e),
+        Err(other) => Err(sqlx::Error::Protocol(format!("demo request: {other}"))),
+    }
 }

@@ -3,22 +3,23 @@
 
 use sqlx::AnyConnection;
 
-use super::accounts::{AuditEntry, append_audit};
-use super::outbox::{NewMail, enqueue};
-use super::{Store, new_id, now_ms};
+use super::{Store, new_id};
 use crate::access::sql::{Params, Record};
 use crate::access::{self, RecordKind};
-use crate::requests::{Actor, RequestKind, RequestState, TransitionRefused, check_transition};
+use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RequestRow {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub subject_id: String,
     pub filed_by: String,
-    pub filed_as: String,
+    #[sqlx(try_from = "String")]
+    pub filed_as: FiledAs,
     pub facility_id: Option<String>,
     pub municipality_id: Option<String>,
     pub insurer_id: Option<String>,
@@ -90,8 +91,10 @@ fn followed_requests(p: Params) -> String {
 pub struct RequestListRow {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub subject_name: String,
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
@@ -102,50 +105,215 @@ pub struct RequestListRow {
 pub struct QueueRow {
     pub id: String,
     pub reference: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: RequestState,
     pub reason: String,
     pub subject_name: String,
     pub submitted_at: i64,
 }
 
+/// A new draft, as the service writes it (`crate::requests::service`).
 pub struct NewDraft<'a> {
-    pub kind: &'a str,
+    pub kind: RequestKind,
     pub subject_id: &'a str,
     pub filed_by: &'a str,
-    pub filed_as: &'a str,
+    pub filed_as: FiledAs,
     pub facility_id: Option<&'a str>,
     pub municipality_id: Option<&'a str>,
 }
 
-impl Store {
-    pub async fn create_draft(&self, d: &NewDraft<'_>) -> Result<String, sqlx::Error> {
-        let id = new_id();
-        let now = now_ms();
-        // Drafts get their reference number at once: it is shown only after submission.
-        let reference = crate::domain::ReferenceNumber::generate();
-        let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, facility_id, municipality_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(reference.compact())
-        .bind(d.kind)
-        .bind(d.subject_id)
-        .bind(d.filed_by)
-        .bind(d.filed_as)
-        .bind(d.facility_id)
-        .bind(d.municipality_id)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        add_event(&mut tx, &id, Some(d.filed_by), Actor::Requester, "created", None, Some(RequestState::Draft), "")
-            .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
+/// A draft's answers and the columns the queues and the lookup read, as the service writes them.
+pub struct DraftAnswers<'a> {
+    pub id: &'a str,
+    pub filed_by: &'a str,
+    pub answers_json: &'a str,
+    pub subject_id: &'a str,
+    pub filed_as: FiledAs,
+    pub facility_id: Option<&'a str>,
+    pub insurer_id: Option<&'a str>,
+    pub reason: &'a str,
+    /// The date of birth the answers give (ISO), for finding the request without an account.
+    pub birth_date: Option<&'a str>,
+    pub now: i64,
+}
 
+/// A move from one state to another, guarded by the state it comes from.
+pub struct StateChange<'a> {
+    pub id: &'a str,
+    pub from: RequestState,
+    pub to: RequestState,
+    pub actor_id: Option<&'a str>,
+    pub by: Actor,
+    /// The decision's code (or the event's note), kept in the timeline and as the decision.
+    pub detail: &'a str,
+    pub now: i64,
+}
+
+/// One line of a request's timeline.
+pub struct NewEvent<'a> {
+    pub request_id: &'a str,
+    pub at: i64,
+    pub actor_id: Option<&'a str>,
+    pub by: Actor,
+    pub event: &'a str,
+    pub from: Option<RequestState>,
+    pub to: Option<RequestState>,
+    pub detail: &'a str,
+}
+
+/// Writes a new draft with its first timeline line; returns its id. Only the service calls this.
+pub(crate) async fn insert_draft(conn: &mut AnyConnection, d: &NewDraft<'_>, now: i64) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    // Drafts get their reference number at once: it is shown only after submission.
+    let reference = crate::domain::ReferenceNumber::generate();
+    sqlx::query(
+        "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, facility_id, municipality_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(reference.compact())
+    .bind(d.kind.code())
+    .bind(d.subject_id)
+    .bind(d.filed_by)
+    .bind(d.filed_as.code())
+    .bind(d.facility_id)
+    .bind(d.municipality_id)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let created = NewEvent {
+        request_id: &id,
+        at: now,
+        actor_id: Some(d.filed_by),
+        by: Actor::Requester,
+        event: "created",
+        from: None,
+        to: Some(RequestState::Draft),
+        detail: "",
+    };
+    add_event(conn, &created).await?;
+    Ok(id)
+}
+
+/// Saves a draft's answers. Only the filer's own drafts change: `false` otherwise.
+pub(crate) async fn write_draft_answers(conn: &mut AnyConnection, d: &DraftAnswers<'_>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE requests SET answers = $1, subject_id = $2, filed_as = $3, facility_id = $4, insurer_id = $5, reason = $6, \
+         subject_birth_date = $7, updated_at = $8 WHERE id = $9 AND filed_by = $10 AND state = 'draft'",
+    )
+    .bind(d.answers_json)
+    .bind(d.subject_id)
+    .bind(d.filed_as.code())
+    .bind(d.facility_id)
+    .bind(d.insurer_id)
+    .bind(d.reason)
+    .bind(d.birth_date)
+    .bind(d.now)
+    .bind(d.id)
+    .bind(d.filed_by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the answers of a request while it is in `state` (a correction). `false`: it is not.
+pub(crate) async fn replace_answers(
+    conn: &mut AnyConnection,
+    id: &str,
+    state: RequestState,
+    answers_json: &str,
+    birth_date: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let saved = sqlx::query("UPDATE requests SET answers = $1, subject_birth_date = $2 WHERE id = $3 AND state = $4")
+        .bind(answers_json)
+        .bind(birth_date)
+        .bind(id)
+        .bind(state.code())
+        .execute(conn)
+        .await?;
+    Ok(saved.rows_affected() == 1)
+}
+
+/// A request by id for the service, whoever asks (the service's callers have checked who may act on it).
+pub(crate) async fn request_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM requests r WHERE r.id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The e-mail address and language of a person, if they have an address: where a request's update mail goes.
+pub(crate) async fn filer_contact(
+    conn: &mut AnyConnection,
+    person_id: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let found: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT email, preferred_locale FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.and_then(|(email, locale)| email.map(|e| (e, locale))))
+}
+
+/// The change of state itself, guarded by the state it comes from, with its timeline line. `false` when the
+/// state has moved on (nothing written). The audit line and the e-mail are the service's.
+pub(crate) async fn move_state(conn: &mut AnyConnection, c: &StateChange<'_>) -> Result<bool, sqlx::Error> {
+    let submitted_at = if c.to == RequestState::Submitted { Some(c.now) } else { None };
+    let decision = if matches!(c.to, RequestState::Declined | RequestState::Issued | RequestState::Returned) {
+        Some(c.detail)
+    } else {
+        None
+    };
+    let done = sqlx::query(
+        "UPDATE requests SET state = $1, updated_at = $2, submitted_at = COALESCE($3, submitted_at), \
+         decision_reason = COALESCE($4, decision_reason) WHERE id = $5 AND state = $6",
+    )
+    .bind(c.to.code())
+    .bind(c.now)
+    .bind(submitted_at)
+    .bind(decision)
+    .bind(c.id)
+    .bind(c.from.code())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let event = NewEvent {
+        request_id: c.id,
+        at: c.now,
+        actor_id: c.actor_id,
+        by: c.by,
+        event: c.to.code(),
+        from: Some(c.from),
+        to: Some(c.to),
+        detail: c.detail,
+    };
+    add_event(conn, &event).await?;
+    Ok(true)
+}
+
+async fn add_event(conn: &mut AnyConnection, e: &NewEvent<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(e.request_id)
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.by.code())
+    .bind(e.event)
+    .bind(e.from.map(|s| s.code()))
+    .bind(e.to.map(|s| s.code()))
+    .bind(e.detail)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+impl Store {
     /// A draft, for the person filling it in only.
     pub async fn request_draft(&self, id: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -169,45 +337,14 @@ impl Store {
     }
 
     /// The newest draft of a kind this person started, to offer to continue it.
-    pub async fn latest_draft(&self, kind: &str, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+    pub async fn latest_draft(&self, kind: RequestKind, filed_by: &str) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM requests r WHERE r.kind = $1 AND r.filed_by = $2 AND r.state = 'draft' ORDER BY r.updated_at DESC, r.id LIMIT 1"
         )))
-        .bind(kind)
+        .bind(kind.code())
         .bind(filed_by)
         .fetch_optional(self.pool())
         .await
-    }
-
-    /// Saves a draft's answers (and the columns the queues filter on). Only the filer's own drafts change.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn save_draft(
-        &self,
-        id: &str,
-        filed_by: &str,
-        answers_json: &str,
-        subject_id: &str,
-        filed_as: &str,
-        facility_id: Option<&str>,
-        insurer_id: Option<&str>,
-        reason: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE requests SET answers = $1, subject_id = $2, filed_as = $3, facility_id = $4, insurer_id = $5, reason = $6, updated_at = $7 \
-             WHERE id = $8 AND filed_by = $9 AND state = 'draft'",
-        )
-        .bind(answers_json)
-        .bind(subject_id)
-        .bind(filed_as)
-        .bind(facility_id)
-        .bind(insurer_id)
-        .bind(reason)
-        .bind(now_ms())
-        .bind(id)
-        .bind(filed_by)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// A submitted request, if `viewer` may see it today; `None` otherwise (the page answers 404 either way).
@@ -276,168 +413,11 @@ impl Store {
     pub async fn lookup(&self, reference: &str, birth_date: &str) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM requests r JOIN people p ON p.id = r.subject_id \
-             WHERE r.reference = $1 AND r.state <> 'draft' AND (p.birth_date = $2 OR r.answers LIKE $3)"
+             WHERE r.reference = $1 AND r.state <> 'draft' AND (p.birth_date = $2 OR r.subject_birth_date = $2)"
         )))
         .bind(reference)
         .bind(birth_date)
-        .bind(format!("%\"birth_date\":\"{birth_date}\"%"))
         .fetch_optional(self.pool())
         .await
     }
-
-    /// Moves a request from one state to another under the state machine, with its timeline line, audit line
-    /// and notification in one transaction. Fails without writing anything when the state has moved on.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn transition(
-        &self,
-        id: &str,
-        from: RequestState,
-        to: RequestState,
-        actor_id: &str,
-        by: Actor,
-        detail: &str,
-        mail: Option<NewMail>,
-    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        self.transition_issuing(id, from, to, actor_id, by, detail, mail, None).await
-    }
-
-    /// `transition`, and when `certificate` is given, the certificate it issues, in the same transaction.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn transition_issuing(
-        &self,
-        id: &str,
-        from: RequestState,
-        to: RequestState,
-        actor_id: &str,
-        by: Actor,
-        detail: &str,
-        mail: Option<NewMail>,
-        certificate: Option<&super::certificates::NewCertificate>,
-    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        if let Err(refused) = check_transition(from, to, by) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        if apply_transition(&mut tx, id, from, to, actor_id, by, detail, mail).await?.is_err() {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from, to, by }));
-        }
-        if let Some(c) = certificate {
-            super::certificates::issue_certificate(
-                &mut tx,
-                Some(id),
-                c,
-                super::certificates::Supersedes::RevokingHoldersEarlier,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
-    }
-
-    /// The applicant's correction of a request returned to them: the new answers and the move back to
-    /// `Submitted` (timeline, audit line, e-mail) in one transaction; refused if it is no longer returned.
-    pub async fn resubmit_corrected(
-        &self,
-        id: &str,
-        answers: &str,
-        actor_id: &str,
-        mail: Option<NewMail>,
-    ) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        let (from, to, by) = (RequestState::Returned, RequestState::Submitted, Actor::Requester);
-        if let Err(refused) = check_transition(from, to, by) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        let saved = sqlx::query("UPDATE requests SET answers = $1 WHERE id = $2 AND state = $3")
-            .bind(answers)
-            .bind(id)
-            .bind(from.code())
-            .execute(&mut *tx)
-            .await?;
-        if saved.rows_affected() != 1
-            || apply_transition(&mut tx, id, from, to, actor_id, by, "corrected", mail).await?.is_err()
-        {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from, to, by }));
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
-    }
-}
-
-/// The change of state itself, guarded by the state it comes from, with its timeline line, audit line (the new
-/// state, and the decision's code when there is one) and e-mail. The caller owns the transaction.
-#[allow(clippy::too_many_arguments)]
-async fn apply_transition(
-    tx: &mut AnyConnection,
-    id: &str,
-    from: RequestState,
-    to: RequestState,
-    actor_id: &str,
-    by: Actor,
-    detail: &str,
-    mail: Option<NewMail>,
-) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-    let now = now_ms();
-    let submitted_at = if to == RequestState::Submitted { Some(now) } else { None };
-    let decision = if matches!(to, RequestState::Declined | RequestState::Issued | RequestState::Returned) {
-        Some(detail)
-    } else {
-        None
-    };
-    let done = sqlx::query(
-        "UPDATE requests SET state = $1, updated_at = $2, submitted_at = COALESCE($3, submitted_at), \
-         decision_reason = COALESCE($4, decision_reason) WHERE id = $5 AND state = $6",
-    )
-    .bind(to.code())
-    .bind(now)
-    .bind(submitted_at)
-    .bind(decision)
-    .bind(id)
-    .bind(from.code())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(Err(TransitionRefused { from, to, by }));
-    }
-    add_event(&mut *tx, id, Some(actor_id), by, to.code(), Some(from), Some(to), detail).await?;
-    let subject: (String,) =
-        sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-    let audit_detail = if detail.is_empty() { to.code().to_string() } else { format!("{}:{detail}", to.code()) };
-    append_audit(&mut *tx, &AuditEntry::new(Some(actor_id), "request.state").subject(&subject.0).detail(&audit_detail))
-        .await?;
-    if let Some(m) = mail {
-        enqueue(&mut *tx, &m).await?;
-    }
-    Ok(Ok(()))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn add_event(
-    conn: &mut AnyConnection,
-    request_id: &str,
-    actor_id: Option<&str>,
-    by: Actor,
-    event: &str,
-    from: Option<RequestState>,
-    to: Option<RequestState>,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(new_id())
-    .bind(request_id)
-    .bind(now_ms())
-    .bind(actor_id)
-    .bind(by.code())
-    .bind(event)
-    .bind(from.map(|s| s.code()))
-    .bind(to.map(|s| s.code()))
-    .bind(detail)
-    .execute(conn)
-    .await
-    .map(|_| ())
 }

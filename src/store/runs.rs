@@ -259,15 +259,20 @@ pub async fn push_candidates(
     sqlx::query_as(PUSH_CANDIDATES).bind(insurer_id).bind(after).bind(as_of).bind(limit).fetch_all(conn).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which certificates a renewal batch reads: the insurer's, after the cursor `after`, ending within the window
+/// of a run on `as_of`, not yet renewed by run `run_id`; at most `limit`.
+pub struct RenewalWindow<'a> {
+    pub insurer_id: &'a str,
+    pub after: &'a str,
+    pub as_of: &'a str,
+    pub window_end: &'a str,
+    pub run_id: &'a str,
+    pub limit: i64,
+}
+
 pub async fn renewal_candidates(
     conn: &mut AnyConnection,
-    insurer_id: &str,
-    after: &str,
-    as_of: &str,
-    window_end: &str,
-    run_id: &str,
-    limit: i64,
+    w: &RenewalWindow<'_>,
 ) -> Result<Vec<RenewalCandidate>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT c.id, c.person_id, c.enrolment_id, c.name, c.name_kana, c.birth_date, c.symbol, c.number, c.branch, \
@@ -276,22 +281,14 @@ pub async fn renewal_candidates(
          FROM certificates c LEFT JOIN enrolments e ON e.id = c.enrolment_id \
          WHERE {RENEWAL_WHERE} AND c.id > $5 ORDER BY c.id LIMIT $6"
     )))
-    .bind(insurer_id)
-    .bind(as_of)
-    .bind(window_end)
-    .bind(run_id)
-    .bind(after)
-    .bind(limit)
+    .bind(w.insurer_id)
+    .bind(w.as_of)
+    .bind(w.window_end)
+    .bind(w.run_id)
+    .bind(w.after)
+    .bind(w.limit)
     .fetch_all(conn)
     .await
-}
-
-/// The insurer's printed number and name, and its default validity in months.
-pub async fn insurer(conn: &mut AnyConnection, id: &str) -> Result<(String, String, i64), sqlx::Error> {
-    sqlx::query_as("SELECT number, name_ja, certificate_default_months FROM insurers WHERE id = $1")
-        .bind(id)
-        .fetch_one(conn)
-        .await
 }
 
 /// Adds a batch to the run's counts and moves its cursor, if `owner` still holds it; `finished` ends the run

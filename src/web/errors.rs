@@ -43,6 +43,17 @@ impl From<crate::accounts::SendError> for AppError {
     }
 }
 
+impl From<crate::requests::service::ServiceError> for AppError {
+    fn from(e: crate::requests::service::ServiceError) -> AppError {
+        use crate::requests::service::ServiceError;
+        match e {
+            ServiceError::Database(d) => AppError::Database(d),
+            ServiceError::NoValidity => AppError::BadRequest,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         AppError::Internal(cause.to_string())

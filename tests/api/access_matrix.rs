@@ -2,12 +2,13 @@
 //! states, against every route that opens that person's records by id (or acts for them), with the answer
 //! each must get. The relationships are built by the small builders below, straight into the database.
 
-use madoguchi::requests::{Actor, RequestState};
-use madoguchi::store::requests::NewDraft;
+use madoguchi::requests::FiledAs;
+use madoguchi::requests::certificate::{CertificateAnswers, Reason};
+use madoguchi::requests::service::Filing;
 use madoguchi::store::{new_id, now_ms, today_jst};
 use scraper::Html;
 
-use crate::helpers::{TestApp, attr_all, sign_in_as, spawn_app};
+use crate::helpers::{SentRequest, TestApp, attr_all, send_request, sign_in_as, spawn_app};
 
 /// The insurer of the ward's records (全国健康保険協会), whose officer is p-nakamura; p-tanaka works for another
 /// insurer (あおば市国保) and p-suzuki for the ward's municipality (あおば市).
@@ -49,26 +50,14 @@ async fn resident(app: &TestApp, label: &str) -> String {
 async fn ward(app: &TestApp, filing_facility: &str, filed_by: &str) -> Ward {
     let store = &app.store;
     let id = resident(app, "ward").await;
-    let request = store
-        .create_draft(&NewDraft {
-            kind: "certificate",
-            subject_id: &id,
-            filed_by,
-            filed_as: "facility",
-            facility_id: Some(filing_facility),
-            municipality_id: Some("mun-aoba"),
-        })
-        .await
-        .unwrap();
-    store
-        .save_draft(&request, filed_by, "{}", &id, "facility", Some(filing_facility), Some(INSURER), "no-card")
-        .await
-        .unwrap();
-    store
-        .transition(&request, RequestState::Draft, RequestState::Submitted, filed_by, Actor::Requester, "", None)
-        .await
-        .unwrap()
-        .unwrap();
+    let filing =
+        Filing { subject_id: id.clone(), filed_as: FiledAs::Facility, facility_id: Some(filing_facility.to_string()) };
+    let answers = CertificateAnswers {
+        insurer_id: Some(INSURER.to_string()),
+        reason: Some(Reason::NoCard),
+        ..CertificateAnswers::default()
+    };
+    let request = send_request(app, SentRequest { filed_by, filing, municipality_id: Some("mun-aoba"), answers }).await;
     let certificate = new_id();
     sqlx::query(
         "INSERT INTO certificates (id, request_id, person_id, insurer_id, name, name_kana, birth_date, symbol, number, \

@@ -3,10 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use madoguchi::requests::{Actor, RequestState};
-use madoguchi::store::requests::NewDraft;
+use madoguchi::requests::certificate::{CertificateAnswers, Reason};
+use madoguchi::requests::service::{Command, Filing};
+use madoguchi::requests::{FiledAs, RequestKind};
 
-use crate::helpers::{TestApp, add_other_municipality, second_client, sign_in_as, spawn_app};
+use crate::helpers::{
+    SentRequest, TestApp, add_other_municipality, requests, second_client, send_request, sign_in_as, spawn_app,
+};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -209,25 +212,21 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .await
         .unwrap();
 
-    let draft = |subject: &'static str| NewDraft {
-        kind: "certificate",
-        subject_id: subject,
-        filed_by: subject,
-        filed_as: "self",
-        facility_id: None,
-        municipality_id: Some("mun-other"),
+    let filing = Filing { subject_id: "p-maria".to_string(), filed_as: FiledAs::SelfFiled, facility_id: None };
+    let answers = CertificateAnswers {
+        insurer_id: Some("ins-kyokai-tokyo".to_string()),
+        reason: Some(Reason::NoCard),
+        ..CertificateAnswers::default()
     };
-    let request = store.create_draft(&draft("p-maria")).await.unwrap();
-    store
-        .save_draft(&request, "p-maria", "{}", "p-maria", "self", None, Some("ins-kyokai-tokyo"), "no-card")
-        .await
-        .unwrap();
-    store
-        .transition(&request, RequestState::Draft, RequestState::Submitted, "p-maria", Actor::Requester, "", None)
-        .await
-        .unwrap()
-        .unwrap();
-    let open_draft = store.create_draft(&draft("p-maria")).await.unwrap();
+    let sent = SentRequest { filed_by: "p-maria", filing: filing.clone(), municipality_id: Some("mun-other"), answers };
+    let request = send_request(app, sent).await;
+    let create = Command::CreateDraft {
+        kind: RequestKind::Certificate,
+        filed_by: "p-maria".to_string(),
+        filing,
+        municipality_id: Some("mun-other".to_string()),
+    };
+    let open_draft = requests(app).run(create, madoguchi::store::now_ms()).await.unwrap().unwrap().request_id;
     let passkey = store.add_passkey("p-maria", "cred-maria", "{}", "Maria's phone").await.unwrap();
     let (audit_line,): (String,) = sqlx::query_as("SELECT id FROM audit_log WHERE subject_id = $1 ORDER BY at LIMIT 1")
         .bind(&other)

@@ -3,7 +3,7 @@
 //! correct; declining needs a confirmation. Also: the applicant's contact choice and their other open requests
 //! on the officer's pages, and the enrolment record's way back to the request.
 
-use madoguchi::requests::certificate::CertificateAnswers;
+use madoguchi::requests::certificate::{CertificateAnswers, Contact};
 use scraper::Html;
 
 use crate::enrolments::{sent_request, taro_at_aoba};
@@ -253,7 +253,7 @@ async fn the_officer_sees_how_to_reach_the_applicant_and_their_other_open_reques
     let app = spawn_app().await;
     let tanaka = sign_in_as(&app, "p-tanaka").await;
     let phone =
-        CertificateAnswers { contact: Some("phone".into()), phone: Some("090-1234-5678".into()), ..taro_at_aoba() };
+        CertificateAnswers { contact: Some(Contact::Phone), phone: Some("090-1234-5678".into()), ..taro_at_aoba() };
     let first = sent_request(&app, "p-taro", "ins-aoba-kokuho", phone).await;
     let html = page(&tanaka, &format!("/requests/{first}")).await;
     assert_eq!(select_all(&html, "#applicant-contact-value"), vec!["090-1234-5678"]);

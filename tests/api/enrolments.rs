@@ -2,12 +2,12 @@
 //! against them on the request page; the registration-lag monitor counts the demo records; members see their own
 //! registration and nobody else's.
 
-use madoguchi::requests::certificate::CertificateAnswers;
-use madoguchi::requests::{Actor, RequestState};
-use madoguchi::store::requests::NewDraft;
+use madoguchi::requests::FiledAs;
+use madoguchi::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
+use madoguchi::requests::service::Filing;
 use scraper::Html;
 
-use crate::helpers::{TestApp, attr_all, select_all, sign_in_as, spawn_app};
+use crate::helpers::{SentRequest, TestApp, attr_all, select_all, send_request, sign_in_as, spawn_app};
 
 async fn page(app: &TestApp, path: &str) -> Html {
     let res = app.get(path).await;
@@ -38,34 +38,19 @@ fn lag_counts(html: &Html) -> (String, String, String, String) {
     (one("on-time"), one("late"), one("waiting"), one("overdue"))
 }
 
-/// A sent certificate request for `subject` to `insurer` with these answers, made through the store.
-pub async fn sent_request(app: &TestApp, subject: &str, insurer: &str, answers: CertificateAnswers) -> String {
-    let store = &app.store;
-    let id = store
-        .create_draft(&NewDraft {
-            kind: "certificate",
-            subject_id: subject,
-            filed_by: subject,
-            filed_as: "self",
-            facility_id: None,
-            municipality_id: Some("mun-aoba"),
-        })
-        .await
-        .unwrap();
-    let json = serde_json::to_string(&answers).unwrap();
-    store.save_draft(&id, subject, &json, subject, "self", None, Some(insurer), "no-card").await.unwrap();
-    store
-        .transition(&id, RequestState::Draft, RequestState::Submitted, subject, Actor::Requester, "", None)
-        .await
-        .unwrap()
-        .unwrap();
-    id
+/// A sent certificate request for `subject` to `insurer` with these answers, made through the request service.
+pub async fn sent_request(app: &TestApp, subject: &str, insurer: &str, mut answers: CertificateAnswers) -> String {
+    // The request goes to `insurer` whichever one the answers started from.
+    answers.insurer_id = Some(insurer.to_string());
+    answers.reason.get_or_insert(Reason::NoCard);
+    let filing = Filing { subject_id: subject.to_string(), filed_as: FiledAs::SelfFiled, facility_id: None };
+    send_request(app, SentRequest { filed_by: subject, filing, municipality_id: Some("mun-aoba"), answers }).await
 }
 
 pub fn taro_at_aoba() -> CertificateAnswers {
     CertificateAnswers {
         for_whom: Some("p-taro".into()),
-        reason: Some("no-card".into()),
+        reason: Some(Reason::NoCard),
         insurer_id: Some("ins-aoba-kokuho".into()),
         insurer_number: Some("138008".into()),
         symbol: Some("1234567".into()),
@@ -74,8 +59,8 @@ pub fn taro_at_aoba() -> CertificateAnswers {
         name: Some("山田 太郎".into()),
         name_kana: Some("ヤマダ\u{3000}タロウ".into()),
         birth_date: Some("1985-01-02".into()),
-        delivery: Some("download".into()),
-        contact: Some("email".into()),
+        delivery: Some(Delivery::Download),
+        contact: Some(Contact::Email),
         ..Default::default()
     }
 }

@@ -249,3 +249,40 @@ pub fn multipart_body(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// The request service on the test's database, writing no e-mail (as tests that build records need).
+pub fn requests(app: &TestApp) -> madoguchi::requests::service::Service<'_> {
+    madoguchi::requests::service::Service { store: &app.store, mails: None, certificate_key: &app.secret_key }
+}
+
+/// A request as a test needs it: who files it, for whom and how, and its answers.
+pub struct SentRequest<'a> {
+    pub filed_by: &'a str,
+    pub filing: madoguchi::requests::service::Filing,
+    pub municipality_id: Option<&'a str>,
+    pub answers: madoguchi::requests::certificate::CertificateAnswers,
+}
+
+/// Files `r` through the request service (draft, answers, submission) and returns its id.
+pub async fn send_request(app: &TestApp, r: SentRequest<'_>) -> String {
+    use madoguchi::requests::RequestKind;
+    use madoguchi::requests::service::{Answers, Command};
+    let service = requests(app);
+    let now = madoguchi::store::now_ms();
+    let create = Command::CreateDraft {
+        kind: RequestKind::Certificate,
+        filed_by: r.filed_by.to_string(),
+        filing: r.filing.clone(),
+        municipality_id: r.municipality_id.map(str::to_string),
+    };
+    let id = service.run(create, now).await.unwrap().unwrap().request_id;
+    let save = Command::SaveDraft {
+        request_id: id.clone(),
+        filed_by: r.filed_by.to_string(),
+        filing: r.filing,
+        answers: Answers::Certificate(r.answers),
+    };
+    service.run(save, now).await.unwrap().unwrap();
+    service.run(Command::Submit { request_id: id.clone(), by: r.filed_by.to_string() }, now).await.unwrap().unwrap();
+    id
+}

@@ -52,17 +52,32 @@ async fn enrol(app: &TestApp, id: &str, number: &str, birth: &str, person: Optio
     .unwrap();
 }
 
-/// A certificate written directly, as an earlier issue would have left it.
-#[allow(clippy::too_many_arguments)]
-async fn certificate(
-    app: &TestApp,
-    insurer: &str,
-    person: Option<&str>,
-    enrolment: Option<&str>,
-    valid_until: &str,
+/// A certificate as an earlier issue would have left it: its insurer, holder (an account, an enrolment record or
+/// both), last day, and whether it is revoked or renews itself.
+struct Held<'a> {
+    insurer: &'a str,
+    person: Option<&'a str>,
+    enrolment: Option<&'a str>,
+    valid_until: String,
     revoked: bool,
     auto_renew: bool,
-) -> String {
+}
+
+impl<'a> Held<'a> {
+    fn of(insurer: &'a str, person: Option<&'a str>, enrolment: Option<&'a str>, valid_until: String) -> Held<'a> {
+        Held { insurer, person, enrolment, valid_until, revoked: false, auto_renew: false }
+    }
+    fn revoked(self) -> Held<'a> {
+        Held { revoked: true, ..self }
+    }
+    fn auto_renew(self) -> Held<'a> {
+        Held { auto_renew: true, ..self }
+    }
+}
+
+/// A certificate written directly, as an earlier issue would have left it.
+async fn certificate(app: &TestApp, held: Held<'_>) -> String {
+    let Held { insurer, person, enrolment, valid_until, revoked, auto_renew } = held;
     let id = madoguchi::store::new_id();
     sqlx::query(
         "INSERT INTO certificates (id, person_id, enrolment_id, insurer_id, name, name_kana, birth_date, symbol, number, \
@@ -75,7 +90,7 @@ async fn certificate(
     .bind(enrolment)
     .bind(insurer)
     .bind(day(-300))
-    .bind(valid_until)
+    .bind(&valid_until)
     .bind(format!("code-{id}"))
     .bind(i64::from(auto_renew))
     .bind(if revoked { Some(1_i64) } else { None })
@@ -97,15 +112,15 @@ async fn members(app: &TestApp) -> BTreeSet<String> {
         .await
         .unwrap();
     enrol(app, "enr-t-current", "2", "1990-01-01", None).await;
-    certificate(app, AOBA, None, Some("enr-t-current"), &day(10), false, false).await;
+    certificate(app, Held::of(AOBA, None, Some("enr-t-current"), day(10))).await;
     // p-maria's account holds a current certificate of this insurer, issued on a request (no enrolment link).
     enrol(app, "enr-t-account", "3", "1992-07-14", Some("p-maria")).await;
-    certificate(app, AOBA, Some("p-maria"), None, &day(0), false, false).await;
+    certificate(app, Held::of(AOBA, Some("p-maria"), None, day(0))).await;
     enrol(app, "enr-t-old-ones", "4", "1990-01-01", Some("p-shigeru")).await;
-    certificate(app, AOBA, None, Some("enr-t-old-ones"), &day(-1), false, false).await;
-    certificate(app, AOBA, None, Some("enr-t-old-ones"), &day(100), true, false).await;
+    certificate(app, Held::of(AOBA, None, Some("enr-t-old-ones"), day(-1))).await;
+    certificate(app, Held::of(AOBA, None, Some("enr-t-old-ones"), day(100)).revoked()).await;
     // Another insurer's current certificate does not count.
-    certificate(app, "ins-koki-tokyo", Some("p-shigeru"), None, &day(100), false, false).await;
+    certificate(app, Held::of("ins-koki-tokyo", Some("p-shigeru"), None, day(100))).await;
     enrol(app, "enr-t-over-75", "5", "1940-01-01", None).await;
     enrol(app, "enr-t-unreadable", "6", "1990-02-30", None).await;
     // Demo: enr-demo-0 (card registered) is skipped; 1 to 5 need a certificate.
@@ -289,18 +304,18 @@ async fn a_run_whose_worker_dies_resumes_and_issues_each_member_once() {
 #[tokio::test]
 async fn the_renewal_run_issues_the_next_certificate_only_for_those_that_renew_themselves_and_end_soon() {
     let app = spawn_app().await;
-    let renews = certificate(&app, AOBA, Some("p-hanako"), Some("enr-demo-1"), &day(30), false, true).await;
-    let too_far = certificate(&app, AOBA, None, Some("enr-demo-2"), &day(90), false, true).await;
-    let not_asked = certificate(&app, AOBA, None, Some("enr-demo-4"), &day(10), false, false).await;
-    let revoked = certificate(&app, AOBA, None, Some("enr-demo-5"), &day(10), true, true).await;
-    let expired = certificate(&app, AOBA, None, Some("enr-demo-5"), &day(-1), false, true).await;
+    let renews = certificate(&app, Held::of(AOBA, Some("p-hanako"), Some("enr-demo-1"), day(30)).auto_renew()).await;
+    let too_far = certificate(&app, Held::of(AOBA, None, Some("enr-demo-2"), day(90)).auto_renew()).await;
+    let not_asked = certificate(&app, Held::of(AOBA, None, Some("enr-demo-4"), day(10))).await;
+    let revoked = certificate(&app, Held::of(AOBA, None, Some("enr-demo-5"), day(10)).revoked().auto_renew()).await;
+    let expired = certificate(&app, Held::of(AOBA, None, Some("enr-demo-5"), day(-1)).auto_renew()).await;
     sqlx::query("UPDATE enrolments SET ended_on = $1 WHERE id = 'enr-demo-3'")
         .bind(day(-1))
         .execute(app.store.pool())
         .await
         .unwrap();
-    let cover_ended = certificate(&app, AOBA, None, Some("enr-demo-3"), &day(20), false, true).await;
-    let other_insurer = certificate(&app, "ins-kyokai-tokyo", None, None, &day(20), false, true).await;
+    let cover_ended = certificate(&app, Held::of(AOBA, None, Some("enr-demo-3"), day(20)).auto_renew()).await;
+    let other_insurer = certificate(&app, Held::of("ins-kyokai-tokyo", None, None, day(20)).auto_renew()).await;
 
     let tanaka = sign_in_as(&app, "p-tanaka").await;
     let id = started(&tanaka, "renewal").await;
@@ -360,10 +375,10 @@ async fn auto_renew_of(app: &TestApp, certificate: &str) -> i64 {
 #[tokio::test]
 async fn the_holder_their_guardian_or_facility_staff_ask_once_for_automatic_renewal_and_nobody_else() {
     let app = spawn_app().await;
-    let hanakos = certificate(&app, AOBA, Some("p-hanako"), Some("enr-demo-1"), &day(200), false, false).await;
-    let ichiros = certificate(&app, "ins-koki-tokyo", Some("p-ichiro"), None, &day(200), false, false).await;
-    let tomes = certificate(&app, "ins-koki-tokyo", Some("p-tome"), None, &day(200), false, false).await;
-    let revoked = certificate(&app, AOBA, Some("p-hanako"), None, &day(200), true, false).await;
+    let hanakos = certificate(&app, Held::of(AOBA, Some("p-hanako"), Some("enr-demo-1"), day(200))).await;
+    let ichiros = certificate(&app, Held::of("ins-koki-tokyo", Some("p-ichiro"), None, day(200))).await;
+    let tomes = certificate(&app, Held::of("ins-koki-tokyo", Some("p-tome"), None, day(200))).await;
+    let revoked = certificate(&app, Held::of(AOBA, Some("p-hanako"), None, day(200)).revoked()).await;
 
     // The holder: the form is on the certificate page, and works both ways.
     let hanako = sign_in_as(&app, "p-hanako").await;

@@ -10,8 +10,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::requests::certificate::{CertificateAnswers, Step};
-use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
-use crate::store::requests::{NewDraft, RequestRow};
+use crate::requests::service::{Answers, Command, Filing, Service};
+use crate::requests::{FiledAs, RequestKind, RequestState};
+use crate::store::now_ms;
+use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
@@ -71,21 +73,21 @@ async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
     if !crate::requests::may_file(&user.roles) {
         return Err(AppError::Forbidden);
     }
-    let kind = RequestKind::Certificate.code();
+    let kind = RequestKind::Certificate;
     let id = match state.store.latest_draft(kind, user.id()).await? {
         Some(d) => d.id,
         None => {
-            state
-                .store
-                .create_draft(&NewDraft {
-                    kind,
-                    subject_id: user.subject_id(),
-                    filed_by: user.id(),
-                    filed_as: FiledAs::SelfFiled.code(),
+            let create = Command::CreateDraft {
+                kind,
+                filed_by: user.id().to_string(),
+                filing: Filing {
+                    subject_id: user.subject_id().to_string(),
+                    filed_as: FiledAs::SelfFiled,
                     facility_id: None,
-                    municipality_id: user.person.municipality_id.as_deref(),
-                })
-                .await?
+                },
+                municipality_id: user.person.municipality_id.clone(),
+            };
+            Service::of(&state).run(create, now_ms()).await?.map_err(|_| AppError::NotFound)?.request_id
         }
     };
     let draft = state.store.request_draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
@@ -190,24 +192,13 @@ async fn save_step(
         return question_page(page, &state, &user, &draft, step, form, change, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (subject_id, filed_as, facility_id) = ctx.filing(&answers, user.id());
-    let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
-    let reason = answers.reason.clone().unwrap_or_default();
-    let saved = state
-        .store
-        .save_draft(
-            &id,
-            user.id(),
-            &json,
-            &subject_id,
-            filed_as.code(),
-            facility_id.as_deref(),
-            answers.insurer_id.as_deref(),
-            &reason,
-        )
-        .await?;
-    if !saved {
-        return Err(AppError::NotFound);
-    }
+    let save = Command::SaveDraft {
+        request_id: id.clone(),
+        filed_by: user.id().to_string(),
+        filing: Filing { subject_id, filed_as, facility_id },
+        answers: Answers::Certificate(answers.clone()),
+    };
+    Service::of(&state).run(save, now_ms()).await?.map_err(|_| AppError::NotFound)?;
     let next = match (change, answers.first_unanswered()) {
         (true, None) | (_, None) => format!("/certificates/{id}/check"),
         (true, Some(gap)) | (false, Some(gap)) if gap != step => format!("/certificates/{id}/{}", gap.slug()),
@@ -275,26 +266,8 @@ async fn submit(
         return question_page(page, &state, &user, &draft, Step::ForWhom, form, true, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
     }
-    let mail = match &user.person.email {
-        Some(email) => {
-            let reference: crate::domain::ReferenceNumber = draft.reference.parse().map_err(AppError::internal)?;
-            let link = format!("{}requests/{}", state.settings.base_url, draft.id);
-            let locale = crate::i18n::Locale::from_code(&user.person.preferred_locale).unwrap_or(page.locale);
-            let l10n = &state.localizer;
-            let notice = crate::notify::mail::Notice::request_update(
-                &reference.to_string(),
-                &l10n.plain(locale, RequestState::Submitted.message_key(), &[]),
-                &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
-                &link,
-            );
-            Some(crate::journeys::accounts::mail(&state, email, locale, notice).map_err(AppError::Internal)?)
-        }
-        None => None,
-    };
-    let moved = state
-        .store
-        .transition(&draft.id, RequestState::Draft, RequestState::Submitted, user.id(), Actor::Requester, "", mail)
-        .await?;
+    let submit = Command::Submit { request_id: draft.id.clone(), by: user.id().to_string() };
+    let moved = Service::of(&state).run(submit, now_ms()).await?;
     if moved.is_err() && !state.store.sent_request_filed_by(&id, user.id()).await? {
         return Err(AppError::NotFound);
     }
@@ -312,18 +285,11 @@ async fn returned_request(state: &AppState, user: &CurrentUser, id: &str) -> Res
         .store
         .visible_request(id, user.id())
         .await?
-        .filter(|r| r.kind == RequestKind::Certificate.code() && r.state == RequestState::Returned.code())
+        .filter(|r| r.kind == RequestKind::Certificate && r.state == RequestState::Returned)
         .ok_or(AppError::NotFound)
 }
 
-/// What the officer asked to check, as its message id (an unknown code: the general one).
-pub fn correction_key(code: Option<&str>) -> &'static str {
-    match code {
-        Some("branch-needed") => "decisions-correction-branch-needed",
-        Some("numbers-other-person") => "decisions-correction-numbers-other-person",
-        _ => "decisions-correction-numbers-not-found",
-    }
-}
+pub use crate::requests::certificate::correction_key;
 
 async fn correction_page(
     page: Page,
@@ -381,24 +347,11 @@ async fn send_correction(
     if form.has_errors() {
         return correction_page(page, &state, &r, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
-    let mail = match state.store.person(&r.filed_by).await?.and_then(|p| p.email.map(|e| (e, p.preferred_locale))) {
-        Some((email, preferred)) => {
-            let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
-            let locale = crate::i18n::Locale::from_code(&preferred).unwrap_or(page.locale);
-            let l10n = &state.localizer;
-            let notice = crate::notify::mail::Notice::request_update(
-                &reference.to_string(),
-                &l10n.plain(locale, RequestState::Submitted.message_key(), &[]),
-                &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
-                &format!("{}requests/{}", state.settings.base_url, r.id),
-            );
-            Some(crate::journeys::accounts::mail(&state, &email, locale, notice).map_err(AppError::Internal)?)
-        }
-        None => None,
+    let correct = Command::Correct {
+        request_id: r.id.clone(),
+        by: user.id().to_string(),
+        answers: Answers::Certificate(answers),
     };
-    if state.store.resubmit_corrected(&r.id, &json, user.id(), mail).await?.is_err() {
-        return Err(AppError::NotFound);
-    }
+    Service::of(&state).run(correct, now_ms()).await?.map_err(|_| AppError::NotFound)?;
     Ok(see_other(&format!("/requests/{}", r.id)))
 }

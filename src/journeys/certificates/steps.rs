@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::i18n::Locale;
 use crate::requests::FiledAs;
-use crate::requests::certificate::{CONTACTS, CertificateAnswers, DELIVERIES, REASONS, Step};
+use crate::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason, Step};
 use crate::store::organisations::InsurerRow;
 use crate::web::AppState;
 use crate::web::errors::AppError;
@@ -106,7 +106,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                 name: "reason",
                 legend_key: "certificate-reason-legend",
                 hint_key: "",
-                choices: REASONS.iter().map(|r| Choice::keyed(r, reason_key(r), reason_hint_key(r))).collect(),
+                choices: Reason::ALL.iter().map(|r| Choice::keyed(r.code(), r.message_key(), r.hint_key())).collect(),
             }],
         ),
         Step::Insurer => (
@@ -170,19 +170,9 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     name: "delivery",
                     legend_key: "certificate-delivery-legend",
                     hint_key: "",
-                    choices: DELIVERIES
+                    choices: Delivery::ALL
                         .iter()
-                        .map(|d| {
-                            Choice::keyed(
-                                d,
-                                delivery_key(d),
-                                if *d == "post" {
-                                    "certificate-delivery-post-hint"
-                                } else {
-                                    "certificate-delivery-download-hint"
-                                },
-                            )
-                        })
+                        .map(|d| Choice::keyed(d.code(), d.message_key(), d.hint_key()))
                         .collect(),
                 },
                 Field::Text {
@@ -211,7 +201,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     name: "contact",
                     legend_key: "certificate-contact-legend",
                     hint_key: "",
-                    choices: CONTACTS.iter().map(|c| Choice::keyed(c, contact_key(c), "")).collect(),
+                    choices: Contact::ALL.iter().map(|c| Choice::keyed(c.code(), c.message_key(), "")).collect(),
                 },
                 Field::Text {
                     name: "phone",
@@ -226,52 +216,26 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
     }
 }
 
-pub fn reason_key(r: &str) -> &'static str {
-    match r {
-        "lost-or-renewing" => "certificate-reason-lost-or-renewing",
-        "no-card" => "certificate-reason-no-card",
-        "cannot-use-card" => "certificate-reason-cannot-use-card",
-        "accompanied" => "certificate-reason-accompanied",
-        _ => "certificate-reason-other",
-    }
-}
-
-fn reason_hint_key(r: &str) -> &'static str {
-    match r {
-        "lost-or-renewing" => "certificate-reason-lost-or-renewing-hint",
-        "no-card" => "certificate-reason-no-card-hint",
-        "cannot-use-card" => "certificate-reason-cannot-use-card-hint",
-        "accompanied" => "certificate-reason-accompanied-hint",
-        _ => "",
-    }
-}
-
-fn delivery_key(d: &str) -> &'static str {
-    if d == "post" { "certificate-delivery-post" } else { "certificate-delivery-download" }
-}
-
-pub fn contact_key(c: &str) -> &'static str {
-    match c {
-        "email" => "certificate-contact-email",
-        "post" => "certificate-contact-post",
-        _ => "certificate-contact-phone",
-    }
-}
-
 /// The form as the draft has it, to show a page again with its saved answers.
 pub fn prefill(step: Step, a: &CertificateAnswers) -> FormState {
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let code = |c: Option<&str>| c.unwrap_or_default().to_string();
     let pairs: Vec<(&str, String)> = match step {
         Step::ForWhom => vec![("for_whom", v(&a.for_whom))],
-        Step::Reason => vec![("reason", v(&a.reason))],
+        Step::Reason => vec![("reason", code(a.reason.map(Reason::code)))],
         Step::Insurer => vec![("insurer_number", v(&a.insurer_number)), ("insurer_id", v(&a.insurer_id))],
         Step::Insured => vec![("symbol", v(&a.symbol)), ("number", v(&a.number)), ("branch", v(&a.branch))],
         Step::Name => vec![("name", v(&a.name)), ("name_kana", v(&a.name_kana))],
         Step::BirthDate => vec![("birth_date", v(&a.birth_date))],
         Step::Delivery => {
-            vec![("delivery", v(&a.delivery)), ("postal_code", v(&a.postal_code)), ("address", v(&a.address))]
+            let postal = a.postal_code.as_ref().map(|p| p.to_string()).unwrap_or_default();
+            vec![
+                ("delivery", code(a.delivery.map(Delivery::code))),
+                ("postal_code", postal),
+                ("address", v(&a.address)),
+            ]
         }
-        Step::Contact => vec![("contact", v(&a.contact)), ("phone", v(&a.phone))],
+        Step::Contact => vec![("contact", code(a.contact.map(Contact::code))), ("phone", v(&a.phone))],
     };
     FormState::with_values(pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
@@ -307,8 +271,7 @@ pub async fn accept(
             }
         }
         Step::Reason => {
-            let r = get("reason");
-            if REASONS.contains(&r.as_str()) {
+            if let Some(r) = Reason::from_code(&get("reason")) {
                 a.reason = Some(r);
             } else {
                 form.error_key("reason", "certificate-error-reason");
@@ -376,10 +339,10 @@ pub async fn accept(
             }
         }
         Step::Delivery => {
-            let d = get("delivery");
-            if !DELIVERIES.contains(&d.as_str()) {
+            let d = Delivery::from_code(&get("delivery"));
+            if d.is_none() {
                 form.error_key("delivery", "certificate-error-delivery");
-            } else if d == "post" {
+            } else if d == Some(Delivery::Post) {
                 let postal = form.check("postal_code", get("postal_code").parse::<PostalCode>());
                 let address = form.free_text("address", &get("address"));
                 match address.as_deref() {
@@ -388,25 +351,25 @@ pub async fn accept(
                     _ => {}
                 }
                 if let (Some(p), Some(address), false) = (postal, address, form.has_errors()) {
-                    a.delivery = Some(d);
-                    a.postal_code = Some(p.to_string());
+                    a.delivery = d;
+                    a.postal_code = Some(p);
                     a.address = Some(address);
                 }
             } else {
-                a.delivery = Some(d);
+                a.delivery = d;
             }
         }
         Step::Contact => {
-            let c = get("contact");
-            if !CONTACTS.contains(&c.as_str()) {
+            let c = Contact::from_code(&get("contact"));
+            if c.is_none() {
                 form.error_key("contact", "certificate-error-contact");
-            } else if c == "phone" {
+            } else if c == Some(Contact::Phone) {
                 if let Some(p) = form.check("phone", get("phone").parse::<PhoneNumber>()) {
-                    a.contact = Some(c);
+                    a.contact = c;
                     a.phone = Some(p.to_string());
                 }
             } else {
-                a.contact = Some(c);
+                a.contact = c;
                 a.phone = None;
             }
         }
@@ -438,21 +401,18 @@ pub fn summary(a: &CertificateAnswers, ctx: &Context, page: &Page, change_in: Op
         .as_deref()
         .and_then(|d| d.parse::<WarekiDate>().ok())
         .map(|d| page.date(&d.as_naive().to_string()));
-    let delivery_value = match a.delivery.as_deref() {
-        Some("post") => format!("〒{} {}", v(&a.postal_code), v(&a.address)),
+    let delivery_value = match a.delivery {
+        Some(Delivery::Post) => {
+            format!("〒{} {}", a.postal_code.as_ref().map(|p| p.to_string()).unwrap_or_default(), v(&a.address))
+        }
         _ => String::new(),
     };
-    let contact_value = if a.contact.as_deref() == Some("phone") { v(&a.phone) } else { String::new() };
+    let contact_value = if a.contact == Some(Contact::Phone) { v(&a.phone) } else { String::new() };
     let row =
         |label_key, value: String, value_key, step| SummaryRow { label_key, value, value_key, change_href: href(step) };
     vec![
         row("certificate-summary-for-whom", who.unwrap_or_default(), "", Step::ForWhom),
-        row(
-            "certificate-summary-reason",
-            String::new(),
-            a.reason.as_deref().map(reason_key).unwrap_or(""),
-            Step::Reason,
-        ),
+        row("certificate-summary-reason", String::new(), a.reason.map(Reason::message_key).unwrap_or(""), Step::Reason),
         row("certificate-summary-insurer", insurer.unwrap_or_default(), "", Step::Insurer),
         row("certificate-summary-insured", insured, "", Step::Insured),
         row("certificate-summary-name", format!("{}（{}）", v(&a.name), v(&a.name_kana)), "", Step::Name),
@@ -460,13 +420,13 @@ pub fn summary(a: &CertificateAnswers, ctx: &Context, page: &Page, change_in: Op
         row(
             "certificate-summary-delivery",
             delivery_value,
-            a.delivery.as_deref().map(delivery_key).unwrap_or(""),
+            a.delivery.map(Delivery::message_key).unwrap_or(""),
             Step::Delivery,
         ),
         row(
             "certificate-summary-contact",
             contact_value,
-            a.contact.as_deref().map(contact_key).unwrap_or(""),
+            a.contact.map(Contact::message_key).unwrap_or(""),
             Step::Contact,
         ),
     ]

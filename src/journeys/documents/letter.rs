@@ -12,8 +12,8 @@ use askama::filters::Safe;
 use super::{Easy, record_officer_view};
 use crate::domain::ReferenceNumber;
 use crate::journeys::office::certificates::qr_svg;
+use crate::requests::RequestState;
 use crate::requests::certificate::DECLINE_REASONS;
-use crate::requests::{RequestKind, RequestState};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
@@ -63,8 +63,8 @@ pub async fn letter(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let r = state.store.visible_request(&id, user.id()).await?.ok_or(AppError::NotFound)?;
-    let st = RequestState::from_code(&r.state).filter(|s| *s != RequestState::Draft).ok_or(AppError::NotFound)?;
-    let kind = RequestKind::from_code(&r.kind).ok_or(AppError::NotFound)?;
+    let st = Some(r.state).filter(|s| *s != RequestState::Draft).ok_or(AppError::NotFound)?;
+    let kind = r.kind;
     record_officer_view(&state, &user, &r).await?;
     let reference = r.reference.parse::<ReferenceNumber>().map_err(AppError::internal)?.to_string();
     let easy = Easy::new(state.localizer.clone());

@@ -10,13 +10,14 @@ use crate::accounts::Role;
 use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
-    AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, REASONS, TARGET_DAYS,
-    printed_expiry, verification_code,
+    AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, Reason, TARGET_DAYS,
+    verification_code,
 };
-use crate::requests::{Actor, RequestState};
-use crate::store::certificates::{CertificateRow, NewCertificate};
+use crate::requests::service::{Command, Decision, KindEffect, Numbers, Service};
+use crate::requests::{Actor, RequestKind, RequestState};
+use crate::store::certificates::CertificateRow;
 use crate::store::requests::RequestRow;
-use crate::store::{new_id, now_ms, today_jst};
+use crate::store::{now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
@@ -73,8 +74,9 @@ pub struct QueueQuery {
     reason: Option<String>,
 }
 
+/// The queue's reason column in the reader's language.
 fn reason_key(code: &str) -> String {
-    format!("certificate-reason-{code}")
+    Reason::from_code(code).map(Reason::message_key).unwrap_or("certificate-reason-other").to_string()
 }
 
 pub async fn queue(
@@ -85,7 +87,7 @@ pub async fn queue(
 ) -> Result<HttpResponse, AppError> {
     let insurers = insurer_officer(&officer)?;
     let state_filter = q.state.clone().filter(|s| s == "submitted" || s == "in_review").unwrap_or_default();
-    let reason_filter = q.reason.clone().filter(|r| REASONS.contains(&r.as_str())).unwrap_or_default();
+    let reason_filter = q.reason.clone().filter(|r| Reason::from_code(r).is_some()).unwrap_or_default();
     let mut rows = Vec::new();
     let mut other_open = std::collections::HashMap::new();
     for insurer in insurers {
@@ -96,12 +98,12 @@ pub async fn queue(
     let now = now_ms();
     let items = rows
         .into_iter()
-        .filter(|r| state_filter.is_empty() || r.state == state_filter)
+        .filter(|r| state_filter.is_empty() || r.state.code() == state_filter)
         .filter(|r| reason_filter.is_empty() || r.reason == reason_filter)
-        .filter_map(|r| {
-            let st = RequestState::from_code(&r.state)?;
+        .map(|r| {
+            let st = r.state;
             let age_days = (now - r.submitted_at).max(0) / 86_400_000;
-            Some(QueueItem {
+            QueueItem {
                 href: format!("/requests/{}", r.id),
                 reference: r
                     .reference
@@ -115,14 +117,14 @@ pub async fn queue(
                 age_days,
                 overdue: age_days > TARGET_DAYS,
                 other_open: other_open.get(&r.id).copied().unwrap_or(0),
-            })
+            }
         })
         .collect();
     let states = [RequestState::Submitted, RequestState::InReview]
         .into_iter()
         .map(|s| Choice { code: s.code(), key: s.message_key().to_string() })
         .collect();
-    let reasons = REASONS.iter().map(|r| Choice { code: r, key: reason_key(r) }).collect();
+    let reasons = Reason::ALL.iter().map(|r| Choice { code: r.code(), key: r.message_key().to_string() }).collect();
     render(&Queue { page, items, states, reasons, state_filter, reason_filter, target_days: TARGET_DAYS })
 }
 
@@ -133,7 +135,9 @@ async fn own_request(state: &AppState, officer: &Officer, id: &str) -> Result<Re
         .store
         .visible_request(id, officer.0.id())
         .await?
-        .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i)))
+        .filter(|r| {
+            r.kind == RequestKind::Certificate && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))
+        })
         .ok_or(AppError::NotFound)
 }
 
@@ -157,82 +161,6 @@ pub struct DecideForm {
     /// Why the request goes back to the applicant (`CORRECTION_REASONS`).
     #[serde(default)]
     correction: String,
-}
-
-/// The e-mail to the person who filed the request, in their language, about its new state.
-async fn update_mail(
-    state: &AppState,
-    r: &RequestRow,
-    to: RequestState,
-    extra: Option<&str>,
-) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
-    let Some(person) = state.store.person(&r.filed_by).await? else { return Ok(None) };
-    let Some(email) = person.email else { return Ok(None) };
-    let locale = crate::i18n::Locale::from_code(&person.preferred_locale).unwrap_or(state.settings.default_locale);
-    let l10n = &state.localizer;
-    let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
-    let mut next = l10n.plain(locale, to.next_step_key(), &[]);
-    if let Some(key) = extra {
-        next = format!("{next} {}", l10n.plain(locale, key, &[]));
-    }
-    let notice = crate::notify::mail::Notice::request_update(
-        &reference.to_string(),
-        &l10n.plain(locale, to.message_key(), &[]),
-        &next,
-        &format!("{}requests/{}", state.settings.base_url, r.id),
-    );
-    Ok(Some(crate::journeys::accounts::mail(state, &email, locale, notice).map_err(AppError::Internal)?))
-}
-
-/// Whose 記号・番号・枝番 an approval prints, and which enrolment record the certificate names.
-pub struct Numbers {
-    /// `Some` when the officer chose the enrolment record's numbers over the request's.
-    pub from_record: Option<(String, String, String)>,
-    pub enrolment_id: Option<String>,
-}
-
-/// The printed items of the certificate an approval issues, from the request's answers (and the enrolment
-/// record's numbers when the officer chose them).
-async fn new_certificate(
-    state: &AppState,
-    r: &RequestRow,
-    months: u32,
-    numbers: Numbers,
-) -> Result<NewCertificate, AppError> {
-    let a = crate::journeys::certificates::answers_of(r);
-    let insurer_id = r.insurer_id.clone().ok_or(AppError::NotFound)?;
-    let (number, name_ja, _, _) = state.store.insurer_for_certificates(&insurer_id).await?.ok_or(AppError::NotFound)?;
-    let today = today_jst();
-    let birth = a.birth_date.as_deref().and_then(|b| b.parse::<crate::domain::WarekiDate>().ok()).map(|d| d.as_naive());
-    let printed_number = a.insurer_number.clone().unwrap_or_else(|| number.clone());
-    let until = printed_expiry(today, months, &printed_number, birth).ok_or(AppError::BadRequest)?;
-    let (symbol, insured_number, branch) = numbers.from_record.unwrap_or((
-        a.symbol.unwrap_or_default(),
-        a.number.unwrap_or_default(),
-        a.branch.unwrap_or_default(),
-    ));
-    let id = new_id();
-    Ok(NewCertificate {
-        code: verification_code(&state.settings.secret_key, &id),
-        id,
-        person_id: Some(r.subject_id.clone()),
-        enrolment_id: numbers.enrolment_id,
-        insurer_id,
-        name: a.name.unwrap_or_default(),
-        name_kana: a.name_kana.unwrap_or_default(),
-        birth_date: a.birth_date.unwrap_or_default(),
-        symbol,
-        number: insured_number,
-        branch,
-        insurer_number: a.insurer_number.unwrap_or(number),
-        insurer_name: name_ja,
-        issued_on: today.to_string(),
-        valid_from: today.to_string(),
-        valid_until: until.to_string(),
-        delivery: a.delivery.unwrap_or_default(),
-        auto_renew: false,
-        run_id: None,
-    })
 }
 
 /// The deliberate step an approval needs when the request does not match the enrolment records: which numbers
@@ -286,7 +214,7 @@ pub async fn decide(
     input: web::Form<DecideForm>,
 ) -> Result<HttpResponse, AppError> {
     let r = own_request(&state, &officer, &id).await?;
-    let from = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
+    let from = r.state;
     let user = officer.0.clone();
     let mut form = FormState::with_values([
         ("months", input.months.as_str()),
@@ -309,8 +237,8 @@ pub async fn decide(
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }
-    let (to, detail, certificate) = match input.action.as_str() {
-        "start" => (RequestState::InReview, String::new(), None),
+    let decision = match input.action.as_str() {
+        "start" => Decision::StartReview,
         "approve" => {
             let months = input.months.trim().parse::<u32>().ok().filter(|m| (1..=MAX_VALIDITY_MONTHS).contains(m));
             if months.is_none() {
@@ -321,15 +249,14 @@ pub async fn decide(
             let (Some(months), Some((numbers, detail))) = (months, numbers) else {
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            let c = new_certificate(&state, &r, months, numbers).await?;
-            (RequestState::Issued, detail, Some(c))
+            Decision::Approve { effect: KindEffect::IssueCertificate { months, numbers }, detail }
         }
         "return" => {
             let Some(code) = CORRECTION_REASONS.iter().find(|c| **c == input.correction) else {
                 form.error_key("correction", "decisions-error-correction");
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            (RequestState::Returned, code.to_string(), None)
+            Decision::Return { correction: code.to_string() }
         }
         "decline" => {
             let key = DECLINE_REASONS.iter().find(|k| k.ends_with(&format!("-{}", input.reason)));
@@ -342,21 +269,12 @@ pub async fn decide(
             let (Some(key), false) = (key, form.has_errors()) else {
                 return detail_page(page, &state, &user, &r.id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
-            (RequestState::Declined, key.to_string(), None)
+            Decision::Decline { reason_key: key.to_string() }
         }
         _ => return Err(AppError::BadRequest),
     };
-    let extra = match to {
-        RequestState::Declined => Some(detail.clone()),
-        RequestState::Returned => Some(crate::journeys::certificates::correction_key(Some(&detail)).to_string()),
-        _ => None,
-    };
-    let mail = update_mail(&state, &r, to, extra.as_deref()).await?;
-    let moved = state
-        .store
-        .transition_issuing(&r.id, from, to, officer.0.id(), Actor::Officer, &detail, mail, certificate.as_ref())
-        .await?;
-    if moved.is_err() {
+    let decide = Command::Decide { request_id: r.id.clone(), officer_id: Some(officer.0.id().to_string()), decision };
+    if Service::of(&state).run(decide, now_ms()).await?.is_err() {
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }

@@ -176,8 +176,11 @@ struct NewRecord {
 async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Result<Vec<InsurerChoice>, AppError> {
     let mut out = Vec::new();
     for id in insurers {
-        if let Some((_, ja, en, _)) = state.store.insurer_for_certificates(id).await? {
-            out.push(InsurerChoice { id: id.to_string(), name: if page.lang() == "en" { en } else { ja } });
+        if let Some(i) = state.store.insurer_for_certificates(id).await? {
+            out.push(InsurerChoice {
+                id: id.to_string(),
+                name: if page.lang() == "en" { i.name_en } else { i.name_ja },
+            });
         }
     }
     Ok(out)
@@ -334,8 +337,8 @@ pub async fn add(
         form.error_key("insurer", "enrolments-error-insurer");
         return new_page(page, &state, &officer, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let (number, ..) = state.store.insurer_for_certificates(insurer_id).await?.ok_or(AppError::NotFound)?;
-    let insurer_number: InsurerNumber = number.parse().map_err(AppError::internal)?;
+    let insurer = state.store.insurer_for_certificates(insurer_id).await?.ok_or(AppError::NotFound)?;
+    let insurer_number: InsurerNumber = insurer.number.parse().map_err(AppError::internal)?;
     let record = parse_record(&mut form, &input, (insurer_id, &insurer_number));
     let Some(record) = record else {
         return new_page(page, &state, &officer, form, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -401,11 +404,10 @@ pub async fn detail(
     let a = assessment_of((&e.qualified_on, &e.notified_on, e.via_employer, e.registered_on.as_deref()), today_jst());
     // Back to the request only when it is one of the officer's own insurer's certificate requests.
     let came_from = match q.request.as_deref() {
-        Some(request) => state
-            .store
-            .visible_request(request, officer.0.id())
-            .await?
-            .filter(|r| r.kind == "certificate" && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))),
+        Some(request) => state.store.visible_request(request, officer.0.id()).await?.filter(|r| {
+            r.kind == crate::requests::RequestKind::Certificate
+                && r.insurer_id.as_deref().is_some_and(|i| insurers.contains(&i))
+        }),
         None => None,
     };
     let back_href =

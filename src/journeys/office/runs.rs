@@ -77,8 +77,8 @@ fn item(page: &Page, r: &RunRow) -> RunItem {
 }
 
 async fn insurer_name(state: &AppState, page: &Page, id: &str) -> Result<String, AppError> {
-    let (_, ja, en, _) = state.store.insurer_for_certificates(id).await?.ok_or(AppError::NotFound)?;
-    Ok(if page.lang() == "en" { en } else { ja })
+    let i = state.store.insurer_for_certificates(id).await?.ok_or(AppError::NotFound)?;
+    Ok(if page.lang() == "en" { i.name_en } else { i.name_ja })
 }
 
 async fn list_page(

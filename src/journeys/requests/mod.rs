@@ -91,11 +91,10 @@ async fn list(
     };
     let items = rows
         .into_iter()
-        .filter_map(|r| {
-            let st = RequestState::from_code(&r.state)?;
-            let kind = RequestKind::from_code(&r.kind)?;
+        .map(|r| {
+            let (st, kind) = (r.state, r.kind);
             let is_draft = st == RequestState::Draft;
-            Some(ListItem {
+            ListItem {
                 href: if is_draft { "/certificates/new".to_string() } else { format!("/requests/{}", r.id) },
                 reference: if is_draft { String::new() } else { reference_text(&r.reference) },
                 kind_key: kind.message_key(),
@@ -104,7 +103,7 @@ async fn list(
                 subject: r.subject_name,
                 updated: page.time(r.updated_at),
                 is_draft,
-            })
+            }
         })
         .collect();
     render(&List {
@@ -276,8 +275,7 @@ pub async fn detail_page(
             .to_string();
         state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
     }
-    let st = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
-    let kind = RequestKind::from_code(&r.kind).ok_or(AppError::NotFound)?;
+    let (st, kind) = (r.state, r.kind);
     let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
     let ctx = crate::journeys::certificates::steps_context_for(state, &r, &subject).await?;
     let rows = summary(&answers_of(&r), &ctx, &page, None);
@@ -297,13 +295,13 @@ pub async fn detail_page(
             },
         })
         .collect();
-    let own_insurer = r.kind == "certificate"
+    let own_insurer = r.kind == RequestKind::Certificate
         && r.insurer_id.as_deref().is_some_and(|i| user.roles.organisations(Role::InsurerOfficer).contains(&i));
     let checked = if own_insurer { crate::journeys::office::enrolments::check_request(state, &r).await? } else { None };
     let decide = if own_insurer && st.is_open() {
         if form.value("months").is_empty() && !form.has_errors() {
             let insurer = state.store.insurer_for_certificates(r.insurer_id.as_deref().unwrap_or("")).await?;
-            let default = insurer.map(|i| i.3).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
+            let default = insurer.map(|i| i.default_months).unwrap_or(12).clamp(1, MAX_VALIDITY_MONTHS as i64);
             form.set("months", &default.to_string());
         }
         let mismatch = checked.as_ref().filter(|c| c.verdict.matched().is_none()).map(|c| {
@@ -354,28 +352,25 @@ pub async fn detail_page(
     });
     let (contact, other_requests) = if own_insurer {
         let a = answers_of(&r);
-        let way = a.contact.clone().unwrap_or_default();
-        let value = match way.as_str() {
-            "phone" => a.phone.clone().unwrap_or_default(),
-            "email" => state.store.person(&r.filed_by).await?.and_then(|p| p.email).unwrap_or_default(),
-            _ => match (a.postal_code.as_deref(), a.address.as_deref()) {
+        use crate::requests::certificate::Contact;
+        let value = match a.contact {
+            Some(Contact::Phone) => a.phone.clone().unwrap_or_default(),
+            Some(Contact::Email) => state.store.person(&r.filed_by).await?.and_then(|p| p.email).unwrap_or_default(),
+            _ => match (a.postal_code.as_ref(), a.address.as_deref()) {
                 (Some(code), Some(address)) => format!("〒{code} {address}"),
                 _ => String::new(),
             },
         };
-        let contact = (!way.is_empty())
-            .then(|| ContactView { way_key: crate::journeys::certificates::steps::contact_key(&way), value });
+        let contact = a.contact.map(|way| ContactView { way_key: way.message_key(), value });
         let others = state
             .store
             .other_unfinished_requests(&r.id)
             .await?
             .into_iter()
-            .filter_map(|o| {
-                Some(OtherRequestLink {
-                    href: format!("/requests/{}", o.id),
-                    reference: reference_text(&o.reference),
-                    state_key: RequestState::from_code(&o.state)?.message_key(),
-                })
+            .map(|o| OtherRequestLink {
+                href: format!("/requests/{}", o.id),
+                reference: reference_text(&o.reference),
+                state_key: o.state.message_key(),
             })
             .collect();
         (contact, others)
@@ -512,14 +507,11 @@ async fn track(
         form.error_key("reference", "track-error-too-many");
         return render_with_status(StatusCode::TOO_MANY_REQUESTS, &Track { page, form, found: None, not_found: false });
     }
-    let found = state.store.lookup(r.compact(), &b.to_string()).await?.and_then(|row| {
-        let st = RequestState::from_code(&row.state)?;
-        Some(Found {
-            state_key: st.message_key(),
-            state_code: st.code(),
-            next_key: st.next_step_key(),
-            kind_key: RequestKind::from_code(&row.kind)?.message_key(),
-        })
+    let found = state.store.lookup(r.compact(), &b.to_string()).await?.map(|row| Found {
+        state_key: row.state.message_key(),
+        state_code: row.state.code(),
+        next_key: row.state.next_step_key(),
+        kind_key: row.kind.message_key(),
     });
     let not_found = found.is_none();
     let status = if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK };
