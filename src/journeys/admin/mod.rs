@@ -13,11 +13,12 @@ use crate::store::organisations::{NewStaff, Organisation, StaffRow};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{Admins, Routes};
 use crate::web::session::Admin;
 use crate::web::{AppState, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin", web::get().to(show)).route("/admin/staff", web::post().to(add));
+pub fn routes(routes: &mut Routes) {
+    routes.require::<Admins>().route("/admin", web::get().to(show)).route("/admin/staff", web::post().to(add));
 }
 
 /// Which kind of organisation each staff role belongs to.

@@ -16,12 +16,15 @@ use crate::i18n::{Locale, Localizer};
 use crate::store::requests::RequestRow;
 use crate::web::AppState;
 use crate::web::errors::AppError;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::session::CurrentUser;
 
 /// Registered before the certificate questions: `/certificates/{id}/download` would otherwise match
 /// `/certificates/{id}/{step}`.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/certificates/{id}/download", web::get().to(download::download))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<SignedIn>()
+        .route("/certificates/{id}/download", web::get().to(download::download))
         .route("/requests/{id}/letter", web::get().to(letter::letter));
 }
 

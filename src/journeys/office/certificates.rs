@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::accounts::Role;
 use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
@@ -20,21 +19,20 @@ use crate::store::{new_id, now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
-use crate::web::session::{CurrentUser, Officer};
+use crate::web::policy::{InsurerOfficers, Routes, SignedIn};
+use crate::web::session::{CurrentUser, InsurerOfficer};
 use crate::web::{AppState, render};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office/certificates", web::get().to(queue))
-        .route("/office/certificates/{id}/decide", web::post().to(decide))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<InsurerOfficers>()
+        .route("/office/certificates", web::get().to(queue))
+        .route("/office/certificates/{id}/decide", web::post().to(decide));
+    routes
+        .require::<SignedIn>()
         .route("/certificates/issued/{id}", web::get().to(certificate))
-        .route("/certificates/issued/{id}/auto-renew", web::post().to(auto_renew))
-        .route("/verify/{code}", web::get().to(verify));
-}
-
-/// The insurers the officer works for; 403 for someone who works for none.
-pub(crate) fn insurer_officer(officer: &Officer) -> Result<Vec<&str>, AppError> {
-    let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
-    if insurers.is_empty() { Err(AppError::Forbidden) } else { Ok(insurers) }
+        .route("/certificates/issued/{id}/auto-renew", web::post().to(auto_renew));
+    routes.public().route("/verify/{code}", web::get().to(verify));
 }
 
 pub struct QueueItem {
@@ -80,10 +78,10 @@ fn reason_key(code: &str) -> String {
 pub async fn queue(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let state_filter = q.state.clone().filter(|s| s == "submitted" || s == "in_review").unwrap_or_default();
     let reason_filter = q.reason.clone().filter(|r| REASONS.contains(&r.as_str())).unwrap_or_default();
     let mut rows = Vec::new();
@@ -127,8 +125,8 @@ pub async fn queue(
 }
 
 /// The request, if it belongs to one of the officer's insurers (404 otherwise).
-async fn own_request(state: &AppState, officer: &Officer, id: &str) -> Result<RequestRow, AppError> {
-    let insurers = insurer_officer(officer)?;
+async fn own_request(state: &AppState, officer: &InsurerOfficer, id: &str) -> Result<RequestRow, AppError> {
+    let insurers = officer.insurers();
     state
         .store
         .visible_request(id, officer.0.id())
@@ -281,7 +279,7 @@ fn choose_numbers(
 pub async fn decide(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     id: web::Path<String>,
     input: web::Form<DecideForm>,
 ) -> Result<HttpResponse, AppError> {

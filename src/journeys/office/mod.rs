@@ -19,11 +19,14 @@ use crate::store::representation::{Decision, RepresentationRow, Viewer};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{MunicipalOfficers, Officers, Routes};
 use crate::web::session::{MunicipalOfficer, Officer};
 use crate::web::{AppState, render, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office", web::get().to(home))
+pub fn routes(routes: &mut Routes) {
+    routes.require::<Officers>().route("/office", web::get().to(home));
+    routes
+        .require::<MunicipalOfficers>()
         .route("/office/representations", web::get().to(queue))
         .route("/office/representations/{id}", web::get().to(review))
         .route("/office/representations/{id}/document", web::get().to(document))
@@ -32,9 +35,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/representations/{id}/end", web::post().to(end))
         .route("/office/access-reports", web::get().to(access_reports))
         .route("/office/access-reports/{id}/close", web::post().to(close_report));
-    certificates::routes(cfg);
-    enrolments::routes(cfg);
-    runs::routes(cfg);
+    certificates::routes(routes);
+    enrolments::routes(routes);
+    runs::routes(routes);
 }
 
 fn see_other(to: &str) -> HttpResponse {

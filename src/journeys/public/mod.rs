@@ -9,10 +9,13 @@ use askama::Template;
 
 use crate::web::errors::AppError;
 use crate::web::page::Page;
+use crate::web::policy::Routes;
 use crate::web::render;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .public()
+        .route("/", web::get().to(home))
         .route("/accessibility", web::get().to(accessibility))
         .route("/privacy", web::get().to(privacy))
         .route("/contact", web::get().to(contact::show))

@@ -13,9 +13,12 @@ use actix_web::web;
 use crate::domain::{ProxyReason, Relationship, Scope};
 use crate::store::representation::RepresentationRow;
 use crate::web::page::Page;
+use crate::web::policy::{Routes, SignedIn};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/account/representation", web::get().to(list::show))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<SignedIn>()
+        .route("/account/representation", web::get().to(list::show))
         .route("/account/representation/new", web::get().to(add::start))
         .route("/account/representation/new/person", web::get().to(add::person))
         .route("/account/representation/new/person", web::post().to(add::save_person))

@@ -15,15 +15,17 @@ use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests", web::get().to(list))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<SignedIn>()
+        .route("/requests", web::get().to(list))
         .route("/requests/{id}", web::get().to(detail))
-        .route("/requests/{id}/confirmation", web::get().to(confirmation))
-        .route("/track", web::get().to(track_form))
-        .route("/track", web::post().to(track));
+        .route("/requests/{id}/confirmation", web::get().to(confirmation));
+    routes.public().route("/track", web::get().to(track_form)).route("/track", web::post().to(track));
 }
 
 /// Lookups by reference number from one client: 10 in 15 minutes.
