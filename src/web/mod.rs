@@ -14,6 +14,7 @@ pub mod policy;
 pub mod questions;
 pub mod request_id;
 pub mod session;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -96,7 +97,9 @@ pub fn app(
         .configure(|cfg| routes().register(cfg))
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then the body deadline,
-        // then CSRF, then the session (so a forged request never reaches the database through it).
+        // then CSRF, then the session (so a forged request never reaches the database through it), then the
+        // names of an officer's organisations for the page header.
+        .wrap(from_fn(page::works_for))
         .wrap(from_fn(session::middleware))
         .wrap(from_fn(csrf::middleware))
         .wrap(from_fn(body_timeout::middleware))

@@ -11,11 +11,6 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, web};
 
 use crate::crypto::{Purpose, SecretKey};
-use crate::domain::EmailAddress;
-use crate::i18n::Locale;
-use crate::notify::mail::{Notice, compose};
-use crate::store::outbox::NewMail;
-use crate::web::AppState;
 use crate::web::policy::{Routes, SignedIn};
 
 pub fn routes(routes: &mut Routes) {
@@ -79,19 +74,7 @@ impl EmailCookie {
     }
 }
 
-/// The client address that rate limits count against (through `MADOGUCHI_TRUSTED_PROXIES` only).
-pub fn client_key(req: &HttpRequest) -> String {
-    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.settings.trusted_proxies.as_slice()).unwrap_or(&[]);
-    crate::web::client_address::of(req, trusted).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
-}
-
 /// Where to go after signing in: only local paths.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     next.and_then(crate::web::local_path).unwrap_or("/account").to_string()
-}
-
-/// Composes an e-mail in the recipient's language, ready for the outbox.
-pub fn mail(state: &AppState, to: &str, locale: Locale, notice: Notice) -> Result<NewMail, String> {
-    let to: EmailAddress = to.parse().map_err(|e| format!("recipient: {e}"))?;
-    compose(&state.localizer, &state.settings.base_url, locale, &to, &notice).map_err(|e| e.to_string())
 }

@@ -6,7 +6,7 @@ use askama::Template;
 
 use crate::accounts::{self, Role};
 use crate::domain::{EmailAddress, Furigana, PersonName};
-use crate::journeys::accounts::mail;
+use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::organisations::{NewStaff, Organisation, StaffRow};
@@ -164,7 +164,7 @@ pub async fn add(
     let locale = page.locale;
     let mail_for = Box::new(|token: &str| {
         let link = format!("{base}invitation/{token}");
-        mail(
+        compose_for(
             &state,
             &email_text,
             locale,

@@ -290,7 +290,7 @@ async fn submit(
                 &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
                 &link,
             );
-            Some(crate::journeys::accounts::mail(&state, email, locale, notice).map_err(AppError::Internal)?)
+            Some(crate::notify::compose_for(&state, email, locale, notice).map_err(AppError::Internal)?)
         }
         None => None,
     };
@@ -396,7 +396,7 @@ async fn send_correction(
                 &l10n.plain(locale, RequestState::Submitted.next_step_key(), &[]),
                 &format!("{}requests/{}", state.settings.base_url, r.id),
             );
-            Some(crate::journeys::accounts::mail(&state, &email, locale, notice).map_err(AppError::Internal)?)
+            Some(crate::notify::compose_for(&state, &email, locale, notice).map_err(AppError::Internal)?)
         }
         None => None,
     };

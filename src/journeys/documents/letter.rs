@@ -11,13 +11,14 @@ use askama::filters::Safe;
 
 use super::{Easy, record_officer_view};
 use crate::domain::ReferenceNumber;
-use crate::journeys::office::certificates::qr_svg;
 use crate::requests::certificate::DECLINE_REASONS;
 use crate::requests::{RequestKind, RequestState};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
+use crate::web::views::HELP_LINE;
+use crate::web::views::certificate::qr_svg;
 use crate::web::{AppState, render};
 
 #[derive(Template)]
@@ -101,6 +102,6 @@ pub async fn letter(
         printed_on,
         track_url,
         qr,
-        help_line: crate::journeys::public::contact::HELP_LINE,
+        help_line: HELP_LINE,
     })
 }

@@ -1,8 +1,9 @@
 //! Pages anyone can read without signing in: the start page, the accessibility statement, privacy, contact
-//! (with a feedback form), and a 和暦/西暦 date converter.
+//! (with a feedback form), a 和暦/西暦 date converter, and the verification of a certificate by its code.
 
-pub mod contact;
+mod contact;
 mod dates;
+mod verify;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -21,7 +22,8 @@ pub fn routes(routes: &mut Routes) {
         .route("/contact", web::get().to(contact::show))
         .route("/contact", web::post().to(contact::submit))
         .route("/contact/sent", web::get().to(contact::sent))
-        .route("/dates", web::get().to(dates::convert));
+        .route("/dates", web::get().to(dates::convert))
+        .route("/verify/{code}", web::get().to(verify::verify));
 }
 
 #[derive(Template)]
