@@ -10,3 +10,17 @@ pub mod public;
 pub mod registration;
 pub mod representation;
 pub mod requests;
+
+/// Every journey's routes, each under its policy; the order does not matter (`web::policy`).
+pub fn routes(routes: &mut crate::web::policy::Routes) {
+    accounts::routes(routes);
+    admin::routes(routes);
+    certificates::routes(routes);
+    documents::routes(routes);
+    facility::routes(routes);
+    office::routes(routes);
+    public::routes(routes);
+    registration::routes(routes);
+    representation::routes(routes);
+    requests::routes(routes);
+}

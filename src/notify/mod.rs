@@ -15,3 +15,25 @@ pub mod worker;
 pub use mail::{Notice, compose};
 pub use mailer::Mailer;
 pub use worker::{WorkerConfig, WorkerHandle};
+
+use crate::domain::EmailAddress;
+use crate::i18n::Locale;
+use crate::store::outbox::NewMail;
+use crate::web::AppState;
+
+/// Composes an e-mail in the recipient's language, ready for the outbox.
+pub fn compose_for(state: &AppState, to: &str, locale: Locale, notice: Notice) -> Result<NewMail, String> {
+    let to: EmailAddress = to.parse().map_err(|e| format!("recipient: {e}"))?;
+    compose(&state.localizer, &state.settings.base_url, locale, &to, &notice).map_err(|e| e.to_string())
+}
+
+/// The e-mail telling a ward with an account that someone stopped acting for them.
+pub fn authority_ended(
+    state: &AppState,
+    r: &crate::store::representation::RepresentationRow,
+) -> Result<Option<NewMail>, String> {
+    let Some(to) = &r.ward_email else { return Ok(None) };
+    let locale = Locale::from_code(&r.ward_locale).unwrap_or(state.settings.default_locale);
+    let link = format!("{}account/representation", state.settings.base_url);
+    compose_for(state, to, locale, Notice::representation_ended(&r.representative_name, &link)).map(Some)
+}

@@ -154,6 +154,35 @@ impl InsurerRow {
     }
 }
 
+/// The name of an organisation someone works for, in its three forms.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrganisationName {
+    pub name_ja: String,
+    pub name_en: String,
+    pub name_easy: String,
+}
+
+impl OrganisationName {
+    pub fn name(&self) -> crate::i18n::names::LocalName<'_> {
+        crate::i18n::names::LocalName { ja: &self.name_ja, en: &self.name_en, easy: &self.name_easy }
+    }
+}
+
+impl Store {
+    /// The municipalities and insurers a person works for as an officer, for the header of every page they see.
+    pub async fn officer_organisations(&self, person_id: &str) -> Result<Vec<OrganisationName>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT m.name_ja, m.name_en, '' AS name_easy FROM roles r JOIN municipalities m ON m.id = r.organisation_id \
+             WHERE r.person_id = $1 AND r.role = 'municipal_officer' \
+             UNION ALL SELECT i.name_ja, i.name_en, i.name_easy FROM roles r JOIN insurers i ON i.id = r.organisation_id \
+             WHERE r.person_id = $1 AND r.role = 'insurer_officer' ORDER BY name_ja",
+        )
+        .bind(person_id)
+        .fetch_all(self.pool())
+        .await
+    }
+}
+
 /// A resident of a facility this staff member works for, with recorded consent.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct FacilityResidentRow {

@@ -38,6 +38,15 @@ fn parse_hop(text: &str) -> Option<IpAddr> {
     text.parse::<IpAddr>().ok().or_else(|| text.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
+/// The client address that rate limits count against (through `MADOGUCHI_TRUSTED_PROXIES` only).
+pub fn client_key(req: &HttpRequest) -> String {
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::web::AppState>>()
+        .map(|s| s.settings.trusted_proxies.as_slice())
+        .unwrap_or(&[]);
+    of(req, trusted).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,11 @@ pub mod forms;
 pub mod locale;
 pub mod multipart;
 pub mod page;
+pub mod policy;
 pub mod questions;
 pub mod request_id;
 pub mod session;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -66,6 +68,18 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Every route, each in the group of the policy that guards it (`policy`).
+fn routes() -> policy::Routes {
+    let mut routes = policy::Routes::default();
+    routes
+        .public()
+        .route("/healthz", web::get().to(healthz))
+        .route("/static/{name}", web::get().to(assets::serve))
+        .route("/language/{code}", web::get().to(locale::switch));
+    crate::journeys::routes(&mut routes);
+    routes
+}
+
 /// The whole application, as the server and the tests build it.
 pub fn app(
     state: web::Data<AppState>,
@@ -82,24 +96,12 @@ pub fn app(
     App::new()
         .app_data(state)
         .app_data(web::FormConfig::default().limit(256 * 1024))
-        .route("/healthz", web::get().to(healthz))
-        .route("/static/{name}", web::get().to(assets::serve))
-        .route("/language/{code}", web::get().to(locale::switch))
-        .configure(crate::journeys::public::routes)
-        .configure(crate::journeys::accounts::routes)
-        .configure(crate::journeys::admin::routes)
-        // Before the certificate questions: `/certificates/issued/{id}` would otherwise match `/certificates/{id}/{step}`.
-        .configure(crate::journeys::office::routes)
-        // Before the certificate questions too: `/certificates/{id}/download`.
-        .configure(crate::journeys::documents::routes)
-        .configure(crate::journeys::certificates::routes)
-        .configure(crate::journeys::requests::routes)
-        .configure(crate::journeys::representation::routes)
-        .configure(crate::journeys::facility::routes)
-        .configure(crate::journeys::registration::routes)
+        .configure(|cfg| routes().register(cfg))
         .default_service(web::to(|| async { Err::<HttpResponse, _>(errors::AppError::NotFound) }))
         // Outermost last: headers on everything, then the request id, then error pages, then the body deadline,
-        // then CSRF, then the session (so a forged request never reaches the database through it).
+        // then CSRF, then the session (so a forged request never reaches the database through it), then the
+        // names of an officer's organisations for the page header.
+        .wrap(from_fn(page::works_for))
         .wrap(from_fn(session::middleware))
         .wrap(from_fn(csrf::middleware))
         .wrap(from_fn(body_timeout::middleware))

@@ -3,14 +3,18 @@
 use std::future::{Ready, ready};
 use std::sync::Arc;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use askama::filters::Safe;
 
 use crate::domain::FieldMessage;
 use crate::i18n::{Locale, Localizer};
+use crate::store::organisations::OrganisationName;
 use crate::web::assets::Assets;
 use crate::web::csrf::CsrfCookie;
+use crate::web::errors::AppError;
 use crate::web::request_id::RequestId;
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, locale};
@@ -35,6 +39,8 @@ pub struct UserView {
     /// (ward id, name) of each person this user may act for.
     pub wards: Vec<(String, String)>,
     pub is_officer: bool,
+    /// For officers: the organisations they work for, in the reader's language (readings as ruby).
+    pub works_for: Option<Safe<String>>,
     pub is_facility: bool,
     pub is_admin: bool,
 }
@@ -50,12 +56,14 @@ impl Page {
             Some(q) if !q.is_empty() => format!("{}?{q}", req.path()),
             _ => req.path().to_string(),
         };
+        let works_for = req.extensions().get::<WorksFor>().map(|w| w.html(locale));
         let user = req.extensions().get::<CurrentUser>().map(|u| UserView {
             name: u.person.name.clone(),
             acting_for: u.acting_for.as_ref().map(|w| w.name.clone()),
             acting_for_id: u.acting_for.as_ref().map(|w| w.ward_id.clone()).unwrap_or_default(),
             wards: u.wards.iter().map(|w| (w.ward_id.clone(), w.name.clone())).collect(),
             is_officer: u.roles.is_officer(),
+            works_for,
             is_facility: u.has(crate::accounts::Role::FacilityAdmin) || u.has(crate::accounts::Role::FacilityStaff),
             is_admin: u.has(crate::accounts::Role::Admin),
         });
@@ -140,6 +148,30 @@ impl Page {
         let here = self.here.split('?').next().unwrap_or("");
         Safe(if here == path { " aria-current=\"page\"" } else { "" })
     }
+}
+
+/// The organisations an officer works for, loaded once per request (`works_for`) so that every page they see
+/// says on whose behalf they work.
+struct WorksFor(Vec<OrganisationName>);
+
+impl WorksFor {
+    fn html(&self, locale: Locale) -> Safe<String> {
+        let separator = if locale == Locale::En { ", " } else { "、 " };
+        Safe(self.0.iter().map(|o| o.name().html(locale)).collect::<Vec<_>>().join(separator))
+    }
+}
+
+pub async fn works_for(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let officer = req.extensions().get::<CurrentUser>().filter(|u| u.roles.is_officer()).map(|u| u.id().to_string());
+    if let Some(id) = officer {
+        let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered").clone();
+        let names = state.store.officer_organisations(&id).await.map_err(AppError::from)?;
+        req.extensions_mut().insert(WorksFor(names));
+    }
+    next.call(req).await
 }
 
 impl FromRequest for Page {

@@ -15,6 +15,7 @@ use crate::store::accounts::{PersonRow, WardRow};
 use crate::store::now_ms;
 use crate::web::AppState;
 use crate::web::errors::AppError;
+use crate::web::policy::{self, Require};
 
 pub const COOKIE: &str = "session";
 /// Writing `last_seen_at` on every request would make every page a write; once a minute is enough.
@@ -108,7 +109,7 @@ impl FromRequest for CurrentUser {
     }
 }
 
-fn sign_in_redirect(req: &HttpRequest) -> actix_web::Error {
+pub(crate) fn sign_in_redirect(req: &HttpRequest) -> actix_web::Error {
     let back = if req.method() == actix_web::http::Method::GET {
         req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into())
     } else {
@@ -123,86 +124,9 @@ fn sign_in_redirect(req: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
-/// An officer of a municipality or an insurer; anyone else gets 403.
-#[derive(Clone, Debug)]
-pub struct Officer(pub CurrentUser);
-
-impl FromRequest for Officer {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Officer, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.extensions().get::<CurrentUser>() {
-            Some(u) if u.roles.is_officer() => Ok(Officer(u.clone())),
-            Some(_) => Err(AppError::Forbidden.into()),
-            None => Err(sign_in_redirect(req)),
-        })
-    }
-}
-
-/// An administrator of the service; anyone else gets 403.
-#[derive(Clone, Debug)]
-pub struct Admin(pub CurrentUser);
-
-impl FromRequest for Admin {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Admin, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.extensions().get::<CurrentUser>() {
-            Some(u) if u.has(Role::Admin) => Ok(Admin(u.clone())),
-            Some(_) => Err(AppError::Forbidden.into()),
-            None => Err(sign_in_redirect(req)),
-        })
-    }
-}
-
-/// A municipal officer, with the municipalities they work for; anyone else gets 403.
-#[derive(Clone, Debug)]
-pub struct MunicipalOfficer(pub CurrentUser);
-
-impl MunicipalOfficer {
-    pub fn municipalities(&self) -> Vec<&str> {
-        self.0.roles.organisations(Role::MunicipalOfficer)
-    }
-}
-
-impl FromRequest for MunicipalOfficer {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<MunicipalOfficer, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.extensions().get::<CurrentUser>() {
-            Some(u) if u.has(Role::MunicipalOfficer) => Ok(MunicipalOfficer(u.clone())),
-            Some(_) => Err(AppError::Forbidden.into()),
-            None => Err(sign_in_redirect(req)),
-        })
-    }
-}
-
-/// An administrator or staff member of a care facility, with the facilities they work for; anyone else gets 403.
-#[derive(Clone, Debug)]
-pub struct FacilityWorker(pub CurrentUser);
-
-impl FacilityWorker {
-    pub fn facilities(&self) -> Vec<&str> {
-        let mut all = self.0.roles.organisations(Role::FacilityAdmin);
-        all.extend(self.0.roles.organisations(Role::FacilityStaff));
-        all.sort_unstable();
-        all.dedup();
-        all
-    }
-}
-
-impl FromRequest for FacilityWorker {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<FacilityWorker, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.extensions().get::<CurrentUser>() {
-            Some(u) if u.has(Role::FacilityAdmin) || u.has(Role::FacilityStaff) => Ok(FacilityWorker(u.clone())),
-            Some(_) => Err(AppError::Forbidden.into()),
-            None => Err(sign_in_redirect(req)),
-        })
-    }
-}
+/// The extractors of the policies in `web::policy`, by the names handlers use.
+pub type Officer = Require<policy::Officers>;
+pub type InsurerOfficer = Require<policy::InsurerOfficers>;
+pub type MunicipalOfficer = Require<policy::MunicipalOfficers>;
+pub type FacilityWorker = Require<policy::FacilityWorkers>;
+pub type Admin = Require<policy::Admins>;

@@ -109,7 +109,7 @@ async fn the_certificate_downloads_as_a_file_only_for_those_who_may_see_it() {
     let verify_url = format!("{}/verify/{code}", app.address);
     assert_eq!(select_all(&html, ".certificate__url"), vec![verify_url.clone()]);
     let label = Localizer::load().unwrap().plain(Locale::Ja, "office-cert-qr-label", &[]);
-    let qr = madoguchi::journeys::office::certificates::qr_svg(&verify_url, &label).unwrap();
+    let qr = madoguchi::web::views::certificate::qr_svg(&verify_url, &label).unwrap();
     assert!(body.contains(&qr.0), "the QR code encodes the verification address");
     // Self-contained: no script, nothing fetched, its one style block allowed by hash and nothing else.
     assert!(!body.contains("<script") && !body.contains("<link") && !body.contains(" src="));
@@ -191,7 +191,7 @@ async fn the_status_letter_is_in_easy_japanese_and_only_for_those_who_may_see_th
         let filled = page(&second_client(&app), track.trim_start_matches(app.address.as_str())).await;
         assert_eq!(attr_all(&filled, "#reference", "value"), vec![reference.clone()]);
         let label = Localizer::load().unwrap().plain(Locale::JaEasy, "doc-letter-qr-label", &[]);
-        let qr = madoguchi::journeys::office::certificates::qr_svg(&track, &label).unwrap();
+        let qr = madoguchi::web::views::certificate::qr_svg(&track, &label).unwrap();
         assert!(body.contains(&qr.0), "the QR code opens the lookup with the reference");
         assert_eq!(select_all(&html, "h1").len(), 1);
         assert!(!body.contains(" style=") && !body.contains("<style") && !body.contains("<script"));

@@ -259,3 +259,33 @@ async fn the_officer_home_counts_what_the_queues_list() {
     let reports = select_all(&page(&suzuki, "/office/access-reports").await, ".access-list__item").len();
     assert_eq!(count_under(&home, "/office/access-reports"), reports);
 }
+
+/// Every page an officer sees names the organisations they work for, in the page's language; nobody else's
+/// pages name one.
+#[tokio::test]
+async fn officers_pages_say_which_organisation_they_work_for() {
+    let app = spawn_app().await;
+    let works_for = |html: &Html| select_all(html, ".site-header__works-for");
+    let insurer = sign_in_as(&app, "p-tanaka").await;
+    for path in ["/office", "/office/certificates", "/office/runs", "/requests"] {
+        assert_eq!(works_for(&page(&insurer, path).await), ["所属： あおば市国民健康保険"], "{path}");
+    }
+    // The language chosen the way a person chooses it (the cookie store keeps the session).
+    insurer.get("/language/en?back=/office").await;
+    let html = page(&insurer, "/office/enrolments").await;
+    assert_eq!(works_for(&html), ["Working for: Aoba City National Health Insurance"]);
+    insurer.get("/language/ja-easy?back=/office").await;
+    let html = page(&insurer, "/office").await;
+    assert_eq!(works_for(&html), ["働はたらいている ところ： あおば市しの 国民健康保険こくみんけんこうほけん"]);
+
+    let municipal = sign_in_as(&app, "p-suzuki").await;
+    for path in ["/office", "/office/representations", "/office/access-reports"] {
+        assert_eq!(works_for(&page(&municipal, path).await), ["所属： あおば市"], "{path}");
+    }
+
+    for (who, path) in [("p-taro", "/requests"), ("p-ken", "/facility"), ("p-admin", "/admin")] {
+        let someone = sign_in_as(&app, who).await;
+        assert!(works_for(&page(&someone, path).await).is_empty(), "{who} works for no municipality or insurer");
+    }
+    assert!(works_for(&page(&second_client(&app), "/").await).is_empty());
+}

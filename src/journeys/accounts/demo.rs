@@ -9,8 +9,8 @@ use askama::filters::Safe;
 
 use crate::i18n::escape_html;
 
-use super::mail;
 use crate::accounts::{self, Roles};
+use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::outbox::OutboxMail;
@@ -94,7 +94,12 @@ pub async fn invite(
     let base = state.settings.base_url.clone();
     let mail_for = Box::new(|token: &str| {
         let link = format!("{base}invitation/{token}");
-        mail(&state, &email, locale, Notice::invitation(&link, &role_name, accounts::INVITATION_LIFETIME_HOURS as u32))
+        compose_for(
+            &state,
+            &email,
+            locale,
+            Notice::invitation(&link, &role_name, accounts::INVITATION_LIFETIME_HOURS as u32),
+        )
     });
     accounts::invite(&state.store, &state.settings.secret_key, &person.id, None, now_ms(), mail_for).await?;
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/demo/outbox")).finish())

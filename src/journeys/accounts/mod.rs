@@ -11,14 +11,14 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, web};
 
 use crate::crypto::{Purpose, SecretKey};
-use crate::domain::EmailAddress;
-use crate::i18n::Locale;
-use crate::notify::mail::{Notice, compose};
-use crate::store::outbox::NewMail;
-use crate::web::AppState;
+use crate::web::policy::{Routes, SignedIn};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sign-in", web::get().to(sign_in::show))
+pub fn routes(routes: &mut Routes) {
+    // Sign-in and sign-up steps carry their own cookie; invitations their token; the demo helpers answer only in
+    // demo mode and only for demo people.
+    routes
+        .public()
+        .route("/sign-in", web::get().to(sign_in::show))
         .route("/sign-in", web::post().to(sign_in::request_code))
         .route("/sign-in/code", web::get().to(sign_in::show_code))
         .route("/sign-in/code", web::post().to(sign_in::enter_code))
@@ -26,17 +26,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sign-out", web::post().to(sign_in::sign_out))
         .route("/sign-up", web::get().to(sign_up::show))
         .route("/sign-up", web::post().to(sign_up::submit))
+        .route("/invitation/{token}", web::get().to(invitation::show))
+        .route("/invitation/{token}", web::post().to(invitation::finish))
+        .route("/demo/outbox", web::get().to(demo::outbox))
+        .route("/demo/invite/{person}", web::post().to(demo::invite));
+    routes
+        .require::<SignedIn>()
         .route("/account", web::get().to(account::overview))
         .route("/account/passkeys/new", web::get().to(account::new_passkey))
         .route("/account/passkeys", web::post().to(account::add_passkey))
         .route("/account/passkeys/{id}/rename", web::post().to(account::rename_passkey))
         .route("/account/passkeys/{id}/remove", web::post().to(account::remove_passkey))
         .route("/account/sign-out-everywhere", web::post().to(account::sign_out_everywhere))
-        .route("/acting-for", web::post().to(account::switch_acting_for))
-        .route("/invitation/{token}", web::get().to(invitation::show))
-        .route("/invitation/{token}", web::post().to(invitation::finish))
-        .route("/demo/outbox", web::get().to(demo::outbox))
-        .route("/demo/invite/{person}", web::post().to(demo::invite));
+        .route("/acting-for", web::post().to(account::switch_acting_for));
 }
 
 /// A short-lived, signed cookie carrying an e-mail address between steps (`pending` while a code is on its way,
@@ -72,19 +74,7 @@ impl EmailCookie {
     }
 }
 
-/// The client address that rate limits count against (through `MADOGUCHI_TRUSTED_PROXIES` only).
-pub fn client_key(req: &HttpRequest) -> String {
-    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.settings.trusted_proxies.as_slice()).unwrap_or(&[]);
-    crate::web::client_address::of(req, trusted).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
-}
-
 /// Where to go after signing in: only local paths.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     next.and_then(crate::web::local_path).unwrap_or("/account").to_string()
-}
-
-/// Composes an e-mail in the recipient's language, ready for the outbox.
-pub fn mail(state: &AppState, to: &str, locale: Locale, notice: Notice) -> Result<NewMail, String> {
-    let to: EmailAddress = to.parse().map_err(|e| format!("recipient: {e}"))?;
-    compose(&state.localizer, &state.settings.base_url, locale, &to, &notice).map_err(|e| e.to_string())
 }

@@ -4,11 +4,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{EmailCookie, client_key, mail, safe_next};
+use super::{EmailCookie, safe_next};
 use crate::accounts::{self, CodeProblem, Roles, passkeys};
 use crate::domain::EmailAddress;
+use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::now_ms;
+use crate::web::client_address::client_key;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
@@ -131,7 +133,12 @@ pub async fn request_code(
             &state.settings.secret_key,
             &email,
             Box::new(|code: &str| {
-                mail(&state, &email, locale, Notice::sign_in_code(code, (accounts::CODE_LIFETIME_MS / 60_000) as u32))
+                compose_for(
+                    &state,
+                    &email,
+                    locale,
+                    Notice::sign_in_code(code, (accounts::CODE_LIFETIME_MS / 60_000) as u32),
+                )
             }),
             now,
         )

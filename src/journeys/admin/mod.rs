@@ -6,18 +6,19 @@ use askama::Template;
 
 use crate::accounts::{self, Role};
 use crate::domain::{EmailAddress, Furigana, PersonName};
-use crate::journeys::accounts::mail;
+use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::organisations::{NewStaff, Organisation, StaffRow};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{Admins, Routes};
 use crate::web::session::Admin;
 use crate::web::{AppState, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin", web::get().to(show)).route("/admin/staff", web::post().to(add));
+pub fn routes(routes: &mut Routes) {
+    routes.require::<Admins>().route("/admin", web::get().to(show)).route("/admin/staff", web::post().to(add));
 }
 
 /// Which kind of organisation each staff role belongs to.
@@ -163,7 +164,7 @@ pub async fn add(
     let locale = page.locale;
     let mail_for = Box::new(|token: &str| {
         let link = format!("{base}invitation/{token}");
-        mail(
+        compose_for(
             &state,
             &email_text,
             locale,

@@ -17,6 +17,7 @@ use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::questions::Field;
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render, render_with_status};
@@ -40,8 +41,10 @@ pub async fn steps_context_for(
     })
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/certificates", web::get().to(start_page))
+pub fn routes(routes: &mut Routes) {
+    routes.public().route("/certificates", web::get().to(start_page));
+    routes
+        .require::<SignedIn>()
         .route("/certificates/new", web::get().to(new_draft))
         .route("/certificates/{id}/check", web::get().to(check_answers))
         .route("/certificates/{id}/submit", web::post().to(submit))

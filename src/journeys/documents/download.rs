@@ -16,11 +16,11 @@ use sha2::{Digest, Sha256};
 
 use super::record_officer_view;
 use crate::i18n::Locale;
-use crate::journeys::office::certificates::{Printed, printed, qr_svg, status_key, status_of};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
+use crate::web::views::certificate::{Printed, printed, qr_svg, status_key, status_of};
 use crate::web::{AppState, render_with_status};
 
 /// The file's own styles, written into it: a downloaded file has no server to fetch a stylesheet from.

@@ -11,13 +11,15 @@ use askama::filters::Safe;
 
 use super::{Easy, record_officer_view};
 use crate::domain::ReferenceNumber;
-use crate::journeys::office::certificates::qr_svg;
+
 use crate::requests::RequestState;
 use crate::requests::certificate::DECLINE_REASONS;
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
+use crate::web::views::HELP_LINE;
+use crate::web::views::certificate::qr_svg;
 use crate::web::{AppState, render};
 
 #[derive(Template)]
@@ -88,7 +90,7 @@ pub async fn letter(
         printed_on,
         track_url,
         qr,
-        help_line: crate::journeys::public::contact::HELP_LINE,
+        help_line: HELP_LINE,
     })
 }
 

@@ -1,8 +1,9 @@
-//! Documents people keep: the qualification certificate as a file to download (the electronic way to receive
+//! Documents people keep: the issued qualification certificate's page, the certificate as a file to download (the electronic way to receive
 //! it), and the printable status letter of a request, in easy Japanese, for people without a phone or an
 //! account. Both go by who may see the request (the access policy, `crate::access`): anyone else gets 404.
 //! Officers opening either are written to the audit log as having viewed the person's record.
 
+mod certificate;
 mod download;
 mod letter;
 
@@ -16,21 +17,16 @@ use crate::i18n::{Locale, Localizer};
 use crate::store::requests::RequestRow;
 use crate::web::AppState;
 use crate::web::errors::AppError;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::session::CurrentUser;
 
-/// Registered before the certificate questions: `/certificates/{id}/download` would otherwise match
-/// `/certificates/{id}/{step}`.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/certificates/{id}/download", web::get().to(download::download))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<SignedIn>()
+        .route("/certificates/issued/{id}", web::get().to(certificate::certificate))
+        .route("/certificates/issued/{id}/auto-renew", web::post().to(certificate::auto_renew))
+        .route("/certificates/{id}/download", web::get().to(download::download))
         .route("/requests/{id}/letter", web::get().to(letter::letter));
-}
-
-pub fn download_href(certificate_id: &str) -> String {
-    format!("/certificates/{certificate_id}/download")
-}
-
-pub fn letter_href(request_id: &str) -> String {
-    format!("/requests/{request_id}/letter")
 }
 
 /// An officer opening a document about someone writes `record.viewed`, with the organisation they act for:

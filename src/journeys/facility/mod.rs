@@ -9,11 +9,14 @@ use askama::Template;
 
 use crate::web::errors::AppError;
 use crate::web::page::Page;
+use crate::web::policy::{FacilityWorkers, Routes};
 use crate::web::session::FacilityWorker;
 use crate::web::{AppState, render};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/facility", web::get().to(show))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<FacilityWorkers>()
+        .route("/facility", web::get().to(show))
         .route("/facility/{facility}/residents/{person}/consent", web::post().to(consent))
         .route("/facility/{facility}/residents/{person}/left", web::post().to(left));
 }

@@ -1,41 +1,33 @@
-//! The insurer's back office for qualification certificates (資格確認書): the queue of open requests, the
-//! decisions taken on the request page, the issued certificate, and the public verification by code.
+//! The insurer's back office for qualification certificates (資格確認書): the queue of open requests and the
+//! decisions taken on the request page. The issued certificate is the documents journey's page; the public
+//! verification by code is a public page.
 //! Officers see only their own insurer's requests: another insurer's gives 404, other roles 403.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::accounts::Role;
 use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
-    AS_TYPED_REASONS, CODE_CHARS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, Reason, TARGET_DAYS,
-    verification_code,
+    AS_TYPED_REASONS, CORRECTION_REASONS, DECLINE_REASONS, MAX_VALIDITY_MONTHS, Reason, TARGET_DAYS,
 };
 use crate::requests::service::{Command, Decision, KindEffect, Numbers, Service};
 use crate::requests::{Actor, RequestKind, RequestState};
-use crate::store::certificates::CertificateRow;
+use crate::store::now_ms;
 use crate::store::requests::RequestRow;
-use crate::store::{now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
-use crate::web::session::{CurrentUser, Officer};
+use crate::web::policy::{InsurerOfficers, Routes};
+use crate::web::session::InsurerOfficer;
 use crate::web::{AppState, render};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office/certificates", web::get().to(queue))
-        .route("/office/certificates/{id}/decide", web::post().to(decide))
-        .route("/certificates/issued/{id}", web::get().to(certificate))
-        .route("/certificates/issued/{id}/auto-renew", web::post().to(auto_renew))
-        .route("/verify/{code}", web::get().to(verify));
-}
-
-/// The insurers the officer works for; 403 for someone who works for none.
-pub(crate) fn insurer_officer(officer: &Officer) -> Result<Vec<&str>, AppError> {
-    let insurers = officer.0.roles.organisations(Role::InsurerOfficer);
-    if insurers.is_empty() { Err(AppError::Forbidden) } else { Ok(insurers) }
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<InsurerOfficers>()
+        .route("/office/certificates", web::get().to(queue))
+        .route("/office/certificates/{id}/decide", web::post().to(decide));
 }
 
 pub struct QueueItem {
@@ -82,10 +74,10 @@ fn reason_key(code: &str) -> String {
 pub async fn queue(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let state_filter = q.state.clone().filter(|s| s == "submitted" || s == "in_review").unwrap_or_default();
     let reason_filter = q.reason.clone().filter(|r| Reason::from_code(r).is_some()).unwrap_or_default();
     let mut rows = Vec::new();
@@ -129,8 +121,8 @@ pub async fn queue(
 }
 
 /// The request, if it belongs to one of the officer's insurers (404 otherwise).
-async fn own_request(state: &AppState, officer: &Officer, id: &str) -> Result<RequestRow, AppError> {
-    let insurers = insurer_officer(officer)?;
+async fn own_request(state: &AppState, officer: &InsurerOfficer, id: &str) -> Result<RequestRow, AppError> {
+    let insurers = officer.insurers();
     state
         .store
         .visible_request(id, officer.0.id())
@@ -209,7 +201,7 @@ fn choose_numbers(
 pub async fn decide(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     id: web::Path<String>,
     input: web::Form<DecideForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -281,276 +273,4 @@ pub async fn decide(
     Ok(HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, format!("/requests/{}", r.id)))
         .finish())
-}
-
-/// What a certificate page and the verification page show.
-pub struct Printed {
-    pub name: String,
-    pub name_kana: String,
-    pub birth: String,
-    pub symbol: String,
-    pub number: String,
-    pub branch: String,
-    pub insurer_number: String,
-    pub insurer_name: String,
-    pub issued_on: String,
-    /// The first day, when it is not the issue day (a renewal starts the day after the one before ends).
-    pub valid_from: Option<String>,
-    pub valid_until: String,
-    pub delivery_key: String,
-    pub code: String,
-}
-
-pub fn printed(page: &Page, c: &CertificateRow) -> Printed {
-    Printed {
-        name: c.name.clone(),
-        name_kana: c.name_kana.clone(),
-        birth: page.date(&c.birth_date),
-        symbol: c.symbol.clone(),
-        number: c.number.clone(),
-        branch: c.branch.clone(),
-        insurer_number: c.insurer_number.clone(),
-        insurer_name: c.insurer_name.clone(),
-        issued_on: page.date(&c.issued_on),
-        valid_from: (c.valid_from != c.issued_on).then(|| page.date(&c.valid_from)),
-        valid_until: page.date(&c.valid_until),
-        delivery_key: format!("office-cert-delivery-{}", if c.delivery == "post" { "post" } else { "download" }),
-        code: c.code.clone(),
-    }
-}
-
-/// `valid`, `expired`, `revoked`, or `upcoming` (a renewal whose first day has not come yet).
-pub fn status_of(c: &CertificateRow) -> &'static str {
-    let today = today_jst().to_string();
-    if c.revoked_at.is_some() {
-        "revoked"
-    } else if c.valid_until.as_str() < today.as_str() {
-        "expired"
-    } else if c.valid_from.as_str() > today.as_str() {
-        "upcoming"
-    } else {
-        "valid"
-    }
-}
-
-pub fn status_key(status: &str) -> &'static str {
-    match status {
-        "valid" => "office-cert-status-valid",
-        "expired" => "office-cert-status-expired",
-        "revoked" => "office-cert-status-revoked",
-        "upcoming" => "runs-cert-status-upcoming",
-        _ => "office-cert-status-not-valid",
-    }
-}
-
-/// The verification address as a QR code: SVG markup made here (no inline style; `shape-rendering` only), with
-/// a text alternative. `None` if the address cannot be encoded. One unit per module, drawn 160 px wide, and
-/// each row's runs of dark modules as one rectangle: a third of the bytes of one square per module, which
-/// keeps a page with a QR code under the 30 KB page weight.
-pub fn qr_svg(url: &str, label: &str) -> Option<askama::filters::Safe<String>> {
-    use std::fmt::Write;
-    const QUIET_ZONE: usize = 4;
-    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    let modules = code.width();
-    let colors = code.to_colors();
-    let size = modules + 2 * QUIET_ZONE;
-    let label: String = label
-        .chars()
-        .map(|c| match c {
-            '"' | '<' | '>' | '&' => ' ',
-            c => c,
-        })
-        .collect();
-    let mut svg = format!(
-        "<svg class=\"certificate__qr\" role=\"img\" aria-label=\"{label}\" xmlns=\"http://www.w3.org/2000/svg\" \
-         width=\"160\" height=\"160\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
-         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
-    );
-    for (y, row) in colors.chunks(modules).enumerate() {
-        let mut x = 0;
-        while x < modules {
-            if row[x] == qrcode::Color::Dark {
-                let run = row[x..].iter().take_while(|c| **c == qrcode::Color::Dark).count();
-                let _ = write!(svg, "M{} {}h{run}v1h-{run}z", x + QUIET_ZONE, y + QUIET_ZONE);
-                x += run;
-            } else {
-                x += 1;
-            }
-        }
-    }
-    svg.push_str("\"/></svg>");
-    Some(askama::filters::Safe(svg))
-}
-
-#[derive(Template)]
-#[template(path = "office/certificate.html")]
-struct CertificatePage {
-    page: Page,
-    p: Printed,
-    qr: Option<askama::filters::Safe<String>>,
-    back_href: String,
-    /// The file to keep, for a certificate that has not been replaced.
-    download_href: Option<String>,
-    status: &'static str,
-    status_key: &'static str,
-    auto_renew: Option<AutoRenewView>,
-    /// Expired or replaced: what the page says first, instead of how to print it.
-    ended_key: Option<&'static str>,
-    newer_href: Option<String>,
-    /// Those who file requests (not officers) are offered to ask for a new certificate.
-    may_ask_again: bool,
-}
-
-/// The holder's side may ask for a certificate in force, with no successor yet, to renew itself, or stop it.
-pub struct AutoRenewView {
-    pub action: String,
-    pub on: bool,
-}
-
-/// The certificate, for the people who may see its request; one from a run (no request), for its holder's side
-/// and its insurer's officers.
-pub async fn certificate(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let v = state.store.visible_certificate(&id, user.id()).await?.ok_or(AppError::NotFound)?;
-    let c = v.certificate;
-    let back_href = match (&c.request_id, &c.run_id) {
-        (Some(request), _) => format!("/requests/{request}"),
-        (None, Some(run)) if !v.holder_side => format!("/office/runs/{run}"),
-        _ => "/requests".to_string(),
-    };
-    if user.roles.is_officer() {
-        let request = match &c.request_id {
-            Some(r) => state.store.visible_request(r, user.id()).await?,
-            None => None,
-        };
-        match (request, &c.person_id) {
-            (Some(r), _) => {
-                let org = r.insurer_id.clone().unwrap_or_default();
-                state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
-            }
-            (None, Some(holder)) => state.store.record_view(user.id(), holder, &c.insurer_id, &c.id).await?,
-            (None, None) => {}
-        }
-    }
-    let status = status_of(&c);
-    let auto_renew = (v.holder_side && matches!(status, "valid" | "upcoming") && c.replaced_by.is_none())
-        .then(|| AutoRenewView { action: format!("/certificates/issued/{}/auto-renew", c.id), on: c.auto_renew == 1 });
-    let qr = qr_svg(&format!("{}verify/{}", state.settings.base_url, c.code), &page.t_plain("office-cert-qr-label"));
-    render(&CertificatePage {
-        qr,
-        p: printed(&page, &c),
-        page,
-        back_href,
-        download_href: (status != "revoked").then(|| crate::journeys::documents::download_href(&c.id)),
-        status,
-        status_key: status_key(status),
-        auto_renew,
-        ended_key: match status {
-            "expired" => Some("cert-ended-expired"),
-            "revoked" => Some("cert-ended-revoked"),
-            _ => None,
-        },
-        newer_href: (status == "revoked")
-            .then_some(c.replaced_by.as_ref())
-            .flatten()
-            .map(|n| format!("/certificates/issued/{n}")),
-        may_ask_again: matches!(status, "expired" | "revoked") && crate::requests::may_file(&user.roles),
-    })
-}
-
-#[derive(serde::Deserialize)]
-pub struct AutoRenewForm {
-    #[serde(default)]
-    auto_renew: String,
-}
-
-/// Asks once for the certificate to renew itself (`auto_renew=on`), or stops it (`off`): the holder, their
-/// approved representative, or facility staff acting for them. Anyone else, or a certificate no longer in
-/// force or already followed by another: 404.
-pub async fn auto_renew(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<String>,
-    input: web::Form<AutoRenewForm>,
-) -> Result<HttpResponse, AppError> {
-    let on = match input.auto_renew.as_str() {
-        "on" => true,
-        "off" => false,
-        _ => {
-            // Not a choice the form offers: still only for the holder's side.
-            let _ = state
-                .store
-                .visible_certificate(&id, user.id())
-                .await?
-                .filter(|v| v.holder_side)
-                .ok_or(AppError::NotFound)?;
-            return Err(AppError::BadRequest);
-        }
-    };
-    if !state.store.set_auto_renew(&id, user.id(), on, &today_jst().to_string()).await? {
-        return Err(AppError::NotFound);
-    }
-    // Back to the top of the page, not to a fragment: a fragment would start keyboard users below the header.
-    Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/certificates/issued/{id}")))
-        .finish())
-}
-
-#[derive(Template)]
-#[template(path = "office/verify.html")]
-struct Verify {
-    page: Page,
-    p: Option<Printed>,
-    status: &'static str,
-    status_key: &'static str,
-}
-
-/// Public: whether the certificate with this code is valid. A code that is not ours answers "not valid".
-pub async fn verify(page: Page, state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let well_formed =
-        code.len() == CODE_CHARS && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let found = if well_formed { state.store.certificate_by_code(&code).await? } else { None };
-    let found = found.filter(|c| verification_code(&state.settings.secret_key, &c.id) == code);
-    let (p, status) = match &found {
-        Some(c) => (Some(printed(&page, c)), status_of(c)),
-        None => (None, "not-valid"),
-    };
-    render(&Verify { page, p, status, status_key: status_key(status) })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The runs drawn in the SVG, read back into modules, are exactly the modules of the QR code.
-    #[test]
-    fn the_qr_code_markup_draws_exactly_the_codes_modules() {
-        let url = "https://madoguchi.example.jp/verify/AbCdEfGhIjKlMnOpQrSt";
-        let svg = qr_svg(url, "QR \"code\" <x>").unwrap().0;
-        assert!(svg.starts_with("<svg class=\"certificate__qr\" role=\"img\" aria-label=\"QR  code   x \""), "{svg}");
-        assert!(!svg.contains("style"));
-        let code = qrcode::QrCode::new(url.as_bytes()).unwrap();
-        let n = code.width();
-        let expected: Vec<bool> = code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
-        let mut drawn = vec![false; n * n];
-        let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
-        for run in path.split('z').filter(|r| !r.is_empty()) {
-            // M{x} {y}h{len}v1h-{len}
-            let (xy, rest) = run.trim_start_matches('M').split_once('h').unwrap();
-            let (x, y) = xy.split_once(' ').unwrap();
-            let (x, y): (usize, usize) = (x.parse::<usize>().unwrap() - 4, y.parse::<usize>().unwrap() - 4);
-            let len: usize = rest.split_once('v').unwrap().0.parse().unwrap();
-            for dx in 0..len {
-                assert!(!drawn[y * n + x + dx], "drawn twice");
-                drawn[y * n + x + dx] = true;
-            }
-        }
-        assert_eq!(drawn, expected);
-        assert!(svg.contains(&format!("viewBox=\"0 0 {0} {0}\"", n + 8)), "a quiet zone of 4 modules");
-    }
 }

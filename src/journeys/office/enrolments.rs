@@ -16,13 +16,14 @@ use crate::store::{new_id, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
-use crate::web::session::Officer;
+use crate::web::policy::{InsurerOfficers, Routes};
+use crate::web::session::InsurerOfficer;
 use crate::web::{AppState, render, render_with_status};
 
-use super::certificates::insurer_officer;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office/enrolments", web::get().to(list))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<InsurerOfficers>()
+        .route("/office/enrolments", web::get().to(list))
         .route("/office/enrolments/new", web::get().to(new_form))
         .route("/office/enrolments/new", web::post().to(add))
         .route("/office/enrolments/{id}", web::get().to(detail))
@@ -138,10 +139,10 @@ fn list_item(page: &Page, e: &EnrolmentRow, today: NaiveDate) -> ListItem {
 pub async fn list(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let text = q.q.clone().unwrap_or_default();
     let (number, name, kana) = search_terms(&text);
     let today = today_jst();
@@ -189,15 +190,19 @@ async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Re
 async fn new_page(
     page: Page,
     state: &AppState,
-    officer: &Officer,
+    officer: &InsurerOfficer,
     form: FormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_choices(state, &page, &insurer_officer(officer)?).await?;
+    let insurers = insurer_choices(state, &page, &officer.insurers()).await?;
     render_with_status(status, &NewRecord { page, form, insurers })
 }
 
-pub async fn new_form(page: Page, state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
+pub async fn new_form(
+    page: Page,
+    state: web::Data<AppState>,
+    officer: InsurerOfficer,
+) -> Result<HttpResponse, AppError> {
     new_page(page, &state, &officer, FormState::default(), StatusCode::OK).await
 }
 
@@ -311,10 +316,10 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
 pub async fn add(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     input: web::Form<AddForm>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let mut form = FormState::with_values([
         ("insurer", input.insurer.as_str()),
         ("symbol", input.symbol.as_str()),
@@ -392,11 +397,11 @@ pub struct DetailQuery {
 pub async fn detail(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     id: web::Path<String>,
     q: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let e = state.store.enrolment_of(&id, &insurers).await?.ok_or(AppError::NotFound)?;
     if let Some(person) = &e.person_id {
         state.store.record_view(officer.0.id(), person, &e.insurer_id, &e.id).await?;
@@ -441,10 +446,10 @@ pub async fn detail(
 /// Records an unregistered record as registered today. One already registered is left as it is.
 pub async fn registered(
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let e = state.store.enrolment_of(&id, &insurers).await?.ok_or(AppError::NotFound)?;
     let today = today_jst().to_string();
     let done = state.store.mark_enrolment_registered(&e.id, &e.insurer_id, &today, officer.0.id()).await?;
@@ -480,8 +485,8 @@ struct LagPage {
     total_days: i64,
 }
 
-pub async fn lag(page: Page, state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+pub async fn lag(page: Page, state: web::Data<AppState>, officer: InsurerOfficer) -> Result<HttpResponse, AppError> {
+    let insurers = officer.insurers();
     let today = today_jst();
     let mut counts = Counts::default();
     let mut items = Vec::new();

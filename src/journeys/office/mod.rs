@@ -12,18 +12,22 @@ use askama::Template;
 
 use crate::accounts::Role;
 use crate::i18n::Locale;
-use crate::journeys::accounts::mail;
-use crate::journeys::representation::{AuthorityView, DECLINE_REASONS, authority_view, decline_reason_key};
+use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::representation::{Decision, RepresentationRow, Viewer};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{MunicipalOfficers, Officers, Routes};
 use crate::web::session::{MunicipalOfficer, Officer};
+use crate::web::views::access_log::action_key;
+use crate::web::views::authority::{AuthorityView, DECLINE_REASONS, authority_view, decline_reason_key};
 use crate::web::{AppState, render, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office", web::get().to(home))
+pub fn routes(routes: &mut Routes) {
+    routes.require::<Officers>().route("/office", web::get().to(home));
+    routes
+        .require::<MunicipalOfficers>()
         .route("/office/representations", web::get().to(queue))
         .route("/office/representations/{id}", web::get().to(review))
         .route("/office/representations/{id}/document", web::get().to(document))
@@ -32,9 +36,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/representations/{id}/end", web::post().to(end))
         .route("/office/access-reports", web::get().to(access_reports))
         .route("/office/access-reports/{id}/close", web::post().to(close_report));
-    certificates::routes(cfg);
-    enrolments::routes(cfg);
-    runs::routes(cfg);
+    certificates::routes(routes);
+    enrolments::routes(routes);
+    runs::routes(routes);
 }
 
 fn see_other(to: &str) -> HttpResponse {
@@ -227,7 +231,7 @@ fn started_mail(state: &AppState, r: &RepresentationRow) -> Result<Option<crate:
     let Some(to) = &r.ward_email else { return Ok(None) };
     let locale = Locale::from_code(&r.ward_locale).unwrap_or(state.settings.default_locale);
     let link = format!("{}account/representation", state.settings.base_url);
-    mail(state, to, locale, Notice::representation_started(&r.representative_name, &link))
+    compose_for(state, to, locale, Notice::representation_started(&r.representative_name, &link))
         .map(Some)
         .map_err(AppError::internal)
 }
@@ -249,7 +253,7 @@ fn decided_mail(
             &format!("{}account/representation", state.settings.base_url),
         ),
     };
-    mail(state, to, locale, notice).map(Some).map_err(AppError::internal)
+    compose_for(state, to, locale, notice).map(Some).map_err(AppError::internal)
 }
 
 pub async fn approve(
@@ -304,7 +308,7 @@ pub async fn end(
 ) -> Result<HttpResponse, AppError> {
     let r = find(&state, &officer, &id).await?;
     let municipality = r.ward_municipality_id.clone().unwrap_or_default();
-    let message = crate::journeys::representation::ended_mail(&state, &r)?;
+    let message = crate::notify::authority_ended(&state, &r).map_err(AppError::internal)?;
     let done = state
         .store
         .end_representation(&r.id, officer.0.id(), "municipality", Some(&municipality), &r.ward_id, message.as_ref())
@@ -345,7 +349,7 @@ pub async fn access_reports(
         .map(|r| ReportView {
             created: page.time(r.created_at),
             line_when: page.time(r.line_at),
-            line_what_key: crate::journeys::representation::action_key(&r.line_action),
+            line_what_key: action_key(&r.line_action),
             organisation: if page.lang() == "en" { r.organisation_en } else { r.organisation_ja }.unwrap_or_default(),
             actor: r.actor_name.unwrap_or_default(),
             open: r.state == "open",

@@ -11,13 +11,14 @@ use crate::store::runs::RunRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
-use crate::web::session::Officer;
+use crate::web::policy::{InsurerOfficers, Routes};
+use crate::web::session::InsurerOfficer;
 use crate::web::{AppState, render_with_status};
 
-use super::certificates::insurer_officer;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/office/runs", web::get().to(list))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<InsurerOfficers>()
+        .route("/office/runs", web::get().to(list))
         .route("/office/runs", web::post().to(start))
         .route("/office/runs/{id}", web::get().to(progress));
 }
@@ -84,12 +85,12 @@ async fn insurer_name(state: &AppState, page: &Page, id: &str) -> Result<String,
 async fn list_page(
     page: Page,
     state: &AppState,
-    officer: &Officer,
+    officer: &InsurerOfficer,
     form: FormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let mut insurers = Vec::new();
-    for id in insurer_officer(officer)? {
+    for id in officer.insurers() {
         let rows = state.store.runs_of(id, LIST_LIMIT).await?;
         let kinds = RunKind::ALL
             .into_iter()
@@ -113,7 +114,7 @@ async fn list_page(
     render_with_status(status, &List { page, insurers, form, window_days: RENEWAL_WINDOW_DAYS })
 }
 
-pub async fn list(page: Page, state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
+pub async fn list(page: Page, state: web::Data<AppState>, officer: InsurerOfficer) -> Result<HttpResponse, AppError> {
     list_page(page, &state, &officer, FormState::default(), StatusCode::OK).await
 }
 
@@ -130,10 +131,10 @@ pub struct StartForm {
 pub async fn start(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     input: web::Form<StartForm>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let kind = RunKind::from_code(&input.kind).ok_or(AppError::BadRequest)?;
     if !insurers.contains(&input.insurer.as_str()) {
         return Err(AppError::NotFound);
@@ -168,10 +169,10 @@ struct Progress {
 pub async fn progress(
     page: Page,
     state: web::Data<AppState>,
-    officer: Officer,
+    officer: InsurerOfficer,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let insurers = insurer_officer(&officer)?;
+    let insurers = officer.insurers();
     let r =
         state.store.run(&id).await?.filter(|r| insurers.contains(&r.insurer_id.as_str())).ok_or(AppError::NotFound)?;
     let insurer = insurer_name(&state, &page, &r.insurer_id).await?;

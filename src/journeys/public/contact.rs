@@ -10,13 +10,10 @@ use crate::web::AppState;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::views::HELP_LINE;
 use crate::web::{render, render_with_status};
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;
-
-/// The municipality's help line, on the contact page and the status letter. The demo's number is made up (the
-/// contact page says so in demo mode); change it here for real use.
-pub const HELP_LINE: &str = "0120-000-000";
 
 /// A phone number as written, and the `tel:` address that dials it from a phone.
 pub struct Dial {

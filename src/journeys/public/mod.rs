@@ -1,24 +1,29 @@
 //! Pages anyone can read without signing in: the start page, the accessibility statement, privacy, contact
-//! (with a feedback form), and a 和暦/西暦 date converter.
+//! (with a feedback form), a 和暦/西暦 date converter, and the verification of a certificate by its code.
 
-pub mod contact;
+mod contact;
 mod dates;
+mod verify;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::web::errors::AppError;
 use crate::web::page::Page;
+use crate::web::policy::Routes;
 use crate::web::render;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .public()
+        .route("/", web::get().to(home))
         .route("/accessibility", web::get().to(accessibility))
         .route("/privacy", web::get().to(privacy))
         .route("/contact", web::get().to(contact::show))
         .route("/contact", web::post().to(contact::submit))
         .route("/contact/sent", web::get().to(contact::sent))
-        .route("/dates", web::get().to(dates::convert));
+        .route("/dates", web::get().to(dates::convert))
+        .route("/verify/{code}", web::get().to(verify::verify));
 }
 
 #[derive(Template)]

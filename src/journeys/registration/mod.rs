@@ -12,11 +12,14 @@ use crate::domain::registration_lag::{self, Lag, RecordDates};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
+use crate::web::policy::{FacilityWorkers, Routes, SignedIn};
 use crate::web::session::{CurrentUser, FacilityWorker};
 use crate::web::{AppState, render};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/registration", web::get().to(registration))
+pub fn routes(routes: &mut Routes) {
+    routes.require::<SignedIn>().route("/registration", web::get().to(registration));
+    routes
+        .require::<FacilityWorkers>()
         .route("/facility/{facility}/residents/{person}/registration", web::get().to(resident_registration));
 }
 

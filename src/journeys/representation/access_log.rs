@@ -11,29 +11,12 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
+use crate::web::views::access_log::action_key;
 use crate::web::{AppState, render_with_status};
 
 pub const NOTE_MAX_CHARS: usize = 1000;
 /// Within how many days the municipality looks into a report of 「心当たりがない」; the confirmation promises it.
 pub const REPORT_ANSWER_DAYS: u32 = 10;
-
-/// The message describing an audit action to the person it concerns.
-pub fn action_key(action: &str) -> &'static str {
-    match action {
-        "record.viewed" => "access-log-action-viewed",
-        "representation.requested" => "access-log-action-requested",
-        "representation.approved" => "access-log-action-approved",
-        "representation.declined" => "access-log-action-declined",
-        "representation.ended" => "access-log-action-ended",
-        "facility.consent_recorded" => "access-log-action-consent-recorded",
-        "facility.consent_withdrawn" => "access-log-action-consent-withdrawn",
-        "facility.resident_left" => "access-log-action-resident-left",
-        "access_report.closed" => "access-log-action-report-closed",
-        "enrolment.created" => "access-log-action-enrolment-created",
-        "enrolment.registered" => "access-log-action-enrolment-registered",
-        _ => "access-log-action-other",
-    }
-}
 
 pub struct LineView {
     pub id: String,

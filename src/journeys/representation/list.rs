@@ -4,14 +4,11 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{AuthorityView, authority_view};
-use crate::i18n::Locale;
-use crate::journeys::accounts::mail;
-use crate::notify::mail::Notice;
-use crate::store::representation::RepresentationRow;
+use crate::notify::authority_ended;
 use crate::web::errors::AppError;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
+use crate::web::views::authority::{AuthorityView, authority_view};
 use crate::web::{AppState, render};
 
 #[derive(Template)]
@@ -62,16 +59,6 @@ pub async fn sent(
     render(&SentPage { page, ward_name: r.ward_name, document: r.proof_state != "not_needed" })
 }
 
-/// The e-mail telling a ward with an account that someone stopped acting for them.
-pub fn ended_mail(state: &AppState, r: &RepresentationRow) -> Result<Option<crate::store::outbox::NewMail>, AppError> {
-    let Some(to) = &r.ward_email else { return Ok(None) };
-    let locale = Locale::from_code(&r.ward_locale).unwrap_or(state.settings.default_locale);
-    let link = format!("{}account/representation", state.settings.base_url);
-    mail(state, to, locale, Notice::representation_ended(&r.representative_name, &link))
-        .map(Some)
-        .map_err(AppError::internal)
-}
-
 /// Either side ends an authority: the representative, or the ward (if they have an account). Anyone else: 404.
 pub async fn end(
     state: web::Data<AppState>,
@@ -87,7 +74,7 @@ pub async fn end(
         return Err(AppError::NotFound);
     };
     // The ward is told unless they ended it themselves.
-    let message = if by == "ward" { None } else { ended_mail(&state, &r)? };
+    let message = if by == "ward" { None } else { authority_ended(&state, &r).map_err(AppError::internal)? };
     state.store.end_representation(&r.id, user.id(), by, None, &r.ward_id, message.as_ref()).await?;
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/representation?ended=1")).finish())
 }

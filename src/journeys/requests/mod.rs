@@ -15,15 +15,18 @@ use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::session::CurrentUser;
+use crate::web::views::{download_href, letter_href};
 use crate::web::{AppState, render, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests", web::get().to(list))
+pub fn routes(routes: &mut Routes) {
+    routes
+        .require::<SignedIn>()
+        .route("/requests", web::get().to(list))
         .route("/requests/{id}", web::get().to(detail))
-        .route("/requests/{id}/confirmation", web::get().to(confirmation))
-        .route("/track", web::get().to(track_form))
-        .route("/track", web::post().to(track));
+        .route("/requests/{id}/confirmation", web::get().to(confirmation));
+    routes.public().route("/track", web::get().to(track_form)).route("/track", web::post().to(track));
 }
 
 /// Lookups by reference number from one client: 10 in 15 minutes.
@@ -388,7 +391,7 @@ pub async fn detail_page(
         .into_iter()
         .map(|c| CertificateLink {
             href: format!("/certificates/issued/{}", c.id),
-            download_href: c.revoked_at.is_none().then(|| crate::journeys::documents::download_href(&c.id)),
+            download_href: c.revoked_at.is_none().then(|| download_href(&c.id)),
             issued_on: page.date(&c.issued_on),
             revoked: c.revoked_at.is_some(),
         })
@@ -415,7 +418,7 @@ pub async fn detail_page(
             decide,
             certificates,
             enrolment_check,
-            letter_href: crate::journeys::documents::letter_href(&r.id),
+            letter_href: letter_href(&r.id),
             contact,
             other_requests,
             correction,
@@ -501,7 +504,7 @@ async fn track(
             &Track { page, form, found: None, not_found: false },
         );
     };
-    let client = crate::journeys::accounts::client_key(&req);
+    let client = crate::web::client_address::client_key(&req);
     let hits = state.store.hit_rate_limit(&format!("lookup:{client}"), LOOKUP_WINDOW_MS, now_ms()).await?;
     if hits > LOOKUPS_PER_CLIENT {
         form.error_key("reference", "track-error-too-many");
