@@ -23,5 +23,6 @@ mod office;
 mod representation;
 mod runs;
 mod security;
+mod speed;
 mod storage;
 mod usability;
