@@ -77,3 +77,63 @@ async fn signed_in_pages_use_the_one_read() {
     assert_eq!(res.status(), 303);
     assert!(res.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
 }
+
+async fn count(app: &crate::helpers::TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(app.store.pool()).await.unwrap();
+    n
+}
+
+/// `demo-data --scale N` makes N requests in every state with their people, timelines, enrolment records and
+/// certificates, once; and the app serves its pages on such data.
+#[tokio::test]
+async fn the_scale_dataset_has_its_counts_and_the_pages_work_on_it() {
+    let app = spawn_app().await;
+    let before = count(&app, "SELECT COUNT(*) FROM requests").await;
+    let made = app.store.load_scale_data(&app.secret_key, 140).await.unwrap().expect("loaded the first time");
+    assert_eq!(made.requests, 140);
+    assert_eq!(made.people, 70);
+    assert_eq!(made.enrolments, 70);
+    // Seven states in turn: 1 + 2 + 3 + 4 + 4 + 3 + 4 timeline events per seven requests.
+    assert_eq!(made.events, 140 / 7 * 21);
+    assert_eq!(made.certificates, 20);
+    assert_eq!(made.representations, 2);
+    assert_eq!(made.facility_residents, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, before + 140);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT state) FROM requests WHERE id LIKE 'sc-%'").await, 7);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM people WHERE id LIKE 'sc-%' AND demo = 1 AND email IS NULL").await,
+        70
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM certificates WHERE id LIKE 'sc-%' AND revoked_at IS NULL").await,
+        count(&app, "SELECT COUNT(DISTINCT person_id) FROM certificates WHERE id LIKE 'sc-%'").await,
+        "one certificate in force per holder"
+    );
+    assert!(app.store.load_scale_data(&app.secret_key, 140).await.unwrap().is_none(), "a second run adds nothing");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, before + 140);
+
+    let resident = sign_in_as(&app, "sc-0000003").await;
+    let list = resident.get("/requests").await;
+    assert_eq!(list.status(), 200);
+    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM requests WHERE id = 'sc-req-00000003'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let shown = reference.parse::<madoguchi::domain::ReferenceNumber>().unwrap().to_string();
+    assert!(list.text().await.unwrap().contains(&shown), "the list shows the request's reference");
+    assert_eq!(resident.get("/requests/sc-req-00000003").await.status(), 200);
+    let guardian = sign_in_as(&app, "sc-0000001").await;
+    assert_eq!(guardian.get("/requests").await.status(), 200, "a guardian with requests filed for the ward");
+
+    let officer = sign_in_as(&app, "p-tanaka").await;
+    for page in ["/office", "/office/certificates", "/office/registration-lag", "/office/enrolments"] {
+        assert_eq!(officer.get(page).await.status(), 200, "{page}");
+    }
+    let (code,): (String,) =
+        sqlx::query_as("SELECT code FROM certificates WHERE id LIKE 'sc-%' AND revoked_at IS NULL LIMIT 1")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(app.get(&format!("/verify/{code}")).await.status(), 200);
+    assert_eq!(app.get("/track").await.status(), 200);
+}
