@@ -122,6 +122,9 @@ struct Insurer {
     officer_id: Option<String>,
 }
 
+/// One line of a generated timeline: actor, their role, event, from state, to state, detail.
+type Step<'a> = (Option<String>, &'a str, &'a str, Option<&'a str>, &'a str, &'a str);
+
 /// The state of generated request `j`: every state in turn.
 fn state_of(j: u64) -> RequestState {
     RequestState::ALL[(j % RequestState::ALL.len() as u64) as usize]
@@ -153,7 +156,7 @@ fn ward_of(p: u64) -> Option<u64> {
 
 /// Who acts for resident `p`, if anyone.
 fn representative_of(p: u64, people: u64) -> Option<u64> {
-    (p % 50 == 0 && p + 1 < people).then_some(p + 1)
+    (p.is_multiple_of(50) && p + 1 < people).then_some(p + 1)
 }
 
 impl Store {
@@ -374,8 +377,7 @@ impl Plan<'_> {
             let requester = || Some(filed_by.clone());
             let officer = || insurer.officer_id.clone();
             use RequestState::*;
-            let mut timeline: Vec<(Option<String>, &str, &str, Option<&str>, &str, &str)> =
-                vec![(requester(), "requester", "created", None, "draft", "")];
+            let mut timeline: Vec<Step> = vec![(requester(), "requester", "created", None, "draft", "")];
             if state != Draft {
                 timeline.push((requester(), "requester", "submitted", Some("draft"), "submitted", ""));
             }
