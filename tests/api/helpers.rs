@@ -98,6 +98,27 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     TestApp { address, client, store, database_url, secret_key, _data_dir: std::sync::Arc::new(dir) }
 }
 
+/// Another node of the same service: a second app process on the same database, data folder and secret key, as
+/// a second server behind a load balancer would be (its own port, its own workers).
+pub async fn another_node(app: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let data_dir = app._data_dir.path().to_str().unwrap().to_string();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("MADOGUCHI_BIND", "127.0.0.1:0"),
+        ("MADOGUCHI_BASE_URL", "http://localhost:0"),
+        ("MADOGUCHI_DATA_DIR", &data_dir),
+        ("DATABASE_URL", &app.database_url),
+        ("MADOGUCHI_DEMO", "true"),
+        ("MADOGUCHI_DATABASE_MAX_CONNECTIONS", "5"),
+    ];
+    pairs.extend_from_slice(extra);
+    let settings = Settings::load(&Source::from_pairs(pairs)).expect("test settings are valid");
+    let node = Application::build(settings).await.expect("the second node starts");
+    let address = format!("http://localhost:{}", node.port());
+    let store = node.store().clone();
+    tokio::spawn(node.run_until_stopped());
+    TestApp { address, store, ..second_client(app) }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)

@@ -137,3 +137,60 @@ async fn the_scale_dataset_has_its_counts_and_the_pages_work_on_it() {
     assert_eq!(app.get(&format!("/verify/{code}")).await.status(), 200);
     assert_eq!(app.get("/track").await.status(), 200);
 }
+
+/// A browser holding `token` as its session cookie, talking to the node at `address`.
+fn browser_on(address: &str, token: &str) -> reqwest::Client {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(&format!("session={token}; Path=/"), &address.parse::<reqwest::Url>().unwrap());
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_provider(jar).build().unwrap()
+}
+
+/// Two app nodes on one database (PostgreSQL in CI's PostgreSQL stage): a session started through one is good
+/// on the other; signing out everywhere on one counts on the other at once (nothing is cached per node); and
+/// both nodes' mail workers together send each mail exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_sessions_sign_out_everywhere_and_send_each_mail_once() {
+    use madoguchi::i18n::{Locale, Localizer};
+    use madoguchi::notify::{Notice, compose};
+
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let smtp = sink.url();
+    let a = crate::helpers::spawn_app_with(&[("MADOGUCHI_SMTP_URL", &smtp)]).await;
+    let b = crate::helpers::another_node(&a, &[("MADOGUCHI_SMTP_URL", &smtp)]).await;
+    assert_ne!(a.address, b.address);
+
+    let token =
+        madoguchi::accounts::start_session(&a.store, &a.secret_key, "p-taro", "email_code", madoguchi::store::now_ms())
+            .await
+            .unwrap();
+    let mut on_a = crate::helpers::second_client(&a);
+    on_a.client = browser_on(&a.address, &token);
+    let on_b = browser_on(&b.address, &token);
+    assert_eq!(on_a.get("/requests").await.status(), 200);
+    assert_eq!(on_b.get(b.url("/requests")).send().await.unwrap().status(), 200, "the session is good on node B");
+
+    let csrf = on_a.csrf_token("/account").await;
+    let res = on_a.post_form("/account/sign-out-everywhere", &[("csrf_token", &csrf)]).await;
+    assert!(res.status().is_redirection(), "signed out everywhere on node A: {}", res.status());
+    let res = on_b.get(b.url("/requests")).send().await.unwrap();
+    assert_eq!(res.status(), 303, "node B no longer takes the session");
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
+
+    let base = url::Url::parse("https://madoguchi.example.jp").unwrap();
+    let localizer = Localizer::load().unwrap();
+    let mut expected = std::collections::BTreeSet::new();
+    let before = sink.messages().len();
+    for i in 0..20 {
+        let to = format!("node{i}@example.jp").parse().unwrap();
+        let mail = compose(&localizer, &base, Locale::Ja, &to, &Notice::sign_in_code(&format!("{:06}", 200000 + i), 10))
+            .unwrap();
+        expected.insert(format!("<{}@madoguchi>", a.store.outbox().enqueue(&mail).await.unwrap()));
+    }
+    let arrived = sink.wait_for_messages(before + 20).await;
+    // Time for a second delivery, if either node were to make one.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let ids: Vec<String> = sink.messages().iter().skip(before).map(|m| m.message_id()).collect();
+    assert!(arrived.len() >= before + 20);
+    assert_eq!(ids.len(), 20, "each mail once, not once per node ({})", crate::helpers::backend_name());
+    assert_eq!(ids.into_iter().collect::<std::collections::BTreeSet<_>>(), expected);
+}
