@@ -50,7 +50,7 @@ pub fn backend_name() -> &'static str {
 }
 
 /// A database of its own for one test: a new SQLite file, or a new database on the test PostgreSQL server.
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("MADOGUCHI_TEST_POSTGRES") {
         Ok(admin_url) => {
             let name = format!("t_{}", uuid::Uuid::new_v4().simple());

@@ -8,6 +8,7 @@ mod access_matrix;
 mod accounts;
 mod authorization;
 mod certificates;
+mod crash;
 mod dates;
 mod decisions;
 mod documents;

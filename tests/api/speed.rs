@@ -182,8 +182,9 @@ async fn two_nodes_share_sessions_sign_out_everywhere_and_send_each_mail_once() 
     let before = sink.messages().len();
     for i in 0..20 {
         let to = format!("node{i}@example.jp").parse().unwrap();
-        let mail = compose(&localizer, &base, Locale::Ja, &to, &Notice::sign_in_code(&format!("{:06}", 200000 + i), 10))
-            .unwrap();
+        let mail =
+            compose(&localizer, &base, Locale::Ja, &to, &Notice::sign_in_code(&format!("{:06}", 200000 + i), 10))
+                .unwrap();
         expected.insert(format!("<{}@madoguchi>", a.store.outbox().enqueue(&mail).await.unwrap()));
     }
     let arrived = sink.wait_for_messages(before + 20).await;
