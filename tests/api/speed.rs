@@ -195,3 +195,53 @@ async fn two_nodes_share_sessions_sign_out_everywhere_and_send_each_mail_once() 
     assert_eq!(ids.len(), 20, "each mail once, not once per node ({})", crate::helpers::backend_name());
     assert_eq!(ids.into_iter().collect::<std::collections::BTreeSet<_>>(), expected);
 }
+
+/// A long access log comes in pages of twenty, newest first, each page under the 30 KB budget, and the pages
+/// together hold every line once.
+#[tokio::test]
+async fn the_access_log_comes_in_pages_under_the_budget() {
+    let app = spawn_app().await;
+    for i in 0..45 {
+        app.store.record_view("p-tanaka", "p-taro", "ins-aoba-kokuho", &format!("R{i:03}")).await.unwrap();
+    }
+    let token = madoguchi::accounts::start_session(
+        &app.store,
+        &app.secret_key,
+        "p-taro",
+        "email_code",
+        madoguchi::store::now_ms(),
+    )
+    .await
+    .unwrap();
+    for lang in crate::helpers::LOCALES {
+        let taro = browser_on(&app.address, &token);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut path = "/account/access-log".to_string();
+        let mut pages = 0;
+        loop {
+            let res = taro
+                .get(app.url(&path))
+                .header("Cookie", format!("session={token}; lang={lang}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            let body = res.text().await.unwrap();
+            assert!(body.len() < 30_000, "{lang} {path}: {} bytes", body.len());
+            let html = scraper::Html::parse_document(&body);
+            let ids = crate::helpers::attr_all(&html, "li.access-list__item", "id");
+            assert!(ids.len() <= 20);
+            for id in ids {
+                assert!(seen.insert(id), "a line shown twice");
+            }
+            pages += 1;
+            let older: Vec<String> = crate::helpers::attr_all(&html, "a[href^='/account/access-log?before=']", "href");
+            match older.first() {
+                Some(next) => path = next.clone(),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3, "{lang}");
+        assert!(seen.len() >= 45, "{lang}: every line on some page ({})", seen.len());
+    }
+}
