@@ -146,7 +146,7 @@ run "/office/certificates (queue)" "floor: one read (native SQLite)" "$BASE/offi
 
 [ "$RESULTS" = "-" ] && exit 0
 {
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC'): $SCALE requests on ${DATABASE_URL%%:*}"
+    echo "### $(date -u '+%Y-%m-%d %H:%M UTC'): $SCALE requests on ${DATABASE_URL%%:*}"
     echo
     echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)."
     echo "Command: \`PROFILE=$PROFILE SCALE=$SCALE CONNECTIONS=$CONNECTIONS DURATION=$DURATION benches/load.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback)."
