@@ -11,7 +11,10 @@ Usage: madoguchi [COMMAND]
 Commands:
   serve       Migrate the database, load demo data when MADOGUCHI_DEMO is on, and serve (the default)
   migrate     Bring the database schema up to date, then stop
-  demo-data   Load the demo data (once; again changes nothing), then stop
+  demo-data   Load the demo data (once; again changes nothing), then stop. With --scale N, also a large
+              made-up dataset of N requests for load tests (benches/load.sh), also once
+  demo-session PERSON
+              Start a session for a person of the demo data and print its cookie value (load tests)
   add-staff   Add an officer, facility staff member or administrator and print their invitation link:
               madoguchi add-staff --name 鈴木一郎 --kana スズキイチロウ --email a@city.example.jp \
                 --role municipal_officer --organisation mun-aoba
@@ -43,7 +46,7 @@ async fn main() -> ExitCode {
         print!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data" | "add-staff") {
+    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data" | "demo-session" | "add-staff") {
         eprintln!("madoguchi: unknown command '{command}'.\n\n{HELP}");
         return ExitCode::from(2);
     }
@@ -59,22 +62,8 @@ async fn main() -> ExitCode {
         "migrate" => prepare_store(&Settings { demo_mode: false, ..settings }).await.map(|_| {
             println!("The database is up to date.");
         }),
-        "demo-data" => {
-            let key = settings.secret_key.clone();
-            match prepare_store(&Settings { demo_mode: false, ..settings }).await {
-                Ok(store) => match store.load_demo_data(&key).await {
-                    Ok(loaded) => {
-                        println!(
-                            "{}",
-                            if loaded { "Demo data loaded." } else { "Demo data was already there; nothing changed." }
-                        );
-                        Ok(())
-                    }
-                    Err(e) => Err(e.into()),
-                },
-                Err(e) => Err(e),
-            }
-        }
+        "demo-data" => demo_data(settings).await,
+        "demo-session" => demo_session(settings).await,
         "add-staff" => add_staff(settings).await,
         _ => serve(settings).await,
     };
@@ -85,6 +74,66 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `madoguchi demo-data [--scale N]`
+async fn demo_data(settings: Settings) -> Result<(), madoguchi::app::StartError> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let scale = match args.as_slice() {
+        [] => None,
+        [flag, n] if flag == "--scale" => match n.replace('_', "").parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => usage_error("demo-data", "--scale takes a whole number of requests, such as 10000"),
+        },
+        _ => usage_error("demo-data", "the only option is --scale N"),
+    };
+    let key = settings.secret_key.clone();
+    let store = prepare_store(&Settings { demo_mode: false, ..settings }).await?;
+    match scale {
+        None => match store.load_demo_data(&key).await? {
+            true => println!("Demo data loaded."),
+            false => println!("Demo data was already there; nothing changed."),
+        },
+        Some(n) => {
+            let started = std::time::Instant::now();
+            match store.load_scale_data(&key, n).await? {
+                Some(c) => println!(
+                    "Large demo dataset loaded in {:.1} s: {} requests ({} timeline events, {} certificates), \
+                     {} people, {} enrolment records, {} representations, {} facility residents.",
+                    started.elapsed().as_secs_f64(),
+                    c.requests,
+                    c.events,
+                    c.certificates,
+                    c.people,
+                    c.enrolments,
+                    c.representations,
+                    c.facility_residents
+                ),
+                None => println!("A large demo dataset was already there; nothing changed."),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `madoguchi demo-session PERSON`: only people the demo data made, never a real account.
+async fn demo_session(settings: Settings) -> Result<(), madoguchi::app::StartError> {
+    let Some(person) = std::env::args().nth(2) else { usage_error("demo-session", "name a demo person's id") };
+    let key = settings.secret_key.clone();
+    let store = prepare_store(&Settings { demo_mode: false, ..settings }).await?;
+    if store.demo_person(&person).await?.is_none() {
+        usage_error("demo-session", "that is not a person of the demo data");
+    }
+    let method =
+        if store.roles_of(&person).await?.iter().any(|r| r.role != "resident") { "passkey" } else { "email_code" };
+    let token = madoguchi::accounts::start_session(&store, &key, &person, method, madoguchi::store::now_ms()).await?;
+    println!("{token}");
+    Ok(())
+}
+
+fn usage_error(command: &str, message: &str) -> ! {
+    eprintln!("madoguchi {command}: {message}");
+    std::process::exit(2);
 }
 
 /// `madoguchi add-staff --name … --kana … --email … --role … [--organisation …]`

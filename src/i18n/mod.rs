@@ -112,7 +112,8 @@ locale_files!(
     "decisions.ftl",
     "usability.ftl",
     "accesslog.ftl",
-    "routes.ftl"
+    "routes.ftl",
+    "speed.ftl"
 );
 
 pub struct Localizer {

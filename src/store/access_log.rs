@@ -47,22 +47,34 @@ pub struct AccessReportRow {
 impl Store {
     /// The lines about `subject_id` whose actor is neither the subject nor `viewer_id`, newest first; for the
     /// subject and their representatives with an authority in term today (the access policy), nobody else.
-    pub async fn access_log(&self, subject_id: &str, viewer_id: &str) -> Result<Vec<AccessLine>, sqlx::Error> {
+    /// One page: `before` is the (at, id) of the last line of the previous page (keyset pagination, so a long
+    /// log costs the same as a short one); one line more than `limit` is read to tell whether older ones exist.
+    pub async fn access_log(
+        &self,
+        subject_id: &str,
+        viewer_id: &str,
+        before: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<AccessLine>, sqlx::Error> {
         let reader = reader_rule("$1", Params { viewer: "$2", today: "$3" });
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let keyset = if before.is_some() { "AND (a.at < $5 OR (a.at = $5 AND a.id > $6))" } else { "" };
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.at, a.action, a.organisation_id, COALESCE(m.name_ja, i.name_ja, f.name_ja) AS organisation_ja, \
              COALESCE(m.name_en, i.name_en, f.name_en) AS organisation_en, \
              (SELECT MIN(r.role) FROM roles r WHERE r.person_id = a.actor_id AND r.organisation_id = a.organisation_id) AS actor_role, \
              (SELECT COUNT(*) FROM access_reports x WHERE x.audit_id = a.id) AS reported \
              FROM audit_log a {ORGANISATION_NAMES} \
              WHERE a.subject_id = $1 AND a.actor_id IS NOT NULL AND a.actor_id <> $1 AND a.actor_id <> $2 AND {reader} \
-             ORDER BY a.at DESC, a.id LIMIT 200"
+             {keyset} ORDER BY a.at DESC, a.id LIMIT $4"
         )))
         .bind(subject_id)
         .bind(viewer_id)
         .bind(self.clock().today().to_string())
-        .fetch_all(self.pool())
-        .await
+        .bind(limit + 1);
+        if let Some((at, id)) = before {
+            q = q.bind(at).bind(id);
+        }
+        q.fetch_all(self.pool()).await
     }
 
     /// Stores a report on one line of the subject's access log, for the subject's municipality, with its audit

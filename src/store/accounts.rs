@@ -70,6 +70,79 @@ pub struct WardRow {
     pub relationship: String,
 }
 
+/// What [`Store::signed_in`] reads for a session token.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub session: SessionRow,
+    pub person: PersonRow,
+    pub roles: Vec<RoleRow>,
+    pub wards: Vec<WardRow>,
+}
+
+/// One row of [`Store::signed_in`]: `part` says which columns mean what ('s' session and person, 'r' a role,
+/// 'w' a ward); `k1`, `k2` only order the rows.
+#[derive(sqlx::FromRow)]
+struct SignedInPart {
+    part: String,
+    c1: Option<String>,
+    c2: Option<String>,
+    c3: Option<String>,
+    c4: Option<String>,
+    c5: Option<String>,
+    c6: Option<String>,
+    c7: Option<String>,
+    c8: Option<String>,
+    c9: Option<String>,
+    c10: Option<String>,
+    n1: Option<i64>,
+    n2: Option<i64>,
+    n3: Option<i64>,
+}
+
+impl SignedIn {
+    fn from_parts(token_hash: &str, rows: Vec<SignedInPart>) -> Option<SignedIn> {
+        let mut found = None;
+        let mut roles = Vec::new();
+        let mut wards = Vec::new();
+        for row in rows {
+            match row.part.as_str() {
+                "s" => {
+                    let person_id = row.c1.unwrap_or_default();
+                    let session = SessionRow {
+                        token_hash: token_hash.to_string(),
+                        person_id: person_id.clone(),
+                        acting_for: row.c2,
+                        method: row.c3.unwrap_or_default(),
+                        created_at: row.n1.unwrap_or_default(),
+                        last_seen_at: row.n2.unwrap_or_default(),
+                        expires_at: row.n3.unwrap_or_default(),
+                    };
+                    let person = PersonRow {
+                        id: person_id,
+                        name: row.c4.unwrap_or_default(),
+                        name_kana: row.c5.unwrap_or_default(),
+                        birth_date: row.c6.unwrap_or_default(),
+                        email: row.c7,
+                        preferred_locale: row.c8.unwrap_or_default(),
+                        municipality_id: row.c9,
+                        webauthn_id: row.c10,
+                    };
+                    found = Some((session, person));
+                }
+                "r" => roles
+                    .push(RoleRow { role: row.c1.unwrap_or_default(), organisation_id: row.c2.unwrap_or_default() }),
+                _ => wards.push(WardRow {
+                    representation_id: row.c1.unwrap_or_default(),
+                    ward_id: row.c2.unwrap_or_default(),
+                    relationship: row.c3.unwrap_or_default(),
+                    name: row.c4.unwrap_or_default(),
+                }),
+            }
+        }
+        found.map(|(session, person)| SignedIn { session, person, roles, wards })
+    }
+}
+
 impl Store {
     pub async fn person(&self, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1")))
@@ -450,6 +523,37 @@ impl Store {
         .bind(self.clock().today().to_string())
         .fetch_all(self.pool())
         .await
+    }
+
+    /// Everything a signed-in request needs about its session, in one read: the session, its person, their
+    /// roles and the wards they may act for today (as [`Store::wards_of`]). Three parts in one `UNION ALL`,
+    /// told apart by `part`, so the four reads of the signed-in path cost one round trip. `None` when there is
+    /// no such session (or its person is gone). Nothing is cached: a sign-out, a role change or an ended
+    /// authority counts on the next request, on every node.
+    pub async fn signed_in(&self, token_hash: &str) -> Result<Option<SignedIn>, sqlx::Error> {
+        let in_term = crate::access::sql::authority_in_term("r", "$2");
+        let rows: Vec<SignedInPart> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT 's' AS part, s.person_id AS c1, s.acting_for AS c2, s.method AS c3, p.name AS c4, \
+               p.name_kana AS c5, p.birth_date AS c6, p.email AS c7, p.preferred_locale AS c8, \
+               p.municipality_id AS c9, p.webauthn_id AS c10, s.created_at AS n1, s.last_seen_at AS n2, \
+               s.expires_at AS n3, NULL AS k1, NULL AS k2 \
+             FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = $1 \
+             UNION ALL \
+             SELECT 'r', ro.role, ro.organisation_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+               NULL, ro.role, ro.organisation_id \
+             FROM sessions s JOIN roles ro ON ro.person_id = s.person_id WHERE s.token_hash = $1 \
+             UNION ALL \
+             SELECT 'w', r.id, r.ward_id, r.relationship, p.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+               NULL, p.name_kana, p.id \
+             FROM sessions s JOIN representations r ON r.representative_id = s.person_id \
+             JOIN people p ON p.id = r.ward_id WHERE s.token_hash = $1 AND {in_term} \
+             ORDER BY part, k1, k2"
+        )))
+        .bind(token_hash)
+        .bind(self.clock().today().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(SignedIn::from_parts(token_hash, rows))
     }
 
     /// The demo data's people with an e-mail address, for the demo sign-in list. Never a real account.

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod certificates;
 pub mod decisions;
 pub mod demo;
+pub mod demo_scale;
 pub mod enrolments;
 pub mod facility;
 pub mod feedback;

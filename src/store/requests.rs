@@ -80,8 +80,13 @@ fn followed_requests(p: Params) -> String {
     let rule = followed_by_viewer(p);
     // A draft for someone else stays listed only while the filer still follows that person (an authority that
     // ended, or a consent withdrawn, takes the draft and its subject's name off the list).
+    // The first condition only narrows: the people the viewer could follow at all, or what they filed, found
+    // through the subject and filer indexes, so the list reads those requests and not the whole table.
     format!(
-        "((r.state <> 'draft' AND {rule}) OR (r.state = 'draft' AND r.filed_by = {v} AND (r.subject_id = {v} OR {rule})))",
+        "(r.subject_id IN (SELECT {v} UNION SELECT ward_id FROM representations WHERE representative_id = {v} \
+         UNION SELECT fr.person_id FROM facility_residents fr JOIN roles ro ON ro.organisation_id = fr.facility_id \
+         WHERE ro.person_id = {v} AND ro.role IN ('facility_admin', 'facility_staff')) OR r.filed_by = {v}) \
+         AND ((r.state <> 'draft' AND {rule}) OR (r.state = 'draft' AND r.filed_by = {v} AND (r.subject_id = {v} OR {rule})))",
         v = p.viewer
     )
 }

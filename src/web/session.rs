@@ -76,23 +76,26 @@ pub async fn middleware(
     Ok(res)
 }
 
+/// One read for the session, its person, roles and wards ([`crate::store::Store::signed_in`]); a second only
+/// when the session has expired (deleted) or once a minute to note it is still in use.
 async fn load(state: &AppState, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
     let store = &state.store;
     let hash = accounts::session_hash(&state.settings.secret_key, token);
-    let Some(session) = store.session(&hash).await? else { return Ok(None) };
+    let Some(signed_in) = store.signed_in(&hash).await? else { return Ok(None) };
+    let session = &signed_in.session;
     let now = now_ms();
-    if !accounts::session_is_live(&session, now) {
+    if !accounts::session_is_live(session, now) {
         store.end_session(&hash).await?;
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
         store.touch_session(&hash, now).await?;
     }
-    let Some(person) = store.person(&session.person_id).await? else { return Ok(None) };
-    let roles = Roles::from_rows(&store.roles_of(&person.id).await?);
-    let wards = store.wards_of(&person.id).await?;
-    let acting_for = session.acting_for.as_deref().and_then(|id| wards.iter().find(|w| w.ward_id == id).cloned());
-    Ok(Some(CurrentUser { person, roles, token_hash: hash, acting_for, wards }))
+    let roles = Roles::from_rows(&signed_in.roles);
+    let wards = signed_in.wards;
+    let acting_for =
+        signed_in.session.acting_for.as_deref().and_then(|id| wards.iter().find(|w| w.ward_id == id).cloned());
+    Ok(Some(CurrentUser { person: signed_in.person, roles, token_hash: hash, acting_for, wards }))
 }
 
 /// Pages that need a signed-in person take `CurrentUser`; without one, the person is sent to sign in and

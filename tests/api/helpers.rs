@@ -86,7 +86,7 @@ pub fn backend_name() -> &'static str {
 }
 
 /// A database of its own for one test: a new SQLite file, or a new database on the test PostgreSQL server.
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("MADOGUCHI_TEST_POSTGRES") {
         Ok(admin_url) => {
             let name = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -133,6 +133,27 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
     TestApp { address, client, store, database_url, secret_key, _data_dir: std::sync::Arc::new(dir) }
+}
+
+/// Another node of the same service: a second app process on the same database, data folder and secret key, as
+/// a second server behind a load balancer would be (its own port, its own workers).
+pub async fn another_node(app: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let data_dir = app._data_dir.path().to_str().unwrap().to_string();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("MADOGUCHI_BIND", "127.0.0.1:0"),
+        ("MADOGUCHI_BASE_URL", "http://localhost:0"),
+        ("MADOGUCHI_DATA_DIR", &data_dir),
+        ("DATABASE_URL", &app.database_url),
+        ("MADOGUCHI_DEMO", "true"),
+        ("MADOGUCHI_DATABASE_MAX_CONNECTIONS", "5"),
+    ];
+    pairs.extend_from_slice(extra);
+    let settings = Settings::load(&Source::from_pairs(pairs)).expect("test settings are valid");
+    let node = Application::build(settings).await.expect("the second node starts");
+    let address = format!("http://localhost:{}", node.port());
+    let store = node.store().clone();
+    tokio::spawn(node.run_until_stopped());
+    TestApp { address, store, ..second_client(app) }
 }
 
 impl TestApp {

@@ -54,11 +54,30 @@ struct AccessLogPage {
     lines: Vec<LineView>,
     reported: bool,
     report_answer_days: u32,
+    /// `?before=…` of this page (kept in the report forms, so an error shows the same page), empty on the first.
+    this_page: String,
+    /// `?before=…` of the next, older page, when there is one.
+    older: Option<String>,
+}
+
+/// Lines a page: the access log page stays well under the page budget however long the log grows.
+const LINES_PER_PAGE: i64 = 20;
+
+/// A page's position in the log, `AT-ID` of the last line of the page before (as in the `before` query).
+fn parse_before(before: &str) -> Option<(i64, &str)> {
+    let (at, id) = before.split_once('-')?;
+    Some((at.parse().ok()?, id))
 }
 
 #[derive(serde::Deserialize)]
 pub struct ReportedQuery {
     reported: Option<String>,
+    before: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    before: Option<String>,
 }
 
 async fn access_log_page(
@@ -67,14 +86,26 @@ async fn access_log_page(
     user: &CurrentUser,
     form: FormState,
     reported: bool,
+    before: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let lines = state.store.access_log(user.subject_id(), user.id()).await?;
+    let position = before.and_then(parse_before);
+    let mut lines = state.store.access_log(user.subject_id(), user.id(), position, LINES_PER_PAGE).await?;
+    let older = if lines.len() as i64 > LINES_PER_PAGE {
+        lines.truncate(LINES_PER_PAGE as usize);
+        lines.last().map(|l| format!("?before={}-{}", l.at, l.id))
+    } else {
+        None
+    };
+    let this_page = match position {
+        Some((at, id)) => format!("?before={at}-{id}"),
+        None => String::new(),
+    };
     let lines = lines.iter().map(|l| line_view(&page, l)).collect();
     let whose = user.acting_for.as_ref().map(|w| w.name.clone()).unwrap_or_else(|| user.person.name.clone());
     render_with_status(
         status,
-        &AccessLogPage { page, form, whose, lines, reported, report_answer_days: REPORT_ANSWER_DAYS },
+        &AccessLogPage { page, form, whose, lines, reported, report_answer_days: REPORT_ANSWER_DAYS, this_page, older },
     )
 }
 
@@ -84,7 +115,8 @@ pub async fn show(
     user: CurrentUser,
     q: web::Query<ReportedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    access_log_page(page, &state, &user, FormState::default(), q.reported.is_some(), StatusCode::OK).await
+    let before = q.before.as_deref();
+    access_log_page(page, &state, &user, FormState::default(), q.reported.is_some(), before, StatusCode::OK).await
 }
 
 #[derive(serde::Deserialize)]
@@ -98,6 +130,7 @@ pub async fn report(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
+    q: web::Query<PageQuery>,
     input: web::Form<ReportForm>,
 ) -> Result<HttpResponse, AppError> {
     let field = format!("note-{id}");
@@ -111,7 +144,8 @@ pub async fn report(
         form.error_key(&field, "access-log-error-note-long");
     }
     if form.has_errors() {
-        return access_log_page(page, &state, &user, form, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let before = q.before.as_deref();
+        return access_log_page(page, &state, &user, form, false, before, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if !state.store.report_access(&id, user.subject_id(), user.id(), &note).await? {
         return Err(AppError::NotFound);
