@@ -5,6 +5,7 @@ pub mod admin;
 pub mod certificates;
 pub mod documents;
 pub mod facility;
+pub mod issuing;
 pub mod office;
 pub mod public;
 pub mod registration;

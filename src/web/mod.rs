@@ -86,6 +86,7 @@ pub fn app(
         .configure(crate::journeys::public::routes)
         .configure(crate::journeys::accounts::routes)
         .configure(crate::journeys::admin::routes)
+        .configure(crate::journeys::issuing::routes)
         // Before the certificate questions: `/certificates/issued/{id}` would otherwise match `/certificates/{id}/{step}`.
         .configure(crate::journeys::office::routes)
         // Before the certificate questions too: `/certificates/{id}/download`.

@@ -31,6 +31,9 @@ enum Rule {
     Foreign,
     /// Steps of a sign-in or sign-up in progress: they need the cookie of that step, not a role.
     SignInStep,
+    /// Machine to machine (the issuing body's callbacks): no session or CSRF token counts, only an HMAC
+    /// signature; everyone here is refused with 401.
+    Signed,
 }
 
 use Rule::*;
@@ -128,6 +131,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
     ("post", "/facility/{facility}/residents/{person}/left", Foreign),
     ("get", "/facility/{facility}/residents/{person}/registration", Foreign),
+    ("post", "/callbacks/issuing-body", Signed),
 ];
 
 /// Every `.route("…", web::method()` in the source.
@@ -377,6 +381,11 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
                 FacilityStaff => *who != "facility staff",
                 Admin => *who != "administrator",
                 Foreign => true,
+                Signed => {
+                    assert_eq!(status, 401, "{where_}: a callback without a signature");
+                    checked += 1;
+                    continue;
+                }
             };
             if expect_refusal {
                 assert!(refused(status), "{where_}: must be refused, got {status}");
