@@ -91,3 +91,5 @@ express-median = Median: { $days } days
 express-p95 = 95 in 100 within: { $days } days
 express-promise-kept = Within the one-week promise.
 express-promise-broken = Beyond the one-week promise.
+express-next-accepted = Your municipality accepted the request and sent it to the issuing body. The card should be mailed by { $date }.
+express-next-returned = Correct the request and send it again from the request page; you do not need to start over.

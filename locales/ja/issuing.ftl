@@ -91,3 +91,5 @@ express-median = 中央値：{ $days }日
 express-p95 = 95パーセンタイル：{ $days }日
 express-promise-kept = 1週間以内の約束を守っています。
 express-promise-broken = 1週間以内の約束を超えています。
+express-next-accepted = 市区町村が申請を受け付け、発行機関へ送りました。{ $date }までに発送する予定です。
+express-next-returned = 申請のページから内容を修正して、もう一度お送りください。最初からやり直す必要はありません。

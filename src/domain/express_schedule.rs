@@ -95,10 +95,20 @@ pub struct Waiting<'a> {
 
 /// The expected mailing date of each waiting request, in the order given: each takes the first day from
 /// `max(today, ready_on)` with room both nationally and in its municipality, and is mailed `TARGET_DAYS` after
-/// that day. Computed afresh from the queue, so the dates move when the queue moves.
-pub fn expected_mailing_dates(queue: &[Waiting<'_>], capacity: &DailyCapacity, today: NaiveDate) -> Vec<NaiveDate> {
+/// that day. `started_today` names the municipality of each card already sent to production today (they use
+/// today's capacity). Computed afresh from the queue, so the dates move when the queue moves.
+pub fn expected_mailing_dates(
+    queue: &[Waiting<'_>],
+    started_today: &[&str],
+    capacity: &DailyCapacity,
+    today: NaiveDate,
+) -> Vec<NaiveDate> {
     let mut national: HashMap<NaiveDate, u32> = HashMap::new();
     let mut local: HashMap<(&str, NaiveDate), u32> = HashMap::new();
+    for m in started_today {
+        *national.entry(today).or_default() += 1;
+        *local.entry((m, today)).or_default() += 1;
+    }
     let national_cap = capacity.national.max(1);
     queue
         .iter()
@@ -189,7 +199,7 @@ mod tests {
             Waiting { municipality_id: "b", ready_on: today },
         ];
         // Accepted earlier but still waiting: it is produced from today.
-        assert_eq!(expected_mailing_dates(&q, &cap, today), vec![d("2026-12-08"), d("2026-12-08")]);
+        assert_eq!(expected_mailing_dates(&q, &[], &cap, today), vec![d("2026-12-08"), d("2026-12-08")]);
     }
 
     #[test]
@@ -201,7 +211,7 @@ mod tests {
         let w = |m| Waiting { municipality_id: m, ready_on: today };
         let q = [w("small"), w("small"), w("big"), w("big"), w("big"), w("small")];
         assert_eq!(
-            expected_mailing_dates(&q, &cap, today),
+            expected_mailing_dates(&q, &[], &cap, today),
             vec![d("2026-12-08"), d("2026-12-09"), d("2026-12-08"), d("2026-12-08"), d("2026-12-09"), d("2026-12-10")]
         );
     }
@@ -212,8 +222,13 @@ mod tests {
         let today = d("2026-12-03");
         let w = |m| Waiting { municipality_id: m, ready_on: today };
         let q = [w("a"), w("b"), w("c"), w("a"), w("b")];
-        let dates = expected_mailing_dates(&q, &cap, today);
+        let dates = expected_mailing_dates(&q, &[], &cap, today);
         assert_eq!(dates, vec![d("2026-12-08"), d("2026-12-08"), d("2026-12-09"), d("2026-12-09"), d("2026-12-10")]);
+        // Cards already sent to production today use today's capacity.
+        let dates = expected_mailing_dates(&q[..1], &["b"], &cap, today);
+        assert_eq!(dates, vec![d("2026-12-08")]);
+        let dates = expected_mailing_dates(&q[..1], &["b", "c"], &cap, today);
+        assert_eq!(dates, vec![d("2026-12-09")]);
     }
 
     #[test]
@@ -221,14 +236,14 @@ mod tests {
         let cap = DailyCapacity { national: 1, per_municipality: 1, municipalities: HashMap::new() };
         let today = d("2026-12-03");
         let w = |m| Waiting { municipality_id: m, ready_on: today };
-        let before = expected_mailing_dates(&[w("a"), w("a"), w("a")], &cap, today);
+        let before = expected_mailing_dates(&[w("a"), w("a"), w("a")], &[], &cap, today);
         assert_eq!(before[2], d("2026-12-10"));
         // The first one went to production: the last moves a day earlier.
-        let after = expected_mailing_dates(&[w("a"), w("a")], &cap, today);
+        let after = expected_mailing_dates(&[w("a"), w("a")], &[], &cap, today);
         assert_eq!(after[1], d("2026-12-09"));
         // And the next day, what is left moves with the clock.
         let tomorrow = d("2026-12-04");
-        assert_eq!(expected_mailing_dates(&[w("a")], &cap, tomorrow), vec![d("2026-12-09")]);
+        assert_eq!(expected_mailing_dates(&[w("a")], &[], &cap, tomorrow), vec![d("2026-12-09")]);
     }
 
     #[test]

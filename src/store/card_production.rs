@@ -384,6 +384,21 @@ impl Store {
         Ok(CallbackOutcome::Applied { photo_file })
     }
 
+    /// The `record.viewed` audit line of an officer opening a card request (`what`: `card_request` or
+    /// `card_photo`), which the subject sees in their access log.
+    pub async fn log_express_view(&self, officer_id: &str, r: &ExpressRow, what: &str) -> Result<(), sqlx::Error> {
+        let detail = format!("{what}:{}", r.id);
+        let mut conn = self.pool().acquire().await?;
+        append_audit(
+            &mut conn,
+            &AuditEntry::new(Some(officer_id), "record.viewed")
+                .subject(&r.subject_id)
+                .organisation(&r.municipality_id)
+                .detail(&detail),
+        )
+        .await
+    }
+
     /// The reference number and filer of a card request, for its e-mails.
     pub async fn card_request_filer(&self, request_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
         sqlx::query_as("SELECT reference, filed_by FROM requests WHERE id = $1 AND kind = 'card'")

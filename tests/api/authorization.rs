@@ -132,6 +132,12 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/facility/{facility}/residents/{person}/left", Foreign),
     ("get", "/facility/{facility}/residents/{person}/registration", Foreign),
     ("post", "/callbacks/issuing-body", Signed),
+    ("get", "/office/express", MunicipalOfficers),
+    ("get", "/office/express/dashboard", MunicipalOfficers),
+    ("get", "/office/express/{id}", Foreign),
+    ("get", "/office/express/{id}/photo", Foreign),
+    ("post", "/office/express/{id}/accept", Foreign),
+    ("post", "/office/express/{id}/return", Foreign),
 ];
 
 /// Every `.route("…", web::method()` in the source.
@@ -186,6 +192,8 @@ struct Foreigners {
     /// Another insurer's member, not registered yet (demo data).
     enrolment: String,
     run: String,
+    /// An express card request of the other municipality, submitted, with a photo.
+    card: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -278,7 +286,9 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .await
         .unwrap();
     assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
+    let card = crate::issuing::card_request(app, "p-maria", "mun-other", "submitted", "lost", Some("maria.jpg")).await;
     Foreigners {
+        card,
         request,
         draft: open_draft,
         passkey,
@@ -292,7 +302,9 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/requests")
+    let id = if pattern.starts_with("/office/express") {
+        &f.card
+    } else if pattern.starts_with("/requests")
         || pattern.starts_with("/certificates/{id}/submit")
         || pattern.starts_with("/office/certificates")
     {
@@ -412,6 +424,12 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
         .await
         .unwrap();
     assert_eq!(req_state, "submitted");
+    let (card_state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
+        .bind(&foreign.card)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(card_state, "submitted", "another municipality's card request is neither accepted nor returned");
     assert_eq!(app.store.passkeys_of("p-maria").await.unwrap()[0].name, "Maria's phone");
     let enrolment = app.store.enrolment(&foreign.enrolment).await.unwrap().unwrap();
     assert_eq!(enrolment.registered_on, None, "another insurer's record stays unregistered");

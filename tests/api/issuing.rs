@@ -3,7 +3,11 @@
 
 use madoguchi::issuing::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
-use crate::helpers::{TestApp, spawn_app_with};
+use madoguchi::i18n::Locale;
+use madoguchi::i18n::format::date;
+use scraper::Html;
+
+use crate::helpers::{TestApp, add_other_municipality, select_all, sign_in_as, spawn_app_with};
 
 pub const KEY: &str = "test-issuing-body-key-0123456789abcdef";
 
@@ -52,15 +56,20 @@ pub async fn card_request(
 
 /// A production at `stage`, as if accepted and sent.
 pub async fn production(app: &TestApp, request_id: &str, municipality: &str, stage: &str) {
+    production_accepted_on(app, request_id, municipality, stage, "2026-12-01").await
+}
+
+async fn production_accepted_on(app: &TestApp, request_id: &str, municipality: &str, stage: &str, on: &str) {
     let now = madoguchi::store::now_ms();
     sqlx::query(
         "INSERT INTO card_productions (request_id, municipality_id, stage, accepted_by, accepted_at, accepted_on, sent_at, sent_on, updated_at) \
-         VALUES ($1, $2, $3, 'p-suzuki', $4, '2026-12-01', $4, '2026-12-01', $4)",
+         VALUES ($1, $2, $3, 'p-suzuki', $4, $5, $4, $5, $4)",
     )
     .bind(request_id)
     .bind(municipality)
     .bind(stage)
     .bind(now)
+    .bind(on)
     .execute(app.store.pool())
     .await
     .unwrap();
@@ -235,4 +244,179 @@ async fn a_failed_production_tells_the_applicant_why_in_their_language() {
     assert_eq!(mails.len(), 2);
     assert_eq!(mails[1].locale, "ja-easy");
     assert!(mails[1].body_text.contains("写真を カードに 使う ことが できませんでした"), "{}", mails[1].body_text);
+}
+
+fn write_photo(app: &TestApp, name: &str) {
+    let photos = std::path::Path::new(&app.data_dir()).join("card-photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::write(photos.join(name), b"\xff\xd8\xff\xe0 a jpeg").unwrap();
+}
+
+async fn accept(officer: &TestApp, id: &str, confirm: bool) -> reqwest::Response {
+    let token = officer.csrf_token(&format!("/office/express/{id}")).await;
+    let mut fields = vec![("csrf_token", token.as_str())];
+    if confirm {
+        fields.push(("confirm", "yes"));
+    }
+    officer.post_form(&format!("/office/express/{id}/accept"), &fields).await
+}
+
+async fn wait_for_stage(app: &TestApp, id: &str, stage: &str) {
+    for _ in 0..100 {
+        if app.store.production_stage(id).await.unwrap().as_deref() == Some(stage) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{id} never reached {stage}: {:?}", app.store.production_stage(id).await.unwrap());
+}
+
+#[tokio::test]
+async fn an_accepted_request_goes_through_the_simulated_issuing_body_to_delivery() {
+    let app =
+        spawn_app_with(&[("MADOGUCHI_ISSUING_BODY_KEY", KEY), ("MADOGUCHI_ISSUING_BODY_STEP_SECONDS", "0")]).await;
+    write_photo(&app, "taro.jpg");
+    let id = card_request(&app, "p-taro", "mun-aoba", "submitted", "lost", Some("taro.jpg")).await;
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    officer.get("/language/en").await;
+
+    let queue = Html::parse_document(&officer.get("/office/express").await.text().await.unwrap());
+    assert_eq!(select_all(&queue, "td a.queue-ref").len(), 1);
+    assert!(select_all(&queue, "td").iter().any(|t| t == "Not accepted yet"));
+    let review = officer.get(&format!("/office/express/{id}")).await.text().await.unwrap();
+    assert!(review.contains(&format!("/office/express/{id}/photo")), "the photo is shown through its route");
+    let photo = officer.get(&format!("/office/express/{id}/photo")).await;
+    assert_eq!(photo.status().as_u16(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(photo.headers()["cache-control"], "no-store");
+
+    let accepted = accept(&officer, &id, false).await;
+    assert_eq!(accepted.status().as_u16(), 303);
+    wait_for_stage(&app, &id, "delivered").await;
+    let events: Vec<String> = events(&app, &id).await;
+    assert_eq!(events, vec!["in_review", "production_started", "mailed", "delivered"]);
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
+    assert_eq!(state, "issued");
+    assert_eq!(app.store.card_photo_file(&id).await.unwrap(), None);
+    let mails = mails_to(&app, "taro@example.jp").await;
+    assert_eq!(mails.len(), 4, "accepted, started, mailed, delivered");
+    assert!(mails[0].body_text.contains("発行機関へ送りました"), "{}", mails[0].body_text);
+
+    // The dashboard counts it and measures it against the one-week promise.
+    let dashboard = officer.get("/office/express/dashboard").await.text().await.unwrap();
+    assert!(dashboard.contains("Cards mailed: 1"), "{dashboard}");
+    assert!(dashboard.contains("Median: 0.0 days"), "{dashboard}");
+    assert!(dashboard.contains("Within the one-week promise."));
+    let counts = Html::parse_document(&dashboard);
+    assert_eq!(select_all(&counts, "tbody th"), vec!["Lost card"]);
+    assert_eq!(select_all(&counts, "tbody td"), vec!["Issued", "1", "1"]);
+}
+
+#[tokio::test]
+async fn a_missing_photo_needs_a_deliberate_step_and_a_return_gives_a_reason_the_applicant_reads() {
+    let app = spawn().await;
+    let id = card_request(&app, "p-taro", "mun-aoba", "submitted", "lost", None).await;
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    officer.get("/language/en").await;
+    let page = officer.get(&format!("/office/express/{id}")).await.text().await.unwrap();
+    assert!(page.contains("This card needs a photo, but none was sent."), "{page}");
+
+    let refused = accept(&officer, &id, false).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let html = Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(crate::helpers::attr_all(&html, ".error-summary a", "href"), vec!["#confirm"]);
+    assert_eq!(app.store.production_stage(&id).await.unwrap(), None, "nothing was sent");
+
+    // Returned instead: a reason from the list is required.
+    let token = officer.csrf_token(&format!("/office/express/{id}")).await;
+    let path = format!("/office/express/{id}/return");
+    let no_reason = officer.post_form(&path, &[("csrf_token", &token), ("reason", "")]).await;
+    assert_eq!(no_reason.status().as_u16(), 422);
+    let made_up = officer.post_form(&path, &[("csrf_token", &token), ("reason", "because")]).await;
+    assert_eq!(made_up.status().as_u16(), 422);
+    let returned = officer.post_form(&path, &[("csrf_token", &token), ("reason", "express-return-photo")]).await;
+    assert_eq!(returned.status().as_u16(), 303);
+    let (state, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT state, decision_reason FROM requests WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), reason.as_deref()), ("returned", Some("express-return-photo")));
+    let mails = mails_to(&app, "taro@example.jp").await;
+    assert!(mails[0].body_text.contains("顔写真が基準を満たしていません"), "{}", mails[0].body_text);
+    // The timeline keeps the reason's message id, for the request page to show in the reader's language.
+    let returned_line = app.store.events(&id).await.unwrap().into_iter().find(|e| e.event == "returned").unwrap();
+    assert_eq!(returned_line.detail, "express-return-photo");
+    // A returned request cannot be accepted until it is sent again.
+    assert_eq!(accept(&officer, &id, true).await.status().as_u16(), 409);
+}
+
+#[tokio::test]
+async fn the_queue_marks_at_risk_and_late_and_shows_the_expected_mailing_date_within_capacity() {
+    let app = spawn_app_with(&[
+        ("MADOGUCHI_ISSUING_BODY_KEY", KEY),
+        ("MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY", "1"),
+        // A long stage: the card sent today stays in production while the test looks.
+        ("MADOGUCHI_ISSUING_BODY_STEP_SECONDS", "600"),
+    ])
+    .await;
+    let today = madoguchi::store::today_jst();
+    let days_ago = |n: u64| today.checked_sub_days(chrono::Days::new(n)).unwrap().to_string();
+    let at_risk = card_request(&app, "p-taro", "mun-aoba", "in_review", "lost", None).await;
+    production_accepted_on(&app, &at_risk, "mun-aoba", "sent", &days_ago(5)).await;
+    let late = card_request(&app, "p-taro", "mun-aoba", "in_review", "lost", None).await;
+    production_accepted_on(&app, &late, "mun-aoba", "production_started", &days_ago(8)).await;
+    let on_track = card_request(&app, "p-taro", "mun-aoba", "in_review", "lost", None).await;
+    production_accepted_on(&app, &on_track, "mun-aoba", "sent", &days_ago(1)).await;
+
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    officer.get("/language/en").await;
+    // Three accepted today with a capacity of one a day: one goes today, two wait in order.
+    let mut accepted = Vec::new();
+    for n in 0..3 {
+        let photo = format!("p{n}.jpg");
+        write_photo(&app, &photo);
+        let id = card_request(&app, "p-taro", "mun-aoba", "submitted", "lost", Some(&photo)).await;
+        assert_eq!(accept(&officer, &id, false).await.status().as_u16(), 303);
+        accepted.push(id);
+    }
+    wait_for_stage(&app, &accepted[0], "sent").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.store.production_stage(&accepted[1]).await.unwrap().as_deref(), Some("waiting"));
+
+    let html = Html::parse_document(&officer.get("/office/express").await.text().await.unwrap());
+    let rows: Vec<String> = select_all(&html, "tbody tr");
+    let mut references = std::collections::HashMap::new();
+    for id in [&at_risk, &late, &on_track, &accepted[1], &accepted[2]] {
+        references.insert(id.clone(), reference_of(&app, id).await);
+    }
+    let row_of = |id: &str| rows.iter().find(|r| r.contains(&references[id])).cloned().unwrap_or_default();
+    let (r_risk, r_late, r_ok) = (row_of(&at_risk), row_of(&late), row_of(&on_track));
+    assert!(r_risk.contains("At risk"), "{r_risk}");
+    assert!(r_late.contains("Late"), "{r_late}");
+    assert!(!r_ok.contains("At risk") && !r_ok.contains("Late"), "{r_ok}");
+    let in_days = |n: u64| date(Locale::En, today.checked_add_days(chrono::Days::new(n)).unwrap());
+    assert!(row_of(&accepted[1]).contains(&in_days(6)), "tomorrow's slot, mailed five days later");
+    assert!(row_of(&accepted[2]).contains(&in_days(7)), "the day after");
+
+    // Another municipality's officer finds none of it.
+    let other = add_other_municipality(&app).await;
+    let other = sign_in_as(&app, &other).await;
+    let theirs = Html::parse_document(&other.get("/office/express").await.text().await.unwrap());
+    assert!(select_all(&theirs, "td a.queue-ref").is_empty());
+    assert_eq!(other.get(&format!("/office/express/{at_risk}")).await.status().as_u16(), 404);
+    assert_eq!(other.get(&format!("/office/express/{}/photo", accepted[1])).await.status().as_u16(), 404);
+    let insurer = sign_in_as(&app, "p-tanaka").await;
+    assert_eq!(insurer.get("/office/express").await.status().as_u16(), 403);
+}
+
+async fn reference_of(app: &TestApp, id: &str) -> String {
+    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    reference.parse::<madoguchi::domain::ReferenceNumber>().unwrap().to_string()
 }

@@ -1,5 +1,8 @@
 //! Express card issuance on the issuing side: the issuing body's signed callbacks (machine to machine: no
-//! session, no CSRF token; the signature is the proof).
+//! session, no CSRF token; the signature is the proof), and the municipality's queue, review and dashboard
+//! ([`queue`]).
+
+pub mod queue;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -17,6 +20,7 @@ pub const CALLBACK_ROUTE: &str = "/callbacks/issuing-body";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/callbacks/issuing-body", web::post().to(callback));
+    queue::routes(cfg);
 }
 
 fn plain(status: actix_web::http::StatusCode, text: &'static str) -> HttpResponse {
