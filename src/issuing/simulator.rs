@@ -143,9 +143,19 @@ async fn take_order(req: HttpRequest, body: web::Bytes, desk: web::Data<OrderDes
 
 /// `madoguchi issuing-body`: takes signed orders on `POST /orders` at `bind` and reports to `portal`.
 pub async fn serve(bind: std::net::SocketAddr, portal: url::Url, key: Vec<u8>, step: Duration) -> std::io::Result<()> {
-    let desk = web::Data::new(OrderDesk { reporter: Reporter::new(&portal, key.clone(), step), key });
     println!("The simulated issuing body takes orders at http://{bind}/orders and reports to {portal}");
-    HttpServer::new(move || {
+    order_desk(bind, portal, key, step)?.await
+}
+
+/// The issuing body's HTTP server, bound and ready to run (await it, or spawn it).
+pub fn order_desk(
+    bind: std::net::SocketAddr,
+    portal: url::Url,
+    key: Vec<u8>,
+    step: Duration,
+) -> std::io::Result<actix_web::dev::Server> {
+    let desk = web::Data::new(OrderDesk { reporter: Reporter::new(&portal, key.clone(), step), key });
+    Ok(HttpServer::new(move || {
         actix_web::App::new()
             .app_data(desk.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
@@ -154,8 +164,7 @@ pub async fn serve(bind: std::net::SocketAddr, portal: url::Url, key: Vec<u8>, s
             .service(web::resource("/healthz").get(|| async { HttpResponse::Ok().body("ok") }))
     })
     .bind(bind)?
-    .run()
-    .await
+    .run())
 }
 
 #[cfg(test)]

@@ -420,3 +420,38 @@ async fn reference_of(app: &TestApp, id: &str) -> String {
         .unwrap();
     reference.parse::<madoguchi::domain::ReferenceNumber>().unwrap().to_string()
 }
+
+#[tokio::test]
+async fn the_issuing_body_as_its_own_process_takes_signed_orders_only_and_reports_back() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let body_url = format!("http://127.0.0.1:{port}/");
+    let app = spawn_app_with(&[
+        ("MADOGUCHI_ISSUING_BODY_KEY", KEY),
+        ("MADOGUCHI_ISSUING_BODY_URL", &body_url),
+        ("MADOGUCHI_ISSUING_BODY_STEP_SECONDS", "0"),
+    ])
+    .await;
+    let portal: url::Url = format!("{}/", app.address).parse().unwrap();
+    let bind: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let desk =
+        madoguchi::issuing::simulator::order_desk(bind, portal, KEY.as_bytes().to_vec(), std::time::Duration::ZERO)
+            .unwrap();
+    tokio::spawn(desk);
+    // An order without a signature is refused.
+    let mut refused = None;
+    for _ in 0..50 {
+        if let Ok(r) = reqwest::Client::new().post(format!("{body_url}orders")).body("{}").send().await {
+            refused = Some(r.status().as_u16());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(refused, Some(401));
+
+    write_photo(&app, "own-process.jpg");
+    let id = card_request(&app, "p-taro", "mun-aoba", "submitted", "newly_registered", Some("own-process.jpg")).await;
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    assert_eq!(accept(&officer, &id, false).await.status().as_u16(), 303);
+    wait_for_stage(&app, &id, "delivered").await;
+    assert_eq!(events(&app, &id).await, vec!["in_review", "production_started", "mailed", "delivered"]);
+}
