@@ -39,6 +39,7 @@ pub struct Application {
     mail_worker: Option<WorkerHandle>,
     reminders: crate::notify::reminders::ReminderHandle,
     run_worker: Option<RunWorkerHandle>,
+    express_dispatcher: Option<crate::background::TaskHandle>,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -85,6 +86,16 @@ impl Application {
         let run_worker = settings.run_worker.then(|| {
             crate::issuance::worker::spawn(store.clone(), settings.secret_key.clone(), RunWorkerConfig::default())
         });
+        let express_dispatcher = issuing_body(&settings, &base_url).map(|body| {
+            crate::issuing::dispatcher::spawn(
+                crate::issuing::dispatcher::Dispatcher {
+                    store: store.clone(),
+                    body,
+                    capacity: settings.express.capacity.clone(),
+                },
+                crate::issuing::dispatcher::INTERVAL,
+            )
+        });
         let localizer = Arc::new(Localizer::load()?);
         let reminders = crate::notify::reminders::spawn(
             crate::notify::reminders::Reminders {
@@ -110,7 +121,7 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server, mail_worker, reminders, run_worker })
+        Ok(Application { port, base_url, store, server, mail_worker, reminders, run_worker, express_dispatcher })
     }
 
     pub fn port(&self) -> u16 {
@@ -129,6 +140,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
         self.reminders.stop().await;
+        if let Some(dispatcher) = self.express_dispatcher {
+            dispatcher.stop().await;
+        }
         if let Some(worker) = self.run_worker {
             worker.stop().await;
         }
@@ -136,6 +150,28 @@ impl Application {
             worker.stop().await;
         }
         outcome
+    }
+}
+
+/// Where accepted express card requests go: the issuing body at `MADOGUCHI_ISSUING_BODY_URL`, or in demo mode
+/// the simulated one inside this process. Without either (or without a key), orders wait in the queue.
+fn issuing_body(settings: &Settings, base_url: &url::Url) -> Option<Arc<dyn crate::issuing::IssuingBody>> {
+    use crate::issuing::simulator::{InProcessIssuingBody, Reporter};
+    let Some(key) = settings.express.issuing_body_key.clone() else {
+        tracing::info!("MADOGUCHI_ISSUING_BODY_KEY is not set: accepted express card requests wait in the queue");
+        return None;
+    };
+    match &settings.express.issuing_body_url {
+        Some(url) => Some(Arc::new(crate::issuing::HttpIssuingBody::new(url, key))),
+        None if settings.demo_mode => Some(Arc::new(InProcessIssuingBody::spawn(Reporter::new(
+            base_url,
+            key,
+            settings.express.issuing_body_step,
+        )))),
+        None => {
+            tracing::info!("MADOGUCHI_ISSUING_BODY_URL is not set: accepted express card requests wait in the queue");
+            None
+        }
     }
 }
 

@@ -33,6 +33,26 @@ pub struct Settings {
     pub run_worker: bool,
     pub smtp: SmtpSettings,
     pub log_format: LogFormat,
+    /// Express issuance: daily capacity and the issuing body (see `crate::issuing`).
+    pub express: ExpressSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpressSettings {
+    /// `MADOGUCHI_EXPRESS_CAPACITY_NATIONAL`, `MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY` (the figure for a
+    /// municipality without its own) and `MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY` (`id:n,id:n`).
+    pub capacity: crate::domain::express_schedule::DailyCapacity,
+    /// The key both sides sign callbacks and orders with (`MADOGUCHI_ISSUING_BODY_KEY`). In demo mode without
+    /// one, a key derived from the secret key; outside demo mode there is no default, and without a key every
+    /// callback is refused and `madoguchi issuing-body` does not start.
+    pub issuing_body_key: Option<Vec<u8>>,
+    /// Where accepted requests are sent (`MADOGUCHI_ISSUING_BODY_URL`, the `madoguchi issuing-body` process).
+    /// Unset: in demo mode the simulated issuing body runs inside the portal; otherwise orders wait.
+    pub issuing_body_url: Option<url::Url>,
+    /// Where `madoguchi issuing-body` listens (`MADOGUCHI_ISSUING_BODY_BIND`).
+    pub issuing_body_bind: SocketAddr,
+    /// Seconds the simulated issuing body takes for each stage (`MADOGUCHI_ISSUING_BODY_STEP_SECONDS`).
+    pub issuing_body_step: Duration,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -280,6 +300,8 @@ impl Settings {
             }
         };
 
+        let express = load_express(source, demo_mode, &secret_key)?;
+
         Ok(Settings {
             bind,
             base_url,
@@ -295,6 +317,7 @@ impl Settings {
             run_worker,
             smtp: SmtpSettings { url: smtp_url, from },
             log_format,
+            express,
         })
     }
 
@@ -302,6 +325,82 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
     }
+}
+
+/// Shortest issuing-body key accepted: 32 characters, as much as the HMAC-SHA256 output.
+pub const ISSUING_BODY_KEY_MIN_CHARS: usize = 32;
+
+fn load_express(source: &Source, demo_mode: bool, secret_key: &SecretKey) -> Result<ExpressSettings, ConfigError> {
+    use crate::domain::express_schedule::DailyCapacity;
+    let count = |variable: &'static str, v: &str| {
+        v.trim().parse::<u32>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| ConfigError {
+            variable,
+            problem: format!("'{v}' is not a number of cards from 1 to 1000000"),
+            expected: "Use the number of express cards a day, such as 50.",
+        })
+    };
+    let mut capacity = DailyCapacity::default();
+    if let Some(v) = source.get("MADOGUCHI_EXPRESS_CAPACITY_NATIONAL") {
+        capacity.national = count("MADOGUCHI_EXPRESS_CAPACITY_NATIONAL", v)?;
+    }
+    if let Some(v) = source.get("MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY") {
+        capacity.per_municipality = count("MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY", v)?;
+    }
+    if let Some(v) = source.get("MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY") {
+        for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let bad = || ConfigError {
+                variable: "MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY",
+                problem: format!("'{pair}' is not municipality-id:number"),
+                expected: "List municipality-id:cards-a-day pairs separated by commas, such as mun-aoba:20,mun-kita:5.",
+            };
+            let (id, n) = pair.split_once(':').ok_or_else(bad)?;
+            let n = count("MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY", n).map_err(|_| bad())?;
+            capacity.municipalities.insert(id.trim().to_string(), n);
+        }
+    }
+    let issuing_body_key = match source.get("MADOGUCHI_ISSUING_BODY_KEY") {
+        Some(v) if v.chars().count() >= ISSUING_BODY_KEY_MIN_CHARS => Some(v.as_bytes().to_vec()),
+        Some(_) => {
+            return Err(ConfigError {
+                variable: "MADOGUCHI_ISSUING_BODY_KEY",
+                problem: format!("it is shorter than {ISSUING_BODY_KEY_MIN_CHARS} characters"),
+                expected: "Generate one with `openssl rand -hex 32` and give the same key to the portal and the issuing body.",
+            });
+        }
+        None if demo_mode => Some(secret_key.sign(crate::crypto::Purpose::DemoIssuingBody, b"callbacks").into_bytes()),
+        None => None,
+    };
+    let issuing_body_url = match source.get("MADOGUCHI_ISSUING_BODY_URL") {
+        None => None,
+        Some(v) => {
+            Some(url::Url::parse(v).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+                ConfigError {
+                    variable: "MADOGUCHI_ISSUING_BODY_URL",
+                    problem: format!("'{v}' is not an http or https URL"),
+                    expected: "Use the address of `madoguchi issuing-body`, such as http://127.0.0.1:8090/.",
+                }
+            })?)
+        }
+    };
+    let issuing_body_bind = match source.get("MADOGUCHI_ISSUING_BODY_BIND") {
+        None => SocketAddr::from(([127, 0, 0, 1], 8090)),
+        Some(v) => v.parse().map_err(|_| ConfigError {
+            variable: "MADOGUCHI_ISSUING_BODY_BIND",
+            problem: format!("'{v}' is not an address and port"),
+            expected: "Use an IP address and a port, such as 127.0.0.1:8090.",
+        })?,
+    };
+    let issuing_body_step = match source.get("MADOGUCHI_ISSUING_BODY_STEP_SECONDS") {
+        None => Duration::from_secs(20),
+        Some(v) => {
+            v.parse::<u64>().ok().filter(|n| *n <= 86_400).map(Duration::from_secs).ok_or_else(|| ConfigError {
+                variable: "MADOGUCHI_ISSUING_BODY_STEP_SECONDS",
+                problem: format!("'{v}' is not a number of seconds from 0 to 86400"),
+                expected: "Use a number of seconds such as 20.",
+            })?
+        }
+    };
+    Ok(ExpressSettings { capacity, issuing_body_key, issuing_body_url, issuing_body_bind, issuing_body_step })
 }
 
 /// Whether the settings plainly describe one developer's machine: SQLite, a loopback bind address and an
@@ -359,6 +458,29 @@ mod tests {
         assert!(s.demo_mode);
         assert_eq!(s.default_locale, Locale::Ja);
         assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn express_capacity_and_the_issuing_body_key() {
+        let s = load(&[
+            ("MADOGUCHI_EXPRESS_CAPACITY_NATIONAL", "300"),
+            ("MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY", "7"),
+            ("MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY", "mun-aoba:20, mun-kita:5"),
+        ])
+        .unwrap();
+        assert_eq!(s.express.capacity.national, 300);
+        assert_eq!(s.express.capacity.of_municipality("mun-aoba"), 20);
+        assert_eq!(s.express.capacity.of_municipality("mun-other"), 7);
+        assert!(s.express.issuing_body_key.is_some(), "demo mode derives a key");
+        let e = load(&[("MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY", "mun-aoba=20")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY");
+        // Outside demo mode there is no default key, and a short one is refused.
+        assert!(load(&[("MADOGUCHI_DEMO", "false")]).unwrap().express.issuing_body_key.is_none());
+        let e = load(&[("MADOGUCHI_ISSUING_BODY_KEY", "short")]).unwrap_err();
+        assert_eq!(e.variable, "MADOGUCHI_ISSUING_BODY_KEY");
+        let key = "k".repeat(40);
+        let s = load(&[("MADOGUCHI_DEMO", "false"), ("MADOGUCHI_ISSUING_BODY_KEY", &key)]).unwrap();
+        assert_eq!(s.express.issuing_body_key.as_deref(), Some(key.as_bytes()));
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum Purpose {
     SignInCode,
     Invitation,
     PendingEmail,
+    /// The issuing-body callback key in demo mode (outside demo mode it is configured, never derived).
+    DemoIssuingBody,
 }
 
 impl Purpose {
@@ -45,6 +47,7 @@ impl Purpose {
             Purpose::SignInCode => b"madoguchi/sign-in-code/v1",
             Purpose::Invitation => b"madoguchi/invitation/v1",
             Purpose::PendingEmail => b"madoguchi/pending-email/v1",
+            Purpose::DemoIssuingBody => b"madoguchi/demo-issuing-body/v1",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod domain;
 pub mod i18n;
 pub mod issuance;
+pub mod issuing;
 pub mod journeys;
 pub mod notify;
 pub mod private_files;

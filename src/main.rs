@@ -15,6 +15,8 @@ Commands:
               made-up dataset of N requests for load tests (benches/load.sh), also once
   demo-session PERSON
               Start a session for a person of the demo data and print its cookie value (load tests)
+  issuing-body  Run the simulated issuing body: it takes signed orders on MADOGUCHI_ISSUING_BODY_BIND and
+              reports each card's production to the portal at MADOGUCHI_BASE_URL (needs MADOGUCHI_ISSUING_BODY_KEY)
   add-staff   Add an officer, facility staff member or administrator and print their invitation link:
               madoguchi add-staff --name 鈴木一郎 --kana スズキイチロウ --email a@city.example.jp \
                 --role municipal_officer --organisation mun-aoba
@@ -36,6 +38,13 @@ Configuration is read from the environment (and from a KEY=value file named by M
   MADOGUCHI_RUN_WORKER                 work issuance runs on this node (true)
   MADOGUCHI_SMTP_URL                   smtp://host:port …              (unset: mail stays in the outbox)
   MADOGUCHI_MAIL_FROM                  sender mailbox                  (madoguchi <no-reply@localhost>)
+  MADOGUCHI_ISSUING_BODY_KEY           callback/order signing key, 32+ characters (derived in demo mode; else none)
+  MADOGUCHI_ISSUING_BODY_URL           the issuing body's address      (unset: simulated in demo mode, else wait)
+  MADOGUCHI_ISSUING_BODY_BIND          where issuing-body listens      (127.0.0.1:8090)
+  MADOGUCHI_ISSUING_BODY_STEP_SECONDS  simulated time per stage        (20)
+  MADOGUCHI_EXPRESS_CAPACITY_NATIONAL  express cards a day, nationally (2000)
+  MADOGUCHI_EXPRESS_CAPACITY_MUNICIPALITY  … per municipality          (50)
+  MADOGUCHI_EXPRESS_CAPACITY_BY_MUNICIPALITY  own figures: id:n,id:n   (none)
   MADOGUCHI_LOG, MADOGUCHI_LOG_FORMAT  log filter and text|json        (info, text)
 ";
 
@@ -46,7 +55,7 @@ async fn main() -> ExitCode {
         print!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data" | "demo-session" | "add-staff") {
+    if !matches!(command.as_str(), "serve" | "migrate" | "demo-data" | "demo-session" | "add-staff" | "issuing-body") {
         eprintln!("madoguchi: unknown command '{command}'.\n\n{HELP}");
         return ExitCode::from(2);
     }
@@ -65,6 +74,7 @@ async fn main() -> ExitCode {
         "demo-data" => demo_data(settings).await,
         "demo-session" => demo_session(settings).await,
         "add-staff" => add_staff(settings).await,
+        "issuing-body" => issuing_body(settings).await,
         _ => serve(settings).await,
     };
     match outcome {
@@ -149,6 +159,19 @@ async fn add_staff(settings: Settings) -> Result<(), madoguchi::app::StartError>
             std::process::exit(2);
         }
     }
+}
+
+/// `madoguchi issuing-body`: the simulated issuing body as its own process. It needs the key the portal has:
+/// outside demo mode there is no default.
+async fn issuing_body(settings: Settings) -> Result<(), madoguchi::app::StartError> {
+    let Some(key) = settings.express.issuing_body_key.clone() else {
+        eprintln!("madoguchi issuing-body: set MADOGUCHI_ISSUING_BODY_KEY (the same key as the portal's).");
+        std::process::exit(2);
+    };
+    let bind = settings.express.issuing_body_bind;
+    madoguchi::issuing::simulator::serve(bind, settings.base_url.clone(), key, settings.express.issuing_body_step)
+        .await
+        .map_err(|source| madoguchi::app::StartError::Bind { addr: bind.to_string(), source })
 }
 
 async fn serve(settings: Settings) -> Result<(), madoguchi::app::StartError> {

@@ -76,6 +76,7 @@ impl RecordKind {
     pub fn of_request(kind: crate::requests::RequestKind) -> RecordKind {
         match kind {
             crate::requests::RequestKind::Certificate => RecordKind::QualificationCertificate,
+            crate::requests::RequestKind::Card => RecordKind::ExpressIssuance,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod branch_number;
 pub mod card_validity;
 pub mod email_address;
 pub mod era;
+pub mod express_schedule;
 pub mod free_text;
 pub mod furigana;
 pub mod insured_error;

@@ -113,7 +113,8 @@ locale_files!(
     "usability.ftl",
     "accesslog.ftl",
     "routes.ftl",
-    "speed.ftl"
+    "speed.ftl",
+    "issuing.ftl"
 );
 
 pub struct Localizer {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod certificates;
 pub mod documents;
 pub mod facility;
+pub mod issuing;
 pub mod office;
 pub mod public;
 pub mod registration;
@@ -18,6 +19,7 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     certificates::routes(routes);
     documents::routes(routes);
     facility::routes(routes);
+    issuing::routes(routes);
     office::routes(routes);
     public::routes(routes);
     registration::routes(routes);

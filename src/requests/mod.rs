@@ -10,25 +10,30 @@ use crate::accounts::Roles;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     Certificate,
+    /// An express My Number Card (特急発行): a `card_requests` row holds its reason, card type and photo.
+    Card,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 1] = [RequestKind::Certificate];
+    pub const ALL: [RequestKind; 2] = [RequestKind::Certificate, RequestKind::Card];
 
     pub fn code(self) -> &'static str {
         match self {
             RequestKind::Certificate => "certificate",
+            RequestKind::Card => "card",
         }
     }
     pub fn from_code(code: &str) -> Option<RequestKind> {
         match code {
             "certificate" => Some(RequestKind::Certificate),
+            "card" => Some(RequestKind::Card),
             _ => None,
         }
     }
     pub fn message_key(self) -> &'static str {
         match self {
             RequestKind::Certificate => "request-kind-certificate",
+            RequestKind::Card => "request-kind-card",
         }
     }
 }

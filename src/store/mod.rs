@@ -9,6 +9,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod card_production;
 pub mod certificates;
 pub mod decisions;
 pub mod demo;

@@ -46,7 +46,9 @@ pub async fn middleware(
     };
     req.extensions_mut().insert(cookie.clone());
 
-    if changes_state(req.method()) {
+    // The issuing body's callbacks are machine to machine: their HMAC signature, checked by the handler, is
+    // what proves them; they carry no cookie to bind a token to.
+    if changes_state(req.method()) && req.path() != crate::journeys::issuing::CALLBACK_ROUTE {
         let submitted = match submitted_token(&mut req).await {
             Ok(t) => t,
             Err(e) => return Ok(req.error_response(e).map_into_right_body()),

@@ -34,6 +34,9 @@ enum Rule {
     Foreign,
     /// Steps of a sign-in or sign-up in progress: they need the cookie of that step, not a role.
     SignInStep,
+    /// Machine to machine (the issuing body's callbacks): no session or CSRF token counts, only an HMAC
+    /// signature; everyone here is refused with 401.
+    Signed,
 }
 
 use Rule::*;
@@ -131,6 +134,13 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/facility/{facility}/residents/{person}/consent", Foreign),
     ("post", "/facility/{facility}/residents/{person}/left", Foreign),
     ("get", "/facility/{facility}/residents/{person}/registration", Foreign),
+    ("post", "/callbacks/issuing-body", Signed),
+    ("get", "/office/express", MunicipalOfficers),
+    ("get", "/office/express/dashboard", MunicipalOfficers),
+    ("get", "/office/express/{id}", Foreign),
+    ("get", "/office/express/{id}/photo", Foreign),
+    ("post", "/office/express/{id}/accept", Foreign),
+    ("post", "/office/express/{id}/return", Foreign),
 ];
 
 /// Every `.route("…", web::method()` in the source: each journey adds its routes to the group of a policy
@@ -197,7 +207,7 @@ fn every_route_sits_in_the_group_of_its_rule() {
     for (method, path, rule) in RULES {
         let group = groups.get(&(method.to_string(), path.to_string())).map(String::as_str).unwrap_or("missing");
         let expected: &[&str] = match rule {
-            Public | SignInStep => &["public"],
+            Public | SignInStep | Signed => &["public"],
             SignedIn | Filers => &["SignedIn"],
             Officers => &["Officers"],
             MunicipalOfficers => &["MunicipalOfficers"],
@@ -236,6 +246,8 @@ struct Foreigners {
     /// Another insurer's member, not registered yet (demo data).
     enrolment: String,
     run: String,
+    /// An express card request of the other municipality, submitted, with a photo.
+    card: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -324,7 +336,9 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .await
         .unwrap();
     assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
+    let card = crate::issuing::card_request(app, "p-maria", "mun-other", "submitted", "lost", Some("maria.jpg")).await;
     Foreigners {
+        card,
         request,
         draft: open_draft,
         passkey,
@@ -338,7 +352,9 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/requests")
+    let id = if pattern.starts_with("/office/express") {
+        &f.card
+    } else if pattern.starts_with("/requests")
         || pattern.starts_with("/certificates/{id}/submit")
         || pattern.starts_with("/office/certificates")
     {
@@ -427,6 +443,11 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
                 FacilityStaff => *who != "facility staff",
                 Admin => *who != "administrator",
                 Foreign => true,
+                Signed => {
+                    assert_eq!(status, 401, "{where_}: a callback without a signature");
+                    checked += 1;
+                    continue;
+                }
             };
             if expect_refusal {
                 assert!(refused(status), "{where_}: must be refused, got {status}");
@@ -453,6 +474,12 @@ async fn nobody_reaches_what_is_not_theirs_and_roles_keep_to_their_pages() {
         .await
         .unwrap();
     assert_eq!(req_state, "submitted");
+    let (card_state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
+        .bind(&foreign.card)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(card_state, "submitted", "another municipality's card request is neither accepted nor returned");
     assert_eq!(app.store.passkeys_of("p-maria").await.unwrap()[0].name, "Maria's phone");
     let enrolment = app.store.enrolment(&foreign.enrolment).await.unwrap().unwrap();
     assert_eq!(enrolment.registered_on, None, "another insurer's record stays unregistered");

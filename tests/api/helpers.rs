@@ -162,6 +162,11 @@ impl TestApp {
         self.store.clock()
     }
 
+    /// The app's data folder (MADOGUCHI_DATA_DIR).
+    pub fn data_dir(&self) -> String {
+        self._data_dir.path().to_str().unwrap().to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -16,6 +16,7 @@ mod enrolments;
 mod errors_and_headers;
 mod feedback;
 mod input;
+mod issuing;
 mod languages;
 mod layout;
 mod locales;

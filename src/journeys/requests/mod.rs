@@ -220,6 +220,11 @@ fn event_key(event: &str) -> &'static str {
         "declined" => "request-event-declined",
         "withdrawn" => "request-event-withdrawn",
         "returned" => "request-event-returned",
+        // The issuing body's production stages (express cards).
+        "production_started" => "request-event-production-started",
+        "mailed" => "request-event-mailed",
+        "delivered" => "request-event-delivered",
+        "failed" => "request-event-failed",
         _ => "request-event-other",
     }
 }
