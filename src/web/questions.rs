@@ -37,7 +37,8 @@ impl Field {
     }
 }
 
-/// One option of a radio group or select: its value, and its label either as a message id or as text (a name).
+/// The one option type of every radio group, select and filter: its value, and its label either as a message id
+/// or as text (a name), with an optional hint under a radio.
 pub struct Choice {
     pub value: String,
     pub label_key: &'static str,
@@ -46,11 +47,17 @@ pub struct Choice {
 }
 
 impl Choice {
-    pub fn keyed(value: &str, label_key: &'static str, hint_key: &'static str) -> Choice {
-        Choice { value: value.to_string(), label_key, label_text: String::new(), hint_key }
+    /// An option of a closed list, labelled by its message.
+    pub fn keyed(value: &str, label_key: &'static str) -> Choice {
+        Choice { value: value.to_string(), label_key, label_text: String::new(), hint_key: "" }
     }
 
+    /// An option labelled by a name (a person, an insurer), shown as it is.
     pub fn named(value: &str, text: &str) -> Choice {
         Choice { value: value.to_string(), label_key: "", label_text: text.to_string(), hint_key: "" }
+    }
+
+    pub fn hinted(self, hint_key: &'static str) -> Choice {
+        Choice { hint_key, ..self }
     }
 }

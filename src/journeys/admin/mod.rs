@@ -13,6 +13,7 @@ use crate::store::organisations::{NewStaff, Organisation, StaffRow};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::questions::Choice;
 use crate::web::session::Admin;
 use crate::web::{AppState, render_with_status};
 
@@ -31,17 +32,12 @@ pub fn organisation_kind(role: Role) -> Option<&'static str> {
     }
 }
 
-pub struct RoleOption {
-    pub code: &'static str,
-    pub key: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "admin/staff.html")]
 struct StaffPage {
     page: Page,
     form: FormState,
-    roles: Vec<RoleOption>,
+    roles: Vec<Choice>,
     organisations: Vec<Organisation>,
     staff: Vec<StaffView>,
     added: bool,
@@ -83,7 +79,7 @@ async fn staff_page(
     let roles = Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Resident)
-        .map(|r| RoleOption { code: r.code(), key: r.message_key() })
+        .map(|r| Choice::keyed(r.code(), r.message_key()))
         .collect();
     let organisations = state.store.organisations().await?;
     let staff = staff_view(state.store.staff().await?);

@@ -106,7 +106,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                 name: "reason",
                 legend_key: "certificate-reason-legend",
                 hint_key: "",
-                choices: REASONS.iter().map(|r| Choice::keyed(r, reason_key(r), reason_hint_key(r))).collect(),
+                choices: REASONS.iter().map(|r| Choice::keyed(r, reason_key(r)).hinted(reason_hint_key(r))).collect(),
             }],
         ),
         Step::Insurer => (
@@ -173,15 +173,11 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     choices: DELIVERIES
                         .iter()
                         .map(|d| {
-                            Choice::keyed(
-                                d,
-                                delivery_key(d),
-                                if *d == "post" {
-                                    "certificate-delivery-post-hint"
-                                } else {
-                                    "certificate-delivery-download-hint"
-                                },
-                            )
+                            Choice::keyed(d, delivery_key(d)).hinted(if *d == "post" {
+                                "certificate-delivery-post-hint"
+                            } else {
+                                "certificate-delivery-download-hint"
+                            })
                         })
                         .collect(),
                 },
@@ -211,7 +207,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     name: "contact",
                     legend_key: "certificate-contact-legend",
                     hint_key: "",
-                    choices: CONTACTS.iter().map(|c| Choice::keyed(c, contact_key(c), "")).collect(),
+                    choices: CONTACTS.iter().map(|c| Choice::keyed(c, contact_key(c))).collect(),
                 },
                 Field::Text {
                     name: "phone",

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::accounts::Role;
+use crate::journeys::certificates::steps::reason_key;
 use crate::journeys::office::enrolments::RequestCheck;
 use crate::journeys::requests::detail_page;
 use crate::requests::certificate::{
@@ -20,6 +21,7 @@ use crate::store::{new_id, now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::questions::Choice;
 use crate::web::session::{CurrentUser, Officer};
 use crate::web::{AppState, render};
 
@@ -41,18 +43,13 @@ pub struct QueueItem {
     pub href: String,
     pub reference: String,
     pub subject: String,
-    pub reason_key: String,
+    pub reason_key: &'static str,
     pub state_key: &'static str,
     pub state_code: &'static str,
     pub age_days: i64,
     pub overdue: bool,
     /// How many other unfinished requests the same person has with this insurer.
     pub other_open: i64,
-}
-
-pub struct Choice {
-    pub code: &'static str,
-    pub key: String,
 }
 
 #[derive(Template)]
@@ -71,10 +68,6 @@ struct Queue {
 pub struct QueueQuery {
     state: Option<String>,
     reason: Option<String>,
-}
-
-fn reason_key(code: &str) -> String {
-    format!("certificate-reason-{code}")
 }
 
 pub async fn queue(
@@ -120,9 +113,9 @@ pub async fn queue(
         .collect();
     let states = [RequestState::Submitted, RequestState::InReview]
         .into_iter()
-        .map(|s| Choice { code: s.code(), key: s.message_key().to_string() })
+        .map(|s| Choice::keyed(s.code(), s.message_key()))
         .collect();
-    let reasons = REASONS.iter().map(|r| Choice { code: r, key: reason_key(r) }).collect();
+    let reasons = REASONS.iter().map(|r| Choice::keyed(r, reason_key(r))).collect();
     render(&Queue { page, items, states, reasons, state_filter, reason_filter, target_days: TARGET_DAYS })
 }
 

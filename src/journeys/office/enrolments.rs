@@ -16,6 +16,7 @@ use crate::store::{new_id, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::questions::Choice;
 use crate::web::session::Officer;
 use crate::web::{AppState, render, render_with_status};
 
@@ -160,24 +161,19 @@ pub async fn list(
 
 // --- adding a member ---
 
-pub struct InsurerChoice {
-    pub id: String,
-    pub name: String,
-}
-
 #[derive(Template)]
 #[template(path = "office/enrolment_new.html")]
 struct NewRecord {
     page: Page,
     form: FormState,
-    insurers: Vec<InsurerChoice>,
+    insurers: Vec<Choice>,
 }
 
-async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Result<Vec<InsurerChoice>, AppError> {
+async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Result<Vec<Choice>, AppError> {
     let mut out = Vec::new();
     for id in insurers {
         if let Some((_, ja, en, _)) = state.store.insurer_for_certificates(id).await? {
-            out.push(InsurerChoice { id: id.to_string(), name: if page.lang() == "en" { en } else { ja } });
+            out.push(Choice::named(id, if page.lang() == "en" { &en } else { &ja }));
         }
     }
     Ok(out)

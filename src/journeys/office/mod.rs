@@ -19,6 +19,7 @@ use crate::store::representation::{Decision, RepresentationRow, Viewer};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::questions::Choice;
 use crate::web::session::{MunicipalOfficer, Officer};
 use crate::web::{AppState, render, render_with_status};
 
@@ -110,11 +111,6 @@ async fn find(state: &AppState, officer: &MunicipalOfficer, id: &str) -> Result<
         .ok_or(AppError::NotFound)
 }
 
-pub struct DeclineOption {
-    pub code: &'static str,
-    pub key: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "office/review.html")]
 struct Review {
@@ -131,7 +127,7 @@ struct Review {
     explanation: String,
     accepted_documents: Vec<&'static str>,
     submitted: String,
-    decline_reasons: Vec<DeclineOption>,
+    decline_reasons: Vec<Choice>,
 }
 
 async fn review_page(
@@ -185,10 +181,7 @@ async fn review_page(
             explanation: r.no_document_explanation.clone().unwrap_or_default(),
             accepted_documents,
             submitted: page.time(r.created_at),
-            decline_reasons: DECLINE_REASONS
-                .iter()
-                .map(|c| DeclineOption { code: c, key: decline_reason_key(c) })
-                .collect(),
+            decline_reasons: DECLINE_REASONS.iter().map(|c| Choice::keyed(c, decline_reason_key(c))).collect(),
             page,
             form,
         },

@@ -17,6 +17,7 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::multipart;
 use crate::web::page::Page;
+use crate::web::questions::Choice;
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render_with_status};
 
@@ -254,11 +255,6 @@ pub async fn save_person(
 
 // --- relationship and reason ---
 
-pub struct Choice {
-    pub code: &'static str,
-    pub key: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "representation/relationship.html")]
 struct RelationshipPage {
@@ -276,8 +272,8 @@ fn relationship_page(page: Page, form: FormState, change: bool, ward_name: Strin
         form,
         action: action(Step::Relationship, change),
         ward_name,
-        relationships: Relationship::ALL.into_iter().map(|r| Choice { code: r.code(), key: r.message_key() }).collect(),
-        reasons: ProxyReason::ALL.into_iter().map(|r| Choice { code: r.code(), key: r.message_key() }).collect(),
+        relationships: Relationship::ALL.into_iter().map(|r| Choice::keyed(r.code(), r.message_key())).collect(),
+        reasons: ProxyReason::ALL.into_iter().map(|r| Choice::keyed(r.code(), r.message_key())).collect(),
     }
 }
 
@@ -377,7 +373,7 @@ fn scope_page(page: Page, form: FormState, change: bool, chosen: Vec<String>, re
         page,
         form,
         action: action(Step::Scope, change),
-        scopes: Scope::ALL.into_iter().map(|s| Choice { code: s.code(), key: s.message_key() }).collect(),
+        scopes: Scope::ALL.into_iter().map(|s| Choice::keyed(s.code(), s.message_key())).collect(),
         chosen,
         end_date_required: required,
         latest,
