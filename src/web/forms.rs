@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder};
 use askama::filters::Safe;
 
 use crate::domain::{FieldMessage, FreeText};
@@ -86,4 +88,16 @@ impl FormState {
     pub fn error_for(&self, page: &Page, field: &str) -> Option<Safe<String>> {
         self.errors.iter().find(|(f, _, _)| f == field).map(|(_, key, args)| Safe(page.message_html(key, args)))
     }
+}
+
+/// The one answer to a form that worked (post, redirect, get): "see this page".
+pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
+    redirect(location).finish()
+}
+
+/// `see_other` that still takes cookies before it is finished.
+pub fn redirect(location: impl AsRef<str>) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::SeeOther();
+    builder.insert_header((header::LOCATION, location.as_ref()));
+    builder
 }

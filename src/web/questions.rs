@@ -1,6 +1,57 @@
 //! One question page, described as data: the heading and the fields. Every step of every request flow renders
 //! through `templates/requests/question.html`, so each looks and behaves the same (labels, hints, errors beside
-//! the field, what was typed kept, one h1).
+//! the field, what was typed kept, one h1). The fields themselves are the macros of `partials/fields.html`.
+
+use askama::Template;
+use askama::filters::Safe;
+
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+
+/// What one question page asks: the parts every service fills in.
+pub struct Question {
+    pub heading_key: &'static str,
+    /// A paragraph under the heading; none when empty.
+    pub lead_key: &'static str,
+    pub button_key: &'static str,
+    pub fields: Vec<Field>,
+    pub action: String,
+    pub back_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/question.html")]
+pub struct QuestionPage {
+    page: Page,
+    form: FormState,
+    title: String,
+    /// Above the heading: the service's name, or which step of how many.
+    caption: Safe<String>,
+    question: Question,
+}
+
+impl QuestionPage {
+    /// A question of a service: captioned with the service's name, titled "heading – service".
+    pub fn of_service(page: Page, form: FormState, service_key: &'static str, question: Question) -> QuestionPage {
+        let title = format!("{} – {}", page.t_plain(question.heading_key), page.t_plain(service_key));
+        let caption = page.t(service_key);
+        QuestionPage { page, form, title, caption, question }
+    }
+
+    /// Step `n` of `total` of a longer journey, titled by its own message and captioned by `step_key` (a message
+    /// with `$n` and `$total`).
+    pub fn step(
+        page: Page,
+        form: FormState,
+        (title_key, step_key): (&'static str, &'static str),
+        (n, total): (u8, u8),
+        question: Question,
+    ) -> QuestionPage {
+        let title = page.t_plain(title_key);
+        let caption = Safe(page.message_html(step_key, &[("n", n.to_string()), ("total", total.to_string())]));
+        QuestionPage { page, form, title, caption, question }
+    }
+}
 
 pub enum Field {
     Text {
@@ -28,6 +79,15 @@ pub enum Field {
 impl Field {
     pub fn text(name: &'static str, label_key: &'static str, hint_key: &'static str) -> Field {
         Field::Text { name, label_key, hint_key, autocomplete: "off", width: "input--wide", numeric: false }
+    }
+
+    pub fn width(self, width: &'static str) -> Field {
+        match self {
+            Field::Text { name, label_key, hint_key, autocomplete, numeric, .. } => {
+                Field::Text { name, label_key, hint_key, autocomplete, width, numeric }
+            }
+            other => other,
+        }
     }
 
     pub fn name(&self) -> &'static str {

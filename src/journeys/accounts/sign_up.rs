@@ -1,6 +1,6 @@
 //! Creating a resident account, once the e-mail address has been confirmed with a code.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -10,7 +10,7 @@ use crate::domain::{Furigana, PersonName, WarekiDate};
 use crate::store::accounts::NewResident;
 use crate::store::now_ms;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, redirect, see_other};
 use crate::web::page::Page;
 use crate::web::session::session_cookie;
 use crate::web::{AppState, render_with_status};
@@ -28,7 +28,7 @@ fn verified_email(req: &HttpRequest, state: &AppState) -> Option<String> {
 }
 
 fn back_to_sign_in() -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, "/sign-in")).finish()
+    see_other("/sign-in")
 }
 
 pub async fn show(page: Page, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -89,8 +89,7 @@ pub async fn submit(
         }
     };
     let token = accounts::start_session(store, &state.settings.secret_key, &person_id, "email_code", now_ms()).await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/account/passkeys/new?welcome=1"))
+    Ok(redirect("/account/passkeys/new?welcome=1")
         .cookie(session_cookie(&token, state.settings.secure_cookies()))
         .cookie(EmailCookie::removal(EmailCookie::VERIFIED))
         .finish())

@@ -1,6 +1,6 @@
 //! Administration: adding officers and facility staff, who then get an invitation to register a passkey.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -11,7 +11,7 @@ use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::organisations::{NewStaff, Organisation, StaffRow};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::questions::Choice;
 use crate::web::session::Admin;
@@ -176,5 +176,5 @@ pub async fn add(
     };
     accounts::add_staff(&state.store, &state.settings.secret_key, &staff, Some(admin.0.id()), now_ms(), mail_for)
         .await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/admin?added=1")).finish())
+    Ok(see_other("/admin?added=1"))
 }

@@ -19,7 +19,7 @@ use crate::store::certificates::{CertificateRow, NewCertificate};
 use crate::store::requests::RequestRow;
 use crate::store::{new_id, now_ms, today_jst};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::questions::Choice;
 use crate::web::session::{CurrentUser, Officer};
@@ -353,9 +353,7 @@ pub async fn decide(
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/requests/{}", r.id)))
-        .finish())
+    Ok(see_other(format!("/requests/{}", r.id)))
 }
 
 /// What a certificate page and the verification page show.
@@ -570,9 +568,7 @@ pub async fn auto_renew(
         return Err(AppError::NotFound);
     }
     // Back to the top of the page, not to a fragment: a fragment would start keyboard users below the header.
-    Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/certificates/issued/{id}")))
-        .finish())
+    Ok(see_other(format!("/certificates/issued/{id}")))
 }
 
 #[derive(Template)]

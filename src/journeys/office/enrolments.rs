@@ -2,7 +2,7 @@
 //! with "registered today", the registration-lag monitor, and the check of a certificate request against the
 //! records. Insurer officers only (others 403), and only their own insurer's records (another's: 404).
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -14,7 +14,7 @@ use crate::store::enrolments::{CandidateRow, EnrolmentRow, LIST_LIMIT, NewEnrolm
 use crate::store::requests::RequestRow;
 use crate::store::{new_id, today_jst};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::questions::Choice;
 use crate::web::session::Officer;
@@ -29,10 +29,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/office/enrolments/{id}", web::get().to(detail))
         .route("/office/enrolments/{id}/registered", web::post().to(registered))
         .route("/office/registration-lag", web::get().to(lag));
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
 fn date(s: &str) -> Option<NaiveDate> {

@@ -17,7 +17,7 @@ use crate::journeys::representation::{AuthorityView, DECLINE_REASONS, authority_
 use crate::notify::mail::Notice;
 use crate::store::representation::{Decision, RepresentationRow, Viewer};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::questions::Choice;
 use crate::web::session::{MunicipalOfficer, Officer};
@@ -36,10 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     certificates::routes(cfg);
     enrolments::routes(cfg);
     runs::routes(cfg);
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
 #[derive(Template)]

@@ -2,10 +2,12 @@
 //! reason; what the authority covers and until when; proof (or why none is needed); check your answers; send.
 //! Answers live in a draft row (one per person) until sent, so going back and forth loses nothing.
 
+use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
+use futures_util::future::LocalBoxFuture;
 
 use crate::domain::proxy::{
     AuthorityField, MAX_DOCUMENT_BYTES, ProofRule, check_authority, check_end_date, document_type, latest_end_date,
@@ -14,16 +16,19 @@ use crate::domain::{Furigana, PersonName, PostalCode, ProxyReason, Relationship,
 use crate::store::representation::{NewAuthority, NewWard};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::multipart;
 use crate::web::page::Page;
-use crate::web::questions::Choice;
+use crate::web::questions::{Choice, Field, Question, QuestionPage};
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render_with_status};
 
 const BASE: &str = "/account/representation/new";
 pub const ADDRESS_MAX_CHARS: usize = 200;
 pub const EXPLANATION_MAX_CHARS: usize = 1000;
+/// The caption of each step's page: "step n of 5".
+const STEP_KEY: &str = "representation-step";
+const STEPS: u8 = 5;
 
 /// What has been answered so far. Each step stores only answers that passed its checks.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -126,13 +131,46 @@ fn gate(d: &Draft, wanted: Step) -> Option<HttpResponse> {
     (pos(wanted) > pos(open)).then(|| see_other(&open.path()))
 }
 
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
-}
-
 #[derive(serde::Deserialize)]
 pub struct ChangeQuery {
     change: Option<String>,
+}
+
+/// What every step's handler starts from: the page, the app, the person, and whether they came from the check
+/// page to change an answer.
+pub struct StepRequest {
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    change: bool,
+}
+
+impl FromRequest for StepRequest {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<StepRequest, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let parts = <(Page, web::Data<AppState>, CurrentUser, web::Query<ChangeQuery>)>::from_request(req, payload);
+        Box::pin(async move {
+            let (page, state, user, q) = parts.await?;
+            Ok(StepRequest { page, state, user, change: q.change.is_some() })
+        })
+    }
+}
+
+impl StepRequest {
+    /// The draft when `step` is open, else the way to the first open step.
+    async fn open(&self, step: Step) -> Result<Result<Draft, HttpResponse>, AppError> {
+        let d = load(&self.state, &self.user).await?;
+        Ok(match gate(&d, step) {
+            Some(redirect) => Err(redirect),
+            None => Ok(d),
+        })
+    }
+
+    async fn save(&self, answers: &Answers) -> Result<(), AppError> {
+        save(&self.state, &self.user, answers).await
+    }
 }
 
 /// After a step: back to the check page when changing an answer from there (if everything is still ready),
@@ -159,21 +197,28 @@ pub async fn start(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
 
 // --- about the person ---
 
-#[derive(Template)]
-#[template(path = "representation/person.html")]
-struct PersonPage {
-    page: Page,
-    form: FormState,
-    action: String,
+/// The first step asks like every question page; the later ones need more than plain fields (a name in the
+/// heading, checkboxes, an upload) and keep their own templates.
+fn person_page(page: Page, form: FormState, change: bool) -> QuestionPage {
+    let question = Question {
+        heading_key: "representation-person-heading",
+        lead_key: "representation-person-lead",
+        button_key: "representation-continue",
+        fields: vec![
+            Field::text("name", "representation-name-label", "representation-name-hint"),
+            Field::text("name_kana", "representation-kana-label", "representation-kana-hint"),
+            Field::text("birth_date", "representation-birth-label", "representation-birth-hint"),
+            Field::text("postal_code", "representation-postal-label", "representation-postal-hint").width("input--4"),
+            Field::text("address", "representation-address-label", "representation-address-hint"),
+        ],
+        action: action(Step::Person, change),
+        back_href: "/account/representation".to_string(),
+    };
+    QuestionPage::step(page, form, ("representation-person-title", STEP_KEY), (1, STEPS), question)
 }
 
-pub async fn person(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
+pub async fn person(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = load(&r.state, &r.user).await?;
     let a = &d.answers;
     let birth = birth(a).and_then(|b| WarekiDate::try_from(b).ok()).map(|b| b.to_string()).unwrap_or_default();
     let form = FormState::with_values([
@@ -183,7 +228,7 @@ pub async fn person(
         ("postal_code", a.postal_code.as_str()),
         ("address", a.address.as_str()),
     ]);
-    render_with_status(StatusCode::OK, &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) })
+    render_with_status(StatusCode::OK, &person_page(r.page, form, r.change))
 }
 
 #[derive(serde::Deserialize)]
@@ -200,13 +245,7 @@ pub struct PersonForm {
     address: String,
 }
 
-pub async fn save_person(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    input: web::Form<PersonForm>,
-) -> Result<HttpResponse, AppError> {
+pub async fn save_person(r: StepRequest, input: web::Form<PersonForm>) -> Result<HttpResponse, AppError> {
     let mut form = FormState::with_values([
         ("name", input.name.as_str()),
         ("name_kana", input.name_kana.as_str()),
@@ -230,27 +269,19 @@ pub async fn save_person(
         }
         _ => {}
     }
-    let (Some(name), Some(kana), Some(birth), Some(postal), Some(address)) = (name, kana, birth, postal, address)
+    let (Some(name), Some(kana), Some(birth), Some(postal), Some(address), false) =
+        (name, kana, birth, postal, address, form.has_errors())
     else {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) },
-        );
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &person_page(r.page, form, r.change));
     };
-    if form.has_errors() {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) },
-        );
-    }
-    let mut d = load(&state, &user).await?;
+    let mut d = load(&r.state, &r.user).await?;
     d.answers.name = name.to_string();
     d.answers.name_kana = kana.to_string();
     d.answers.birth_date = birth.to_string();
     d.answers.postal_code = postal.digits().to_string();
     d.answers.address = address;
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Relationship))
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Relationship))
 }
 
 // --- relationship and reason ---
@@ -277,23 +308,18 @@ fn relationship_page(page: Page, form: FormState, change: bool, ward_name: Strin
     }
 }
 
-pub async fn relationship(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Relationship) {
-        return Ok(r);
-    }
+pub async fn relationship(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Relationship).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let a = &d.answers;
     let form = FormState::with_values([
         ("relationship", a.relationship.as_str()),
         ("reason", a.reason.as_str()),
         ("going_out_difficult", if a.going_out_difficult { "yes" } else { "" }),
     ]);
-    render_with_status(StatusCode::OK, &relationship_page(page, form, q.change.is_some(), a.name.clone()))
+    render_with_status(StatusCode::OK, &relationship_page(r.page, form, r.change, a.name.clone()))
 }
 
 #[derive(serde::Deserialize)]
@@ -306,17 +332,11 @@ pub struct RelationshipForm {
     going_out_difficult: String,
 }
 
-pub async fn save_relationship(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    input: web::Form<RelationshipForm>,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Relationship) {
-        return Ok(r);
-    }
+pub async fn save_relationship(r: StepRequest, input: web::Form<RelationshipForm>) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Relationship).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let going_out = input.going_out_difficult == "yes";
     let mut form = FormState::with_values([
         ("relationship", input.relationship.as_str()),
@@ -338,7 +358,7 @@ pub async fn save_relationship(
     if form.has_errors() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &relationship_page(page, form, q.change.is_some(), d.answers.name.clone()),
+            &relationship_page(r.page, form, r.change, d.answers.name.clone()),
         );
     }
     let a = &mut d.answers;
@@ -349,8 +369,8 @@ pub async fn save_relationship(
     a.relationship = input.relationship.clone();
     a.reason = input.reason.clone();
     a.going_out_difficult = going_out && input.reason == ProxyReason::Aged75.code();
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Scope))
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Scope))
 }
 
 // --- scope and end date ---
@@ -386,38 +406,27 @@ impl ScopePage {
     }
 }
 
-pub async fn scope(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Scope) {
-        return Ok(r);
-    }
+pub async fn scope(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Scope).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let a = &d.answers;
     let required = a.relationship.parse::<Relationship>().is_ok_and(|r| r.needs_end_date());
     let ends = birth_like(&a.ends_on);
     let form = FormState::with_values([("ends_on", ends.as_str())]);
-    render_with_status(StatusCode::OK, &scope_page(page, form, q.change.is_some(), a.scope.clone(), required))
+    render_with_status(StatusCode::OK, &scope_page(r.page, form, r.change, a.scope.clone(), required))
 }
 
 fn birth_like(iso: &str) -> String {
     iso.parse::<WarekiDate>().map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub async fn save_scope(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Scope) {
-        return Ok(r);
-    }
+pub async fn save_scope(r: StepRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Scope).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let chosen: Vec<Scope> =
         Scope::ALL.into_iter().filter(|s| pairs.iter().any(|(k, v)| k == "scope" && v == s.code())).collect();
@@ -437,13 +446,13 @@ pub async fn save_scope(
     if form.has_errors() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &scope_page(page, form, q.change.is_some(), chosen_codes, relationship.needs_end_date()),
+            &scope_page(r.page, form, r.change, chosen_codes, relationship.needs_end_date()),
         );
     }
     d.answers.scope = chosen_codes;
     d.answers.ends_on = ends_on.map(|e| e.to_string()).unwrap_or_default();
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Proof))
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Proof))
 }
 
 // --- proof ---
@@ -488,40 +497,28 @@ fn proof_page(page: Page, form: FormState, change: bool, d: &Draft) -> Result<Pr
     })
 }
 
-pub async fn proof(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Proof) {
-        return Ok(r);
-    }
+pub async fn proof(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Proof).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let form = FormState::with_values([("explanation", d.answers.explanation.as_str())]);
-    render_with_status(StatusCode::OK, &proof_page(page, form, q.change.is_some(), &d)?)
+    render_with_status(StatusCode::OK, &proof_page(r.page, form, r.change, &d)?)
 }
 
 /// The proof step: a multipart form (document and explanation) when a document is needed, a plain one with
 /// nothing but the CSRF token when it is not.
-pub async fn save_proof(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Proof) {
-        return Ok(r);
-    }
-    let change = q.change.is_some();
+pub async fn save_proof(r: StepRequest, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Proof).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
+    let change = r.change;
     let reason = d.answers.reason.parse::<ProxyReason>().map_err(|_| AppError::BadRequest)?;
     if !reason.proof().needs_document() {
         d.answers.proof_done = true;
         d.answers.explanation.clear();
-        save(&state, &user, &d.answers).await?;
+        r.save(&d.answers).await?;
         return Ok(next(&d, change, Step::Check));
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -532,7 +529,7 @@ pub async fn save_proof(
     let Some(body) = body else {
         form.set("explanation", &d.answers.explanation);
         form.error_key("document", "representation-error-document-large");
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(page, form, change, &d)?);
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(r.page, form, change, &d)?);
     };
     let parts = multipart::parse(&boundary, &body).ok_or(AppError::BadRequest)?;
     let explanation = parts.iter().find(|p| p.name == "explanation").map(|p| p.text()).unwrap_or_default();
@@ -558,16 +555,16 @@ pub async fn save_proof(
         form.error_key("document", "representation-error-document-missing");
     }
     if form.has_errors() {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(page, form, change, &d)?);
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(r.page, form, change, &d)?);
     }
     if let Some((f, kind)) = document {
         let name = crate::domain::proxy::document_file_name(None, kind);
-        state.store.save_draft_document(user.id(), &name, kind, &f.data).await?;
+        r.state.store.save_draft_document(r.user.id(), &name, kind, &f.data).await?;
         d.document_name = Some(name);
     }
     d.answers.explanation = explanation;
     d.answers.proof_done = true;
-    save(&state, &user, &d.answers).await?;
+    r.save(&d.answers).await?;
     Ok(next(&d, change, Step::Check))
 }
 

@@ -1,6 +1,5 @@
 //! "People you act for" and "People who act for you", the confirmation after sending, and ending an authority.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -10,6 +9,7 @@ use crate::journeys::accounts::mail;
 use crate::notify::mail::Notice;
 use crate::store::representation::RepresentationRow;
 use crate::web::errors::AppError;
+use crate::web::forms::see_other;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render};
@@ -89,5 +89,5 @@ pub async fn end(
     // The ward is told unless they ended it themselves.
     let message = if by == "ward" { None } else { ended_mail(&state, &r)? };
     state.store.end_representation(&r.id, user.id(), by, None, &r.ward_id, message.as_ref()).await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/representation?ended=1")).finish())
+    Ok(see_other("/account/representation?ended=1"))
 }
