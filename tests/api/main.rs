@@ -14,6 +14,7 @@ mod documents;
 mod enrolments;
 mod errors_and_headers;
 mod feedback;
+mod forms;
 mod input;
 mod languages;
 mod layout;

@@ -5,10 +5,7 @@ use std::collections::HashMap;
 
 use crate::access::RecordKind;
 use crate::accounts::Role;
-use crate::domain::{
-    FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode,
-    WarekiDate,
-};
+use crate::domain::{Furigana, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode, WarekiDate};
 use crate::i18n::Locale;
 use crate::requests::FiledAs;
 use crate::requests::certificate::{CONTACTS, CertificateAnswers, DELIVERIES, REASONS, Step};
@@ -342,16 +339,7 @@ pub async fn accept(
                     a.number = Some(id.number().as_str().to_string());
                     a.branch = id.branch().map(|b| b.as_str().to_string());
                 }
-                Err(errors) => {
-                    for (field, e) in errors {
-                        let name = match field {
-                            InsuredField::Symbol => "symbol",
-                            InsuredField::Number => "number",
-                            InsuredField::Branch => "branch",
-                        };
-                        form.error(name, &e as &dyn FieldMessage);
-                    }
-                }
+                Err(errors) => form.insured_errors(errors),
             }
         }
         Step::Name => {

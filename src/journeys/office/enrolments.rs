@@ -8,13 +8,13 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::registration_lag::{self, Assessment, Counts, Lag, RecordDates};
-use crate::domain::{FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, WarekiDate};
+use crate::domain::{Furigana, InsuredIdentity, InsurerNumber, WarekiDate};
 use crate::requests::enrolment_match::{self, Candidate, Claim, Verdict};
 use crate::store::enrolments::{CandidateRow, EnrolmentRow, LIST_LIMIT, NewEnrolment};
 use crate::store::requests::RequestRow;
 use crate::store::{new_id, today_jst};
 use crate::web::errors::AppError;
-use crate::web::forms::{FormState, see_other};
+use crate::web::forms::{FormState, PersonFields, see_other};
 use crate::web::page::Page;
 use crate::web::questions::Choice;
 use crate::web::session::Officer;
@@ -200,12 +200,8 @@ pub struct AddForm {
     number: String,
     #[serde(default)]
     branch: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    name_kana: String,
-    #[serde(default)]
-    birth_date: String,
+    #[serde(flatten)]
+    person: PersonFields,
     #[serde(default)]
     qualified_on: String,
     #[serde(default)]
@@ -232,28 +228,13 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
     let identity = match InsuredIdentity::parse(insurer.1, &input.symbol, &input.number, &input.branch) {
         Ok(id) => Some(id),
         Err(errors) => {
-            for (field, e) in errors {
-                let name = match field {
-                    InsuredField::Symbol => "symbol",
-                    InsuredField::Number => "number",
-                    InsuredField::Branch => "branch",
-                };
-                form.error(name, &e as &dyn FieldMessage);
-            }
+            form.insured_errors(errors);
             None
         }
     };
-    let name = form.check("name", input.name.parse::<PersonName>());
-    let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
     let today = today_jst();
-    let birth = form.check("birth_date", input.birth_date.parse::<WarekiDate>());
-    let birth = birth.filter(|b| {
-        let ok = b.as_naive() <= today;
-        if !ok {
-            form.error_key("birth_date", "enrolments-error-birth-future");
-        }
-        ok
-    });
+    let person = input.person.parse(form, today, "enrolments-error-birth-future");
+    let birth = person.as_ref().map(|p| p.birth.clone());
     let qualified = form.check("qualified_on", input.qualified_on.parse::<WarekiDate>());
     let qualified = qualified.filter(|q| {
         let ok = birth.as_ref().is_none_or(|b| q.as_naive() >= b.as_naive());
@@ -272,8 +253,8 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
     });
     let via_employer = yes_no(form, "via_employer", &input.via_employer, "enrolments-error-via-employer");
     let card_registered = yes_no(form, "card_registered", &input.card_registered, "enrolments-error-card-registered");
-    let (Some(id), Some(name), Some(kana), Some(birth), Some(qualified), Some(notified), Some(via), Some(card)) =
-        (identity, name, kana, birth, qualified, notified, via_employer, card_registered)
+    let (Some(id), Some(person), Some(qualified), Some(notified), Some(via), Some(card)) =
+        (identity, person, qualified, notified, via_employer, card_registered)
     else {
         return None;
     };
@@ -283,9 +264,9 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
         symbol: id.symbol().map(|s| s.as_str().to_string()).unwrap_or_default(),
         number: id.number().as_str().to_string(),
         branch: id.branch().map(|b| b.as_str().to_string()).unwrap_or_default(),
-        name: name.to_string(),
-        name_kana: kana.to_string(),
-        birth_date: birth.to_string(),
+        name: person.name.to_string(),
+        name_kana: person.name_kana.to_string(),
+        birth_date: person.birth.to_string(),
         person_id: None,
         postal_code: None,
         address: None,
@@ -304,19 +285,22 @@ pub async fn add(
     input: web::Form<AddForm>,
 ) -> Result<HttpResponse, AppError> {
     let insurers = insurer_officer(&officer)?;
-    let mut form = FormState::with_values([
-        ("insurer", input.insurer.as_str()),
-        ("symbol", input.symbol.as_str()),
-        ("number", input.number.as_str()),
-        ("branch", input.branch.as_str()),
-        ("name", input.name.as_str()),
-        ("name_kana", input.name_kana.as_str()),
-        ("birth_date", input.birth_date.as_str()),
-        ("qualified_on", input.qualified_on.as_str()),
-        ("notified_on", input.notified_on.as_str()),
-        ("via_employer", input.via_employer.as_str()),
-        ("card_registered", input.card_registered.as_str()),
-    ]);
+    let mut form = FormState::with_values(
+        [
+            ("insurer", input.insurer.as_str()),
+            ("symbol", input.symbol.as_str()),
+            ("number", input.number.as_str()),
+            ("branch", input.branch.as_str()),
+        ]
+        .into_iter()
+        .chain(input.person.typed())
+        .chain([
+            ("qualified_on", input.qualified_on.as_str()),
+            ("notified_on", input.notified_on.as_str()),
+            ("via_employer", input.via_employer.as_str()),
+            ("card_registered", input.card_registered.as_str()),
+        ]),
+    );
     // With one insurer the form has no choice to make; with several the officer picks one of theirs.
     let insurer_id = match insurers.as_slice() {
         [only] => Some(*only),

@@ -12,11 +12,11 @@ use futures_util::future::LocalBoxFuture;
 use crate::domain::proxy::{
     AuthorityField, MAX_DOCUMENT_BYTES, ProofRule, check_authority, check_end_date, document_type, latest_end_date,
 };
-use crate::domain::{Furigana, PersonName, PostalCode, ProxyReason, Relationship, Scope, WarekiDate};
+use crate::domain::{PostalCode, ProxyReason, Relationship, Scope, WarekiDate};
 use crate::store::representation::{NewAuthority, NewWard};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
-use crate::web::forms::{FormState, see_other};
+use crate::web::forms::{FormState, PersonDetails, PersonFields, see_other};
 use crate::web::multipart;
 use crate::web::page::Page;
 use crate::web::questions::{Choice, Field, Question, QuestionPage};
@@ -233,53 +233,62 @@ pub async fn person(r: StepRequest) -> Result<HttpResponse, AppError> {
 
 #[derive(serde::Deserialize)]
 pub struct PersonForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    name_kana: String,
-    #[serde(default)]
-    birth_date: String,
+    #[serde(flatten)]
+    person: PersonFields,
     #[serde(default)]
     postal_code: String,
     #[serde(default)]
     address: String,
 }
 
-pub async fn save_person(r: StepRequest, input: web::Form<PersonForm>) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::with_values([
-        ("name", input.name.as_str()),
-        ("name_kana", input.name_kana.as_str()),
-        ("birth_date", input.birth_date.as_str()),
-        ("postal_code", input.postal_code.as_str()),
-        ("address", input.address.as_str()),
-    ]);
-    let name = form.check("name", input.name.parse::<PersonName>());
-    let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
-    let birth = form.check("birth_date", input.birth_date.parse::<WarekiDate>());
-    if birth.as_ref().is_some_and(|b| b.as_naive() > today_jst()) {
-        form.error_key("birth_date", "representation-error-birth-future");
-    }
-    let postal = form.check("postal_code", input.postal_code.parse::<PostalCode>());
-    let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
-    let address = form.free_text("address", &address);
-    match address.as_deref() {
-        Some("") => form.error_key("address", "representation-error-address-empty"),
-        Some(a) if a.chars().count() > ADDRESS_MAX_CHARS => {
-            form.error_key("address", "representation-error-address-long")
+/// The first step's answers, parsed: what is saved to the draft.
+struct PersonAnswers {
+    person: PersonDetails,
+    postal: PostalCode,
+    address: String,
+}
+
+impl TryFrom<&PersonForm> for PersonAnswers {
+    /// The form again, with what was typed and a message beside each mistake.
+    type Error = FormState;
+
+    fn try_from(input: &PersonForm) -> Result<PersonAnswers, FormState> {
+        let mut form = FormState::with_values(
+            input
+                .person
+                .typed()
+                .into_iter()
+                .chain([("postal_code", input.postal_code.as_str()), ("address", input.address.as_str())]),
+        );
+        let person = input.person.parse(&mut form, today_jst(), "representation-error-birth-future");
+        let postal = form.check("postal_code", input.postal_code.parse::<PostalCode>());
+        let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
+        let address = form.free_text("address", &address);
+        match address.as_deref() {
+            Some("") => form.error_key("address", "representation-error-address-empty"),
+            Some(a) if a.chars().count() > ADDRESS_MAX_CHARS => {
+                form.error_key("address", "representation-error-address-long")
+            }
+            _ => {}
         }
-        _ => {}
+        match (person, postal, address, form.has_errors()) {
+            (Some(person), Some(postal), Some(address), false) => Ok(PersonAnswers { person, postal, address }),
+            _ => Err(form),
+        }
     }
-    let (Some(name), Some(kana), Some(birth), Some(postal), Some(address), false) =
-        (name, kana, birth, postal, address, form.has_errors())
-    else {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &person_page(r.page, form, r.change));
+}
+
+pub async fn save_person(r: StepRequest, input: web::Form<PersonForm>) -> Result<HttpResponse, AppError> {
+    let answers = match PersonAnswers::try_from(&*input) {
+        Ok(answers) => answers,
+        Err(form) => return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &person_page(r.page, form, r.change)),
     };
     let mut d = load(&r.state, &r.user).await?;
-    d.answers.name = name.to_string();
-    d.answers.name_kana = kana.to_string();
-    d.answers.birth_date = birth.to_string();
-    d.answers.postal_code = postal.digits().to_string();
-    d.answers.address = address;
+    d.answers.name = answers.person.name.to_string();
+    d.answers.name_kana = answers.person.name_kana.to_string();
+    d.answers.birth_date = answers.person.birth.to_string();
+    d.answers.postal_code = answers.postal.digits().to_string();
+    d.answers.address = answers.address;
     r.save(&d.answers).await?;
     Ok(next(&d, r.change, Step::Relationship))
 }
