@@ -12,11 +12,14 @@ use chrono::NaiveDate;
 use crate::domain::{FieldMessage, FreeText, Furigana, InsuredField, PersonName, WarekiDate};
 use crate::web::page::Page;
 
+/// (field id, message key, message arguments).
+type FieldError = (String, &'static str, Vec<(&'static str, String)>);
+
 #[derive(Default, Debug)]
 pub struct FormState {
     values: HashMap<String, String>,
-    /// (field id, message key, message arguments), in the order of the fields on the page.
-    errors: Vec<(String, &'static str, Vec<(&'static str, String)>)>,
+    /// In the order of the fields on the page.
+    errors: Vec<FieldError>,
 }
 
 pub struct ErrorLine {

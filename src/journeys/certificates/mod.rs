@@ -90,7 +90,7 @@ async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
     let draft = state.store.request_draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
     let answers = answers_of(&draft);
     let next = answers.first_unanswered().map(|s| format!("/certificates/{id}/{}", s.slug()));
-    Ok(see_other(&next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
+    Ok(see_other(next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
 }
 
 pub fn answers_of(row: &RequestRow) -> CertificateAnswers {
@@ -194,7 +194,7 @@ async fn save_step(
         (true, Some(gap)) | (false, Some(gap)) if gap != step => format!("/certificates/{id}/{}", gap.slug()),
         _ => format!("/certificates/{id}/{}", step.next().map(|s| s.slug()).unwrap_or("check")),
     };
-    Ok(see_other(&next))
+    Ok(see_other(next))
 }
 
 /// The draft with every question answered, or where to go instead: the confirmation when it was sent already (a
@@ -379,5 +379,5 @@ async fn send_correction(
     if state.store.resubmit_corrected(&r.id, &json, user.id(), mail).await?.is_err() {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&format!("/requests/{}", r.id)))
+    Ok(see_other(format!("/requests/{}", r.id)))
 }

@@ -234,7 +234,7 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
     };
     let today = today_jst();
     let person = input.person.parse(form, today, "enrolments-error-birth-future");
-    let birth = person.as_ref().map(|p| p.birth.clone());
+    let birth = person.as_ref().map(|p| p.birth);
     let qualified = form.check("qualified_on", input.qualified_on.parse::<WarekiDate>());
     let qualified = qualified.filter(|q| {
         let ok = birth.as_ref().is_none_or(|b| q.as_naive() >= b.as_naive());
@@ -321,7 +321,7 @@ pub async fn add(
         return new_page(page, &state, &officer, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     state.store.add_enrolment(&record, officer.0.id()).await?;
-    Ok(see_other(&format!("/office/enrolments/{}?added=1", record.id)))
+    Ok(see_other(format!("/office/enrolments/{}?added=1", record.id)))
 }
 
 // --- one record ---
@@ -424,7 +424,7 @@ pub async fn registered(
     let done = state.store.mark_enrolment_registered(&e.id, &e.insurer_id, &today, officer.0.id()).await?;
     let to =
         if done { format!("/office/enrolments/{}?registered=1", e.id) } else { format!("/office/enrolments/{}", e.id) };
-    Ok(see_other(&to))
+    Ok(see_other(to))
 }
 
 // --- the registration-lag monitor ---

@@ -128,7 +128,7 @@ fn gate(d: &Draft, wanted: Step) -> Option<HttpResponse> {
     let open = first_open_step(d, today_jst());
     let order = [Step::Person, Step::Relationship, Step::Scope, Step::Proof, Step::Check];
     let pos = |s: Step| order.iter().position(|x| *x == s).unwrap_or(0);
-    (pos(wanted) > pos(open)).then(|| see_other(&open.path()))
+    (pos(wanted) > pos(open)).then(|| see_other(open.path()))
 }
 
 #[derive(serde::Deserialize)]
@@ -177,9 +177,9 @@ impl StepRequest {
 /// else on to the next step.
 fn next(d: &Draft, change: bool, then: Step) -> HttpResponse {
     if change && first_open_step(d, today_jst()) == Step::Check {
-        see_other(&Step::Check.path())
+        see_other(Step::Check.path())
     } else {
-        see_other(&then.path())
+        see_other(then.path())
     }
 }
 
@@ -192,7 +192,7 @@ pub async fn start(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
     if state.store.draft(user.id()).await?.is_none() {
         save(&state, &user, &d.answers).await?;
     }
-    Ok(see_other(&Step::Person.path()))
+    Ok(see_other(Step::Person.path()))
 }
 
 // --- about the person ---
@@ -354,15 +354,15 @@ pub async fn save_relationship(r: StepRequest, input: web::Form<RelationshipForm
     ]);
     let relationship = form.check("relationship", input.relationship.parse::<Relationship>());
     let reason = form.check("reason", input.reason.parse::<ProxyReason>());
-    if let (Some(rel), Some(reason), Some(birth)) = (relationship, reason, birth(&d.answers)) {
-        if let Err(e) = check_authority(rel, reason, birth, today_jst(), going_out) {
-            let field = match e.field() {
-                AuthorityField::Relationship => "relationship",
-                AuthorityField::Reason => "reason",
-                AuthorityField::GoingOutDifficult => "going_out_difficult",
-            };
-            form.error(field, &e);
-        }
+    if let (Some(rel), Some(reason), Some(birth)) = (relationship, reason, birth(&d.answers))
+        && let Err(e) = check_authority(rel, reason, birth, today_jst(), going_out)
+    {
+        let field = match e.field() {
+            AuthorityField::Relationship => "relationship",
+            AuthorityField::Reason => "reason",
+            AuthorityField::GoingOutDifficult => "going_out_difficult",
+        };
+        form.error(field, &e);
     }
     if form.has_errors() {
         return render_with_status(
@@ -446,10 +446,10 @@ pub async fn save_scope(r: StepRequest, body: web::Bytes) -> Result<HttpResponse
         form.error("scope", &crate::domain::ProxyError::ScopeMissing);
     }
     let ends_on = if ends_text.is_empty() { None } else { form.check("ends_on", ends_text.parse::<WarekiDate>()) };
-    if !form.has_error("ends_on") {
-        if let Err(e) = check_end_date(relationship, ends_on.map(|d| d.as_naive()), today_jst()) {
-            form.error("ends_on", &e);
-        }
+    if !form.has_error("ends_on")
+        && let Err(e) = check_end_date(relationship, ends_on.map(|d| d.as_naive()), today_jst())
+    {
+        form.error("ends_on", &e);
     }
     let chosen_codes: Vec<String> = chosen.iter().map(|s| s.code().to_string()).collect();
     if form.has_errors() {
@@ -711,5 +711,5 @@ pub async fn submit(page: Page, state: web::Data<AppState>, user: CurrentUser) -
             },
         )
         .await?;
-    Ok(see_other(&format!("/account/representation/{id}/sent")))
+    Ok(see_other(format!("/account/representation/{id}/sent")))
 }
