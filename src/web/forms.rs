@@ -3,16 +3,23 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder};
 use askama::filters::Safe;
 
-use crate::domain::{FieldMessage, FreeText};
+use chrono::NaiveDate;
+
+use crate::domain::{FieldMessage, FreeText, Furigana, InsuredField, PersonName, WarekiDate};
 use crate::web::page::Page;
+
+/// (field id, message key, message arguments).
+type FieldError = (String, &'static str, Vec<(&'static str, String)>);
 
 #[derive(Default, Debug)]
 pub struct FormState {
     values: HashMap<String, String>,
-    /// (field id, message key, message arguments), in the order of the fields on the page.
-    errors: Vec<(String, &'static str, Vec<(&'static str, String)>)>,
+    /// In the order of the fields on the page.
+    errors: Vec<FieldError>,
 }
 
 pub struct ErrorLine {
@@ -85,5 +92,69 @@ impl FormState {
     /// The message for one field, if it has one.
     pub fn error_for(&self, page: &Page, field: &str) -> Option<Safe<String>> {
         self.errors.iter().find(|(f, _, _)| f == field).map(|(_, key, args)| Safe(page.message_html(key, args)))
+    }
+}
+
+/// The one answer to a form that worked (post, redirect, get): "see this page".
+pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
+    redirect(location).finish()
+}
+
+/// `see_other` that still takes cookies before it is finished.
+pub fn redirect(location: impl AsRef<str>) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::SeeOther();
+    builder.insert_header((header::LOCATION, location.as_ref()));
+    builder
+}
+
+/// The three answers that name a person (signing up, someone you act for, an insurer's member), as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PersonFields {
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: String,
+}
+
+/// A person's name, its reading and their date of birth, parsed.
+pub struct PersonDetails {
+    pub name: PersonName,
+    pub name_kana: Furigana,
+    pub birth: WarekiDate,
+}
+
+impl PersonFields {
+    /// What was typed, to show again.
+    pub fn typed(&self) -> [(&'static str, &str); 3] {
+        [("name", &self.name), ("name_kana", &self.name_kana), ("birth_date", &self.birth_date)]
+    }
+
+    /// The parsed person, each mistake recorded beside its field: `future_key` for a date of birth after `today`.
+    pub fn parse(&self, form: &mut FormState, today: NaiveDate, future_key: &'static str) -> Option<PersonDetails> {
+        let name = form.check("name", self.name.parse::<PersonName>());
+        let name_kana = form.check("name_kana", self.name_kana.parse::<Furigana>());
+        let birth = form.check("birth_date", self.birth_date.parse::<WarekiDate>());
+        let birth = birth.filter(|b| {
+            let born = b.as_naive() <= today;
+            if !born {
+                form.error_key("birth_date", future_key);
+            }
+            born
+        });
+        Some(PersonDetails { name: name?, name_kana: name_kana?, birth: birth? })
+    }
+}
+
+impl FormState {
+    /// The mistakes in a 記号・番号・枝番, each beside its own field.
+    pub fn insured_errors<E: FieldMessage>(&mut self, errors: impl IntoIterator<Item = (InsuredField, E)>) {
+        for (field, e) in errors {
+            let name = match field {
+                InsuredField::Symbol => "symbol",
+                InsuredField::Number => "number",
+                InsuredField::Branch => "branch",
+            };
+            self.error(name, &e);
+        }
     }
 }

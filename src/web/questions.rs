@@ -1,6 +1,57 @@
 //! One question page, described as data: the heading and the fields. Every step of every request flow renders
 //! through `templates/requests/question.html`, so each looks and behaves the same (labels, hints, errors beside
-//! the field, what was typed kept, one h1).
+//! the field, what was typed kept, one h1). The fields themselves are the macros of `partials/fields.html`.
+
+use askama::Template;
+use askama::filters::Safe;
+
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+
+/// What one question page asks: the parts every service fills in.
+pub struct Question {
+    pub heading_key: &'static str,
+    /// A paragraph under the heading; none when empty.
+    pub lead_key: &'static str,
+    pub button_key: &'static str,
+    pub fields: Vec<Field>,
+    pub action: String,
+    pub back_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/question.html")]
+pub struct QuestionPage {
+    page: Page,
+    form: FormState,
+    title: String,
+    /// Above the heading: the service's name, or which step of how many.
+    caption: Safe<String>,
+    question: Question,
+}
+
+impl QuestionPage {
+    /// A question of a service: captioned with the service's name, titled "heading – service".
+    pub fn of_service(page: Page, form: FormState, service_key: &'static str, question: Question) -> QuestionPage {
+        let title = format!("{} – {}", page.t_plain(question.heading_key), page.t_plain(service_key));
+        let caption = page.t(service_key);
+        QuestionPage { page, form, title, caption, question }
+    }
+
+    /// Step `n` of `total` of a longer journey, titled by its own message and captioned by `step_key` (a message
+    /// with `$n` and `$total`).
+    pub fn step(
+        page: Page,
+        form: FormState,
+        (title_key, step_key): (&'static str, &'static str),
+        (n, total): (u8, u8),
+        question: Question,
+    ) -> QuestionPage {
+        let title = page.t_plain(title_key);
+        let caption = Safe(page.message_html(step_key, &[("n", n.to_string()), ("total", total.to_string())]));
+        QuestionPage { page, form, title, caption, question }
+    }
+}
 
 pub enum Field {
     Text {
@@ -30,6 +81,15 @@ impl Field {
         Field::Text { name, label_key, hint_key, autocomplete: "off", width: "input--wide", numeric: false }
     }
 
+    pub fn width(self, width: &'static str) -> Field {
+        match self {
+            Field::Text { name, label_key, hint_key, autocomplete, numeric, .. } => {
+                Field::Text { name, label_key, hint_key, autocomplete, width, numeric }
+            }
+            other => other,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Field::Text { name, .. } | Field::Radios { name, .. } | Field::Select { name, .. } => name,
@@ -37,7 +97,8 @@ impl Field {
     }
 }
 
-/// One option of a radio group or select: its value, and its label either as a message id or as text (a name).
+/// The one option type of every radio group, select and filter: its value, and its label either as a message id
+/// or as text (a name), with an optional hint under a radio.
 pub struct Choice {
     pub value: String,
     pub label_key: &'static str,
@@ -46,11 +107,17 @@ pub struct Choice {
 }
 
 impl Choice {
-    pub fn keyed(value: &str, label_key: &'static str, hint_key: &'static str) -> Choice {
-        Choice { value: value.to_string(), label_key, label_text: String::new(), hint_key }
+    /// An option of a closed list, labelled by its message.
+    pub fn keyed(value: &str, label_key: &'static str) -> Choice {
+        Choice { value: value.to_string(), label_key, label_text: String::new(), hint_key: "" }
     }
 
+    /// An option labelled by a name (a person, an insurer), shown as it is.
     pub fn named(value: &str, text: &str) -> Choice {
         Choice { value: value.to_string(), label_key: "", label_text: text.to_string(), hint_key: "" }
+    }
+
+    pub fn hinted(self, hint_key: &'static str) -> Choice {
+        Choice { hint_key, ..self }
     }
 }

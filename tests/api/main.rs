@@ -15,6 +15,7 @@ mod documents;
 mod enrolments;
 mod errors_and_headers;
 mod feedback;
+mod forms;
 mod input;
 mod issuing;
 mod languages;

@@ -1,6 +1,6 @@
 //! The account page: passkeys (add, rename, remove), signing out everywhere, and choosing whom to act for.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -8,7 +8,7 @@ use crate::accounts::{Role, passkeys};
 use crate::store::accounts::PasskeyRow;
 use crate::store::now_ms;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, redirect, see_other};
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie};
 use crate::web::{AppState, render_with_status};
@@ -185,7 +185,7 @@ pub async fn add_passkey(
         form.error_key("passkey-button", e.message_key());
         return new_passkey_page(page, &state, &user, form, false, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account")).finish())
+    Ok(see_other("/account"))
 }
 
 #[derive(serde::Deserialize)]
@@ -207,7 +207,7 @@ pub async fn rename_passkey(
             if !state.store.rename_passkey(user.id(), &id, &name).await? {
                 return Err(AppError::NotFound);
             }
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account")).finish())
+            Ok(see_other("/account"))
         }
         Err(key) => {
             let mut form = FormState::with_values([(field.as_str(), input.name.as_str())]);
@@ -234,15 +234,12 @@ pub async fn remove_passkey(
         return account_page(page, &state, &user, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     state.store.remove_passkey(user.id(), &id).await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account")).finish())
+    Ok(see_other("/account"))
 }
 
 pub async fn sign_out_everywhere(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     state.store.end_all_sessions(user.id()).await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/"))
-        .cookie(removal_cookie(state.settings.secure_cookies()))
-        .finish())
+    Ok(redirect("/").cookie(removal_cookie(state.settings.secure_cookies())).finish())
 }
 
 #[derive(serde::Deserialize)]
@@ -265,5 +262,5 @@ pub async fn switch_acting_for(
     };
     state.store.set_acting_for(&user.token_hash, ward).await?;
     let back = input.back.as_deref().and_then(crate::web::local_path).unwrap_or("/account");
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, back)).finish())
+    Ok(see_other(back))
 }

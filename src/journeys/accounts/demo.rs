@@ -2,7 +2,6 @@
 //! first) and sending a demo officer their invitation, so a newcomer can sign in as any demo person without a
 //! mail server. Outside demo mode both answer 404; a real account is never shown or invited.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama::filters::Safe;
@@ -15,6 +14,7 @@ use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::outbox::OutboxMail;
 use crate::web::errors::AppError;
+use crate::web::forms::see_other;
 use crate::web::page::Page;
 use crate::web::{AppState, render};
 
@@ -102,5 +102,5 @@ pub async fn invite(
         )
     });
     accounts::invite(&state.store, &state.settings.secret_key, &person.id, None, now_ms(), mail_for).await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/demo/outbox")).finish())
+    Ok(see_other("/demo/outbox"))
 }

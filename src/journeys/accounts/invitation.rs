@@ -1,14 +1,14 @@
 //! Invitations: officers and facility staff are created by an administrator and get a single-use link, valid
 //! for 24 hours, that registers their first passkey and signs them in.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::accounts::{self, passkeys};
 use crate::store::now_ms;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, redirect};
 use crate::web::page::Page;
 use crate::web::session::session_cookie;
 use crate::web::{AppState, render_with_status};
@@ -96,8 +96,5 @@ pub async fn finish(
     }
     let session =
         accounts::start_session(&state.store, &state.settings.secret_key, &person_id, "invitation", now_ms()).await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/account"))
-        .cookie(session_cookie(&session, state.settings.secure_cookies()))
-        .finish())
+    Ok(redirect("/account").cookie(session_cookie(&session, state.settings.secure_cookies())).finish())
 }

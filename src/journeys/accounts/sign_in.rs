@@ -1,6 +1,6 @@
 //! Signing in: with a passkey (the browser offers the person's passkeys), or with a one-time code by e-mail.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -12,7 +12,7 @@ use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::web::client_address::client_key;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, redirect, see_other};
 use crate::web::page::Page;
 use crate::web::session::{CurrentUser, removal_cookie, session_cookie};
 use crate::web::{AppState, render_with_status};
@@ -78,7 +78,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     if user.is_some() {
-        return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, next)).finish());
+        return Ok(see_other(next));
     }
     sign_in_page(page, &state, FormState::default(), next, StatusCode::OK).await
 }
@@ -155,7 +155,7 @@ pub async fn request_code(
     );
     let location =
         format!("/sign-in/code?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).cookie(cookie).finish())
+    Ok(redirect(location).cookie(cookie).finish())
 }
 
 #[derive(Template)]
@@ -175,7 +175,7 @@ pub async fn show_code(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     let Some(email) = EmailCookie::read(&req, &state.settings.secret_key, EmailCookie::PENDING, now_ms()) else {
-        return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/sign-in")).finish());
+        return Ok(see_other("/sign-in"));
     };
     render_with_status(
         StatusCode::OK,
@@ -200,7 +200,7 @@ pub async fn enter_code(
     let now = now_ms();
     let key = &state.settings.secret_key;
     let Some(email) = EmailCookie::read(&req, key, EmailCookie::PENDING, now) else {
-        return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/sign-in")).finish());
+        return Ok(see_other("/sign-in"));
     };
     let mut form = FormState::with_values([("code", input.code.as_str())]);
     let attempts =
@@ -231,8 +231,7 @@ pub async fn enter_code(
         }
         Some(person) => {
             let token = accounts::start_session(&state.store, key, &person.id, "email_code", now).await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, next))
+            Ok(redirect(next)
                 .cookie(session_cookie(&token, secure))
                 .cookie(EmailCookie::removal(EmailCookie::PENDING))
                 .finish())
@@ -240,11 +239,7 @@ pub async fn enter_code(
         None => {
             let verified =
                 EmailCookie::make(key, EmailCookie::VERIFIED, &email, now + accounts::SIGN_UP_WINDOW_MS, secure);
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/sign-up"))
-                .cookie(verified)
-                .cookie(EmailCookie::removal(EmailCookie::PENDING))
-                .finish())
+            Ok(redirect("/sign-up").cookie(verified).cookie(EmailCookie::removal(EmailCookie::PENDING)).finish())
         }
     }
 }
@@ -284,10 +279,7 @@ pub async fn with_passkey(
         Ok(person) => {
             let token =
                 accounts::start_session(&state.store, &state.settings.secret_key, &person.id, "passkey", now).await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, next))
-                .cookie(session_cookie(&token, state.settings.secure_cookies()))
-                .finish())
+            Ok(redirect(next).cookie(session_cookie(&token, state.settings.secure_cookies())).finish())
         }
         Err(key) => {
             let mut form = FormState::default();
@@ -306,8 +298,5 @@ pub async fn sign_out(state: web::Data<AppState>, user: Option<CurrentUser>) -> 
     if let Some(u) = user {
         state.store.end_session(&u.token_hash).await?;
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/"))
-        .cookie(removal_cookie(state.settings.secure_cookies()))
-        .finish())
+    Ok(redirect("/").cookie(removal_cookie(state.settings.secure_cookies())).finish())
 }

@@ -1,6 +1,6 @@
 //! Administration: adding officers and facility staff, who then get an invitation to register a passkey.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -11,9 +11,10 @@ use crate::notify::mail::Notice;
 use crate::store::now_ms;
 use crate::store::organisations::{NewStaff, Organisation, StaffRow};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{Admins, Routes};
+use crate::web::questions::Choice;
 use crate::web::session::Admin;
 use crate::web::{AppState, render_with_status};
 
@@ -32,17 +33,12 @@ pub fn organisation_kind(role: Role) -> Option<&'static str> {
     }
 }
 
-pub struct RoleOption {
-    pub code: &'static str,
-    pub key: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "admin/staff.html")]
 struct StaffPage {
     page: Page,
     form: FormState,
-    roles: Vec<RoleOption>,
+    roles: Vec<Choice>,
     organisations: Vec<Organisation>,
     staff: Vec<StaffView>,
     added: bool,
@@ -84,7 +80,7 @@ async fn staff_page(
     let roles = Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Resident)
-        .map(|r| RoleOption { code: r.code(), key: r.message_key() })
+        .map(|r| Choice::keyed(r.code(), r.message_key()))
         .collect();
     let organisations = state.store.organisations().await?;
     let staff = staff_view(state.store.staff().await?);
@@ -181,5 +177,5 @@ pub async fn add(
     };
     accounts::add_staff(&state.store, &state.settings.secret_key, &staff, Some(admin.0.id()), now_ms(), mail_for)
         .await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/admin?added=1")).finish())
+    Ok(see_other("/admin?added=1"))
 }

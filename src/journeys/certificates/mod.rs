@@ -5,7 +5,7 @@ pub mod steps;
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -15,14 +15,17 @@ use crate::requests::{FiledAs, RequestKind, RequestState};
 use crate::store::now_ms;
 use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{Routes, SignedIn};
-use crate::web::questions::Field;
+use crate::web::questions::{Question, QuestionPage};
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render, render_with_status};
 
 pub use steps::{SummaryRow, summary};
+
+/// The caption of every question of this service, and the second half of its pages' titles.
+const SERVICE_KEY: &str = "certificate-service";
 
 /// The context a request's answers are read back in, for anyone who may see it (not only its filer).
 pub async fn steps_context_for(
@@ -67,10 +70,6 @@ async fn start_page(page: Page, user: Option<CurrentUser>) -> Result<HttpRespons
     render(&Start { page, may_file })
 }
 
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
-}
-
 /// Continues the person's draft, or starts one, at the first question not yet answered.
 async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     if !crate::requests::may_file(&user.roles) {
@@ -96,25 +95,11 @@ async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
     let draft = state.store.request_draft(&id, user.id()).await?.ok_or(AppError::NotFound)?;
     let answers = answers_of(&draft);
     let next = answers.first_unanswered().map(|s| format!("/certificates/{id}/{}", s.slug()));
-    Ok(see_other(&next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
+    Ok(see_other(next.unwrap_or_else(|| format!("/certificates/{id}/check"))))
 }
 
 pub fn answers_of(row: &RequestRow) -> CertificateAnswers {
     serde_json::from_str(&row.answers).unwrap_or_default()
-}
-
-#[derive(Template)]
-#[template(path = "requests/question.html")]
-struct Question {
-    page: Page,
-    form: FormState,
-    service_key: &'static str,
-    heading_key: &'static str,
-    lead_key: &'static str,
-    button_key: &'static str,
-    fields: Vec<Field>,
-    action: String,
-    back_href: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -126,16 +111,22 @@ async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestR
     state.store.request_draft(id, user.id()).await?.ok_or(AppError::NotFound)
 }
 
+/// Which question of which draft, and whether the person came from the check page to change it.
+struct StepAt<'a> {
+    draft: &'a RequestRow,
+    step: Step,
+    change: bool,
+}
+
 async fn question_page(
     page: Page,
     state: &AppState,
     user: &CurrentUser,
-    draft: &RequestRow,
-    step: Step,
+    at: StepAt<'_>,
     form: FormState,
-    change: bool,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let StepAt { draft, step, change } = at;
     let ctx = steps::Context::load(state, user).await?;
     let (heading_key, lead_key, fields) = steps::fields(step, &ctx, page.locale);
     let id = &draft.id;
@@ -145,20 +136,8 @@ async fn question_page(
         (false, None) => "/certificates".to_string(),
     };
     let action = format!("/certificates/{id}/{}{}", step.slug(), if change { "?change=1" } else { "" });
-    render_with_status(
-        status,
-        &Question {
-            page,
-            form,
-            service_key: "certificate-service",
-            heading_key,
-            lead_key,
-            button_key: "question-continue",
-            fields,
-            action,
-            back_href,
-        },
-    )
+    let question = Question { heading_key, lead_key, button_key: "question-continue", fields, action, back_href };
+    render_with_status(status, &QuestionPage::of_service(page, form, SERVICE_KEY, question))
 }
 
 async fn show_step(
@@ -172,7 +151,8 @@ async fn show_step(
     let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
     let draft = load(&state, &user, &id).await?;
     let form = steps::prefill(step, &answers_of(&draft));
-    question_page(page, &state, &user, &draft, step, form, query.change.is_some(), StatusCode::OK).await
+    let at = StepAt { draft: &draft, step, change: query.change.is_some() };
+    question_page(page, &state, &user, at, form, StatusCode::OK).await
 }
 
 async fn save_step(
@@ -192,7 +172,8 @@ async fn save_step(
     let form = steps::accept(step, &input, &mut answers, &ctx, &state).await?;
     let change = query.change.is_some();
     if form.has_errors() {
-        return question_page(page, &state, &user, &draft, step, form, change, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let at = StepAt { draft: &draft, step, change };
+        return question_page(page, &state, &user, at, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (subject_id, filed_as, facility_id) = ctx.filing(&answers, user.id());
     let save = Command::SaveDraft {
@@ -207,7 +188,28 @@ async fn save_step(
         (true, Some(gap)) | (false, Some(gap)) if gap != step => format!("/certificates/{id}/{}", gap.slug()),
         _ => format!("/certificates/{id}/{}", step.next().map(|s| s.slug()).unwrap_or("check")),
     };
-    Ok(see_other(&next))
+    Ok(see_other(next))
+}
+
+/// The draft with every question answered, or where to go instead: the confirmation when it was sent already (a
+/// second click, a reload: not "page not found"), the first question still open.
+async fn ready_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Result<(RequestRow, CertificateAnswers), HttpResponse>, AppError> {
+    let Some(draft) = state.store.request_draft(id, user.id()).await? else {
+        return if state.store.sent_request_filed_by(id, user.id()).await? {
+            Ok(Err(see_other(format!("/requests/{id}/confirmation"))))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
+    let answers = answers_of(&draft);
+    match answers.first_unanswered() {
+        Some(gap) => Ok(Err(see_other(format!("/certificates/{id}/{}", gap.slug())))),
+        None => Ok(Ok((draft, answers))),
+    }
 }
 
 #[derive(Template)]
@@ -224,19 +226,10 @@ async fn check_answers(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let confirmation = format!("/requests/{id}/confirmation");
-    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
-        // Sent already (a second click, a reload): show the confirmation again, not "page not found".
-        return if state.store.sent_request_filed_by(&id, user.id()).await? {
-            Ok(see_other(&confirmation))
-        } else {
-            Err(AppError::NotFound)
-        };
+    let (draft, answers) = match ready_draft(&state, &user, &id).await? {
+        Ok(ready) => ready,
+        Err(to) => return Ok(to),
     };
-    let answers = answers_of(&draft);
-    if let Some(gap) = answers.first_unanswered() {
-        return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
-    }
     let ctx = steps::Context::load(&state, &user).await?;
     let rows = summary(&answers, &ctx, &page, Some(&draft.id));
     render(&Check { page, id: draft.id, rows })
@@ -248,26 +241,17 @@ async fn submit(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let confirmation = format!("/requests/{id}/confirmation");
-    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
-        // Sent already (a second click, a reload): show the confirmation again, not "page not found".
-        return if state.store.sent_request_filed_by(&id, user.id()).await? {
-            Ok(see_other(&confirmation))
-        } else {
-            Err(AppError::NotFound)
-        };
+    let (draft, answers) = match ready_draft(&state, &user, &id).await? {
+        Ok(ready) => ready,
+        Err(to) => return Ok(to),
     };
-    let answers = answers_of(&draft);
-    if let Some(gap) = answers.first_unanswered() {
-        return Ok(see_other(&format!("/certificates/{id}/{}", gap.slug())));
-    }
     // Asked again at the last moment: the person chosen must still be one the filer may ask for today.
     let ctx = steps::Context::load(&state, &user).await?;
     if !ctx.may_file_for(&answers) || ctx.filing(&answers, user.id()).0 != draft.subject_id {
         let mut form = steps::prefill(Step::ForWhom, &answers);
         form.error_key("for_whom", "access-error-for-whom-not-covered");
-        return question_page(page, &state, &user, &draft, Step::ForWhom, form, true, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        let at = StepAt { draft: &draft, step: Step::ForWhom, change: true };
+        return question_page(page, &state, &user, at, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let submit = Command::Submit { request_id: draft.id.clone(), by: user.id().to_string() };
     let moved = Service::of(&state).run(submit, now_ms()).await?;
@@ -275,7 +259,7 @@ async fn submit(
         return Err(AppError::NotFound);
     }
     // Moved now, or by a click that got there first: either way it was sent.
-    Ok(see_other(&confirmation))
+    Ok(see_other(format!("/requests/{id}/confirmation")))
 }
 
 /// A request the officer returned for correction, for the people on its requester side (officers work
@@ -305,20 +289,15 @@ async fn correction_page(
     let ctx = steps_context_for(state, r, &subject).await?;
     let (_, _, fields) = steps::fields(Step::Insured, &ctx, page.locale);
     let lead_key = correction_key(r.decision_reason.as_deref());
-    render_with_status(
-        status,
-        &Question {
-            page,
-            form,
-            service_key: "certificate-service",
-            heading_key: "decisions-correct-heading",
-            lead_key,
-            button_key: "decisions-correct-send",
-            fields,
-            action: format!("/requests/{}/correct", r.id),
-            back_href: format!("/requests/{}", r.id),
-        },
-    )
+    let question = Question {
+        heading_key: "decisions-correct-heading",
+        lead_key,
+        button_key: "decisions-correct-send",
+        fields,
+        action: format!("/requests/{}/correct", r.id),
+        back_href: format!("/requests/{}", r.id),
+    };
+    render_with_status(status, &QuestionPage::of_service(page, form, SERVICE_KEY, question))
 }
 
 /// The 記号・番号・枝番 question again, filled in with what was sent, for a request returned for correction.
@@ -356,5 +335,5 @@ async fn send_correction(
         answers: Answers::Certificate(answers),
     };
     Service::of(&state).run(correct, now_ms()).await?.map_err(|_| AppError::NotFound)?;
-    Ok(see_other(&format!("/requests/{}", r.id)))
+    Ok(see_other(format!("/requests/{}", r.id)))
 }

@@ -5,10 +5,7 @@ use std::collections::HashMap;
 
 use crate::access::RecordKind;
 use crate::accounts::Role;
-use crate::domain::{
-    FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode,
-    WarekiDate,
-};
+use crate::domain::{Furigana, InsuredIdentity, InsurerNumber, PersonName, PhoneNumber, PostalCode, WarekiDate};
 use crate::i18n::Locale;
 use crate::requests::FiledAs;
 use crate::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason, Step};
@@ -106,7 +103,10 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                 name: "reason",
                 legend_key: "certificate-reason-legend",
                 hint_key: "",
-                choices: Reason::ALL.iter().map(|r| Choice::keyed(r.code(), r.message_key(), r.hint_key())).collect(),
+                choices: Reason::ALL
+                    .iter()
+                    .map(|r| Choice::keyed(r.code(), r.message_key()).hinted(r.hint_key()))
+                    .collect(),
             }],
         ),
         Step::Insurer => (
@@ -172,7 +172,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     hint_key: "",
                     choices: Delivery::ALL
                         .iter()
-                        .map(|d| Choice::keyed(d.code(), d.message_key(), d.hint_key()))
+                        .map(|d| Choice::keyed(d.code(), d.message_key()).hinted(d.hint_key()))
                         .collect(),
                 },
                 Field::Text {
@@ -201,7 +201,7 @@ pub fn fields(step: Step, ctx: &Context, locale: Locale) -> (&'static str, &'sta
                     name: "contact",
                     legend_key: "certificate-contact-legend",
                     hint_key: "",
-                    choices: Contact::ALL.iter().map(|c| Choice::keyed(c.code(), c.message_key(), "")).collect(),
+                    choices: Contact::ALL.iter().map(|c| Choice::keyed(c.code(), c.message_key())).collect(),
                 },
                 Field::Text {
                     name: "phone",
@@ -309,16 +309,7 @@ pub async fn accept(
                     a.number = Some(id.number().as_str().to_string());
                     a.branch = id.branch().map(|b| b.as_str().to_string());
                 }
-                Err(errors) => {
-                    for (field, e) in errors {
-                        let name = match field {
-                            InsuredField::Symbol => "symbol",
-                            InsuredField::Number => "number",
-                            InsuredField::Branch => "branch",
-                        };
-                        form.error(name, &e as &dyn FieldMessage);
-                    }
-                }
+                Err(errors) => form.insured_errors(errors),
             }
         }
         Step::Name => {

@@ -3,11 +3,11 @@
 //! day the facility no longer sees their records (the access policy). Staff and administrators see only their
 //! own facility; others get 403, another facility's resident 404.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::web::errors::AppError;
+use crate::web::forms::see_other;
 use crate::web::page::Page;
 use crate::web::policy::{FacilityWorkers, Routes};
 use crate::web::session::FacilityWorker;
@@ -91,7 +91,7 @@ pub async fn consent(
     if !state.store.set_consent(&facility, &person, worker.0.id(), given).await? {
         return Err(AppError::NotFound);
     }
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/facility")).finish())
+    Ok(see_other("/facility"))
 }
 
 /// Records that the resident left today: they are no longer listed, and the facility's staff no longer see
@@ -109,5 +109,5 @@ pub async fn left(
     if !state.store.record_departure(&facility, &person, worker.0.id(), &today).await? {
         return Err(AppError::NotFound);
     }
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/facility")).finish())
+    Ok(see_other("/facility"))
 }

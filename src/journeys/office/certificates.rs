@@ -17,9 +17,10 @@ use crate::requests::{Actor, RequestKind, RequestState};
 use crate::store::now_ms;
 use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{InsurerOfficers, Routes};
+use crate::web::questions::Choice;
 use crate::web::session::InsurerOfficer;
 use crate::web::{AppState, render};
 
@@ -34,18 +35,13 @@ pub struct QueueItem {
     pub href: String,
     pub reference: String,
     pub subject: String,
-    pub reason_key: String,
+    pub reason_key: &'static str,
     pub state_key: &'static str,
     pub state_code: &'static str,
     pub age_days: i64,
     pub overdue: bool,
     /// How many other unfinished requests the same person has with this insurer.
     pub other_open: i64,
-}
-
-pub struct Choice {
-    pub code: &'static str,
-    pub key: String,
 }
 
 #[derive(Template)]
@@ -67,8 +63,8 @@ pub struct QueueQuery {
 }
 
 /// The queue's reason column in the reader's language.
-fn reason_key(code: &str) -> String {
-    Reason::from_code(code).map(Reason::message_key).unwrap_or("certificate-reason-other").to_string()
+fn reason_key(code: &str) -> &'static str {
+    Reason::from_code(code).map(Reason::message_key).unwrap_or("certificate-reason-other")
 }
 
 pub async fn queue(
@@ -114,9 +110,9 @@ pub async fn queue(
         .collect();
     let states = [RequestState::Submitted, RequestState::InReview]
         .into_iter()
-        .map(|s| Choice { code: s.code(), key: s.message_key().to_string() })
+        .map(|s| Choice::keyed(s.code(), s.message_key()))
         .collect();
-    let reasons = Reason::ALL.iter().map(|r| Choice { code: r.code(), key: r.message_key().to_string() }).collect();
+    let reasons = Reason::ALL.iter().map(|r| Choice::keyed(r.code(), r.message_key())).collect();
     render(&Queue { page, items, states, reasons, state_filter, reason_filter, target_days: TARGET_DAYS })
 }
 
@@ -270,7 +266,5 @@ pub async fn decide(
         form.error_key("decision", "office-cert-error-state");
         return detail_page(page, &state, &user, &r.id, form, StatusCode::CONFLICT).await;
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/requests/{}", r.id)))
-        .finish())
+    Ok(see_other(format!("/requests/{}", r.id)))
 }

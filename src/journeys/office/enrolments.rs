@@ -2,21 +2,22 @@
 //! with "registered today", the registration-lag monitor, and the check of a certificate request against the
 //! records. Insurer officers only (others 403), and only their own insurer's records (another's: 404).
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::registration_lag::{self, Assessment, Counts, Lag, RecordDates};
-use crate::domain::{FieldMessage, Furigana, InsuredField, InsuredIdentity, InsurerNumber, PersonName, WarekiDate};
+use crate::domain::{Furigana, InsuredIdentity, InsurerNumber, WarekiDate};
 use crate::requests::enrolment_match::{self, Candidate, Claim, Verdict};
 use crate::store::enrolments::{CandidateRow, EnrolmentRow, LIST_LIMIT, NewEnrolment};
 use crate::store::requests::RequestRow;
 use crate::store::{new_id, today_jst};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, PersonFields, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{InsurerOfficers, Routes};
+use crate::web::questions::Choice;
 use crate::web::session::InsurerOfficer;
 use crate::web::{AppState, render, render_with_status};
 
@@ -29,10 +30,6 @@ pub fn routes(routes: &mut Routes) {
         .route("/office/enrolments/{id}", web::get().to(detail))
         .route("/office/enrolments/{id}/registered", web::post().to(registered))
         .route("/office/registration-lag", web::get().to(lag));
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
@@ -161,27 +158,19 @@ pub async fn list(
 
 // --- adding a member ---
 
-pub struct InsurerChoice {
-    pub id: String,
-    pub name: String,
-}
-
 #[derive(Template)]
 #[template(path = "office/enrolment_new.html")]
 struct NewRecord {
     page: Page,
     form: FormState,
-    insurers: Vec<InsurerChoice>,
+    insurers: Vec<Choice>,
 }
 
-async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Result<Vec<InsurerChoice>, AppError> {
+async fn insurer_choices(state: &AppState, page: &Page, insurers: &[&str]) -> Result<Vec<Choice>, AppError> {
     let mut out = Vec::new();
     for id in insurers {
         if let Some(i) = state.store.insurer_for_certificates(id).await? {
-            out.push(InsurerChoice {
-                id: id.to_string(),
-                name: if page.lang() == "en" { i.name_en } else { i.name_ja },
-            });
+            out.push(Choice::named(id, if page.lang() == "en" { &i.name_en } else { &i.name_ja }));
         }
     }
     Ok(out)
@@ -216,12 +205,8 @@ pub struct AddForm {
     number: String,
     #[serde(default)]
     branch: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    name_kana: String,
-    #[serde(default)]
-    birth_date: String,
+    #[serde(flatten)]
+    person: PersonFields,
     #[serde(default)]
     qualified_on: String,
     #[serde(default)]
@@ -248,28 +233,13 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
     let identity = match InsuredIdentity::parse(insurer.1, &input.symbol, &input.number, &input.branch) {
         Ok(id) => Some(id),
         Err(errors) => {
-            for (field, e) in errors {
-                let name = match field {
-                    InsuredField::Symbol => "symbol",
-                    InsuredField::Number => "number",
-                    InsuredField::Branch => "branch",
-                };
-                form.error(name, &e as &dyn FieldMessage);
-            }
+            form.insured_errors(errors);
             None
         }
     };
-    let name = form.check("name", input.name.parse::<PersonName>());
-    let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
     let today = today_jst();
-    let birth = form.check("birth_date", input.birth_date.parse::<WarekiDate>());
-    let birth = birth.filter(|b| {
-        let ok = b.as_naive() <= today;
-        if !ok {
-            form.error_key("birth_date", "enrolments-error-birth-future");
-        }
-        ok
-    });
+    let person = input.person.parse(form, today, "enrolments-error-birth-future");
+    let birth = person.as_ref().map(|p| p.birth);
     let qualified = form.check("qualified_on", input.qualified_on.parse::<WarekiDate>());
     let qualified = qualified.filter(|q| {
         let ok = birth.as_ref().is_none_or(|b| q.as_naive() >= b.as_naive());
@@ -288,8 +258,8 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
     });
     let via_employer = yes_no(form, "via_employer", &input.via_employer, "enrolments-error-via-employer");
     let card_registered = yes_no(form, "card_registered", &input.card_registered, "enrolments-error-card-registered");
-    let (Some(id), Some(name), Some(kana), Some(birth), Some(qualified), Some(notified), Some(via), Some(card)) =
-        (identity, name, kana, birth, qualified, notified, via_employer, card_registered)
+    let (Some(id), Some(person), Some(qualified), Some(notified), Some(via), Some(card)) =
+        (identity, person, qualified, notified, via_employer, card_registered)
     else {
         return None;
     };
@@ -299,9 +269,9 @@ fn parse_record(form: &mut FormState, input: &AddForm, insurer: (&str, &InsurerN
         symbol: id.symbol().map(|s| s.as_str().to_string()).unwrap_or_default(),
         number: id.number().as_str().to_string(),
         branch: id.branch().map(|b| b.as_str().to_string()).unwrap_or_default(),
-        name: name.to_string(),
-        name_kana: kana.to_string(),
-        birth_date: birth.to_string(),
+        name: person.name.to_string(),
+        name_kana: person.name_kana.to_string(),
+        birth_date: person.birth.to_string(),
         person_id: None,
         postal_code: None,
         address: None,
@@ -320,19 +290,22 @@ pub async fn add(
     input: web::Form<AddForm>,
 ) -> Result<HttpResponse, AppError> {
     let insurers = officer.insurers();
-    let mut form = FormState::with_values([
-        ("insurer", input.insurer.as_str()),
-        ("symbol", input.symbol.as_str()),
-        ("number", input.number.as_str()),
-        ("branch", input.branch.as_str()),
-        ("name", input.name.as_str()),
-        ("name_kana", input.name_kana.as_str()),
-        ("birth_date", input.birth_date.as_str()),
-        ("qualified_on", input.qualified_on.as_str()),
-        ("notified_on", input.notified_on.as_str()),
-        ("via_employer", input.via_employer.as_str()),
-        ("card_registered", input.card_registered.as_str()),
-    ]);
+    let mut form = FormState::with_values(
+        [
+            ("insurer", input.insurer.as_str()),
+            ("symbol", input.symbol.as_str()),
+            ("number", input.number.as_str()),
+            ("branch", input.branch.as_str()),
+        ]
+        .into_iter()
+        .chain(input.person.typed())
+        .chain([
+            ("qualified_on", input.qualified_on.as_str()),
+            ("notified_on", input.notified_on.as_str()),
+            ("via_employer", input.via_employer.as_str()),
+            ("card_registered", input.card_registered.as_str()),
+        ]),
+    );
     // With one insurer the form has no choice to make; with several the officer picks one of theirs.
     let insurer_id = match insurers.as_slice() {
         [only] => Some(*only),
@@ -353,7 +326,7 @@ pub async fn add(
         return new_page(page, &state, &officer, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     state.store.add_enrolment(&record, officer.0.id()).await?;
-    Ok(see_other(&format!("/office/enrolments/{}?added=1", record.id)))
+    Ok(see_other(format!("/office/enrolments/{}?added=1", record.id)))
 }
 
 // --- one record ---
@@ -455,7 +428,7 @@ pub async fn registered(
     let done = state.store.mark_enrolment_registered(&e.id, &e.insurer_id, &today, officer.0.id()).await?;
     let to =
         if done { format!("/office/enrolments/{}?registered=1", e.id) } else { format!("/office/enrolments/{}", e.id) };
-    Ok(see_other(&to))
+    Ok(see_other(to))
 }
 
 // --- the registration-lag monitor ---

@@ -16,9 +16,10 @@ use crate::notify::compose_for;
 use crate::notify::mail::Notice;
 use crate::store::representation::{Decision, RepresentationRow, Viewer};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{MunicipalOfficers, Officers, Routes};
+use crate::web::questions::Choice;
 use crate::web::session::{MunicipalOfficer, Officer};
 use crate::web::views::access_log::action_key;
 use crate::web::views::authority::{AuthorityView, DECLINE_REASONS, authority_view, decline_reason_key};
@@ -39,10 +40,6 @@ pub fn routes(routes: &mut Routes) {
     certificates::routes(routes);
     enrolments::routes(routes);
     runs::routes(routes);
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
 #[derive(Template)]
@@ -114,11 +111,6 @@ async fn find(state: &AppState, officer: &MunicipalOfficer, id: &str) -> Result<
         .ok_or(AppError::NotFound)
 }
 
-pub struct DeclineOption {
-    pub code: &'static str,
-    pub key: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "office/review.html")]
 struct Review {
@@ -135,7 +127,7 @@ struct Review {
     explanation: String,
     accepted_documents: Vec<&'static str>,
     submitted: String,
-    decline_reasons: Vec<DeclineOption>,
+    decline_reasons: Vec<Choice>,
 }
 
 async fn review_page(
@@ -189,10 +181,7 @@ async fn review_page(
             explanation: r.no_document_explanation.clone().unwrap_or_default(),
             accepted_documents,
             submitted: page.time(r.created_at),
-            decline_reasons: DECLINE_REASONS
-                .iter()
-                .map(|c| DeclineOption { code: c, key: decline_reason_key(c) })
-                .collect(),
+            decline_reasons: DECLINE_REASONS.iter().map(|c| Choice::keyed(c, decline_reason_key(c))).collect(),
             page,
             form,
         },

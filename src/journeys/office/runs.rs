@@ -2,14 +2,14 @@
 //! progress and summary. Insurer officers only (others 403), and only their own insurer's runs (404 for
 //! another insurer's). The runs themselves are worked by `crate::issuance::worker`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::issuance::{RENEWAL_WINDOW_DAYS, RunKind};
 use crate::store::runs::RunRow;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{InsurerOfficers, Routes};
 use crate::web::session::InsurerOfficer;
@@ -140,9 +140,7 @@ pub async fn start(
         return Err(AppError::NotFound);
     }
     match crate::issuance::start(&state.store, &input.insurer, kind, officer.0.id(), state.clock.today()).await? {
-        Some(id) => {
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/office/runs/{id}"))).finish())
-        }
+        Some(id) => Ok(see_other(format!("/office/runs/{id}"))),
         None => {
             let mut form = FormState::default();
             form.error_key(&start_field(&input.insurer, kind), "runs-error-already-running");

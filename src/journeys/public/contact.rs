@@ -1,6 +1,6 @@
 //! The contact page: how to reach the service, and a short feedback form.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -8,7 +8,7 @@ use crate::domain::{EmailAddress, PhoneNumber};
 use crate::store::feedback::NewFeedback;
 use crate::web::AppState;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::views::HELP_LINE;
 use crate::web::{render, render_with_status};
@@ -99,7 +99,7 @@ pub async fn submit(
             message: message.as_deref().unwrap_or_default(),
         })
         .await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/contact/sent")).finish())
+    Ok(see_other("/contact/sent"))
 }
 
 #[derive(Template)]

@@ -1,14 +1,14 @@
 //! The access log: who (by organisation and role, never by name) looked at or changed the records of the
 //! signed-in person, or of the person they act for; and a report for a line they do not recognise.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::accounts::Role;
 use crate::store::access_log::AccessLine;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 use crate::web::views::access_log::action_key;
@@ -150,5 +150,5 @@ pub async fn report(
     if !state.store.report_access(&id, user.subject_id(), user.id(), &note).await? {
         return Err(AppError::NotFound);
     }
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/access-log?reported=1")).finish())
+    Ok(see_other("/account/access-log?reported=1"))
 }

@@ -2,27 +2,33 @@
 //! reason; what the authority covers and until when; proof (or why none is needed); check your answers; send.
 //! Answers live in a draft row (one per person) until sent, so going back and forth loses nothing.
 
+use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
+use futures_util::future::LocalBoxFuture;
 
 use crate::domain::proxy::{
     AuthorityField, MAX_DOCUMENT_BYTES, ProofRule, check_authority, check_end_date, document_type, latest_end_date,
 };
-use crate::domain::{Furigana, PersonName, PostalCode, ProxyReason, Relationship, Scope, WarekiDate};
+use crate::domain::{PostalCode, ProxyReason, Relationship, Scope, WarekiDate};
 use crate::store::representation::{NewAuthority, NewWard};
 use crate::store::today_jst;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, PersonDetails, PersonFields, see_other};
 use crate::web::multipart;
 use crate::web::page::Page;
+use crate::web::questions::{Choice, Field, Question, QuestionPage};
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render_with_status};
 
 const BASE: &str = "/account/representation/new";
 pub const ADDRESS_MAX_CHARS: usize = 200;
 pub const EXPLANATION_MAX_CHARS: usize = 1000;
+/// The caption of each step's page: "step n of 5".
+const STEP_KEY: &str = "representation-step";
+const STEPS: u8 = 5;
 
 /// What has been answered so far. Each step stores only answers that passed its checks.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -122,11 +128,7 @@ fn gate(d: &Draft, wanted: Step) -> Option<HttpResponse> {
     let open = first_open_step(d, today_jst());
     let order = [Step::Person, Step::Relationship, Step::Scope, Step::Proof, Step::Check];
     let pos = |s: Step| order.iter().position(|x| *x == s).unwrap_or(0);
-    (pos(wanted) > pos(open)).then(|| see_other(&open.path()))
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+    (pos(wanted) > pos(open)).then(|| see_other(open.path()))
 }
 
 #[derive(serde::Deserialize)]
@@ -134,13 +136,50 @@ pub struct ChangeQuery {
     change: Option<String>,
 }
 
+/// What every step's handler starts from: the page, the app, the person, and whether they came from the check
+/// page to change an answer.
+pub struct StepRequest {
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    change: bool,
+}
+
+impl FromRequest for StepRequest {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<StepRequest, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let parts = <(Page, web::Data<AppState>, CurrentUser, web::Query<ChangeQuery>)>::from_request(req, payload);
+        Box::pin(async move {
+            let (page, state, user, q) = parts.await?;
+            Ok(StepRequest { page, state, user, change: q.change.is_some() })
+        })
+    }
+}
+
+impl StepRequest {
+    /// The draft when `step` is open, else the way to the first open step.
+    async fn open(&self, step: Step) -> Result<Result<Draft, HttpResponse>, AppError> {
+        let d = load(&self.state, &self.user).await?;
+        Ok(match gate(&d, step) {
+            Some(redirect) => Err(redirect),
+            None => Ok(d),
+        })
+    }
+
+    async fn save(&self, answers: &Answers) -> Result<(), AppError> {
+        save(&self.state, &self.user, answers).await
+    }
+}
+
 /// After a step: back to the check page when changing an answer from there (if everything is still ready),
 /// else on to the next step.
 fn next(d: &Draft, change: bool, then: Step) -> HttpResponse {
     if change && first_open_step(d, today_jst()) == Step::Check {
-        see_other(&Step::Check.path())
+        see_other(Step::Check.path())
     } else {
-        see_other(&then.path())
+        see_other(then.path())
     }
 }
 
@@ -153,26 +192,33 @@ pub async fn start(state: web::Data<AppState>, user: CurrentUser) -> Result<Http
     if state.store.draft(user.id()).await?.is_none() {
         save(&state, &user, &d.answers).await?;
     }
-    Ok(see_other(&Step::Person.path()))
+    Ok(see_other(Step::Person.path()))
 }
 
 // --- about the person ---
 
-#[derive(Template)]
-#[template(path = "representation/person.html")]
-struct PersonPage {
-    page: Page,
-    form: FormState,
-    action: String,
+/// The first step asks like every question page; the later ones need more than plain fields (a name in the
+/// heading, checkboxes, an upload) and keep their own templates.
+fn person_page(page: Page, form: FormState, change: bool) -> QuestionPage {
+    let question = Question {
+        heading_key: "representation-person-heading",
+        lead_key: "representation-person-lead",
+        button_key: "representation-continue",
+        fields: vec![
+            Field::text("name", "representation-name-label", "representation-name-hint"),
+            Field::text("name_kana", "representation-kana-label", "representation-kana-hint"),
+            Field::text("birth_date", "representation-birth-label", "representation-birth-hint"),
+            Field::text("postal_code", "representation-postal-label", "representation-postal-hint").width("input--4"),
+            Field::text("address", "representation-address-label", "representation-address-hint"),
+        ],
+        action: action(Step::Person, change),
+        back_href: "/account/representation".to_string(),
+    };
+    QuestionPage::step(page, form, ("representation-person-title", STEP_KEY), (1, STEPS), question)
 }
 
-pub async fn person(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
+pub async fn person(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = load(&r.state, &r.user).await?;
     let a = &d.answers;
     let birth = birth(a).and_then(|b| WarekiDate::try_from(b).ok()).map(|b| b.to_string()).unwrap_or_default();
     let form = FormState::with_values([
@@ -182,82 +228,72 @@ pub async fn person(
         ("postal_code", a.postal_code.as_str()),
         ("address", a.address.as_str()),
     ]);
-    render_with_status(StatusCode::OK, &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) })
+    render_with_status(StatusCode::OK, &person_page(r.page, form, r.change))
 }
 
 #[derive(serde::Deserialize)]
 pub struct PersonForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    name_kana: String,
-    #[serde(default)]
-    birth_date: String,
+    #[serde(flatten)]
+    person: PersonFields,
     #[serde(default)]
     postal_code: String,
     #[serde(default)]
     address: String,
 }
 
-pub async fn save_person(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    input: web::Form<PersonForm>,
-) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::with_values([
-        ("name", input.name.as_str()),
-        ("name_kana", input.name_kana.as_str()),
-        ("birth_date", input.birth_date.as_str()),
-        ("postal_code", input.postal_code.as_str()),
-        ("address", input.address.as_str()),
-    ]);
-    let name = form.check("name", input.name.parse::<PersonName>());
-    let kana = form.check("name_kana", input.name_kana.parse::<Furigana>());
-    let birth = form.check("birth_date", input.birth_date.parse::<WarekiDate>());
-    if birth.as_ref().is_some_and(|b| b.as_naive() > today_jst()) {
-        form.error_key("birth_date", "representation-error-birth-future");
-    }
-    let postal = form.check("postal_code", input.postal_code.parse::<PostalCode>());
-    let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
-    let address = form.free_text("address", &address);
-    match address.as_deref() {
-        Some("") => form.error_key("address", "representation-error-address-empty"),
-        Some(a) if a.chars().count() > ADDRESS_MAX_CHARS => {
-            form.error_key("address", "representation-error-address-long")
+/// The first step's answers, parsed: what is saved to the draft.
+struct PersonAnswers {
+    person: PersonDetails,
+    postal: PostalCode,
+    address: String,
+}
+
+impl TryFrom<&PersonForm> for PersonAnswers {
+    /// The form again, with what was typed and a message beside each mistake.
+    type Error = FormState;
+
+    fn try_from(input: &PersonForm) -> Result<PersonAnswers, FormState> {
+        let mut form = FormState::with_values(
+            input
+                .person
+                .typed()
+                .into_iter()
+                .chain([("postal_code", input.postal_code.as_str()), ("address", input.address.as_str())]),
+        );
+        let person = input.person.parse(&mut form, today_jst(), "representation-error-birth-future");
+        let postal = form.check("postal_code", input.postal_code.parse::<PostalCode>());
+        let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
+        let address = form.free_text("address", &address);
+        match address.as_deref() {
+            Some("") => form.error_key("address", "representation-error-address-empty"),
+            Some(a) if a.chars().count() > ADDRESS_MAX_CHARS => {
+                form.error_key("address", "representation-error-address-long")
+            }
+            _ => {}
         }
-        _ => {}
+        match (person, postal, address, form.has_errors()) {
+            (Some(person), Some(postal), Some(address), false) => Ok(PersonAnswers { person, postal, address }),
+            _ => Err(form),
+        }
     }
-    let (Some(name), Some(kana), Some(birth), Some(postal), Some(address)) = (name, kana, birth, postal, address)
-    else {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) },
-        );
+}
+
+pub async fn save_person(r: StepRequest, input: web::Form<PersonForm>) -> Result<HttpResponse, AppError> {
+    let answers = match PersonAnswers::try_from(&*input) {
+        Ok(answers) => answers,
+        Err(form) => return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &person_page(r.page, form, r.change)),
     };
-    if form.has_errors() {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PersonPage { page, form, action: action(Step::Person, q.change.is_some()) },
-        );
-    }
-    let mut d = load(&state, &user).await?;
-    d.answers.name = name.to_string();
-    d.answers.name_kana = kana.to_string();
-    d.answers.birth_date = birth.to_string();
-    d.answers.postal_code = postal.digits().to_string();
-    d.answers.address = address;
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Relationship))
+    let mut d = load(&r.state, &r.user).await?;
+    d.answers.name = answers.person.name.to_string();
+    d.answers.name_kana = answers.person.name_kana.to_string();
+    d.answers.birth_date = answers.person.birth.to_string();
+    d.answers.postal_code = answers.postal.digits().to_string();
+    d.answers.address = answers.address;
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Relationship))
 }
 
 // --- relationship and reason ---
-
-pub struct Choice {
-    pub code: &'static str,
-    pub key: &'static str,
-}
 
 #[derive(Template)]
 #[template(path = "representation/relationship.html")]
@@ -276,28 +312,23 @@ fn relationship_page(page: Page, form: FormState, change: bool, ward_name: Strin
         form,
         action: action(Step::Relationship, change),
         ward_name,
-        relationships: Relationship::ALL.into_iter().map(|r| Choice { code: r.code(), key: r.message_key() }).collect(),
-        reasons: ProxyReason::ALL.into_iter().map(|r| Choice { code: r.code(), key: r.message_key() }).collect(),
+        relationships: Relationship::ALL.into_iter().map(|r| Choice::keyed(r.code(), r.message_key())).collect(),
+        reasons: ProxyReason::ALL.into_iter().map(|r| Choice::keyed(r.code(), r.message_key())).collect(),
     }
 }
 
-pub async fn relationship(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Relationship) {
-        return Ok(r);
-    }
+pub async fn relationship(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Relationship).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let a = &d.answers;
     let form = FormState::with_values([
         ("relationship", a.relationship.as_str()),
         ("reason", a.reason.as_str()),
         ("going_out_difficult", if a.going_out_difficult { "yes" } else { "" }),
     ]);
-    render_with_status(StatusCode::OK, &relationship_page(page, form, q.change.is_some(), a.name.clone()))
+    render_with_status(StatusCode::OK, &relationship_page(r.page, form, r.change, a.name.clone()))
 }
 
 #[derive(serde::Deserialize)]
@@ -310,17 +341,11 @@ pub struct RelationshipForm {
     going_out_difficult: String,
 }
 
-pub async fn save_relationship(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    input: web::Form<RelationshipForm>,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Relationship) {
-        return Ok(r);
-    }
+pub async fn save_relationship(r: StepRequest, input: web::Form<RelationshipForm>) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Relationship).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let going_out = input.going_out_difficult == "yes";
     let mut form = FormState::with_values([
         ("relationship", input.relationship.as_str()),
@@ -329,20 +354,20 @@ pub async fn save_relationship(
     ]);
     let relationship = form.check("relationship", input.relationship.parse::<Relationship>());
     let reason = form.check("reason", input.reason.parse::<ProxyReason>());
-    if let (Some(rel), Some(reason), Some(birth)) = (relationship, reason, birth(&d.answers)) {
-        if let Err(e) = check_authority(rel, reason, birth, today_jst(), going_out) {
-            let field = match e.field() {
-                AuthorityField::Relationship => "relationship",
-                AuthorityField::Reason => "reason",
-                AuthorityField::GoingOutDifficult => "going_out_difficult",
-            };
-            form.error(field, &e);
-        }
+    if let (Some(rel), Some(reason), Some(birth)) = (relationship, reason, birth(&d.answers))
+        && let Err(e) = check_authority(rel, reason, birth, today_jst(), going_out)
+    {
+        let field = match e.field() {
+            AuthorityField::Relationship => "relationship",
+            AuthorityField::Reason => "reason",
+            AuthorityField::GoingOutDifficult => "going_out_difficult",
+        };
+        form.error(field, &e);
     }
     if form.has_errors() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &relationship_page(page, form, q.change.is_some(), d.answers.name.clone()),
+            &relationship_page(r.page, form, r.change, d.answers.name.clone()),
         );
     }
     let a = &mut d.answers;
@@ -353,8 +378,8 @@ pub async fn save_relationship(
     a.relationship = input.relationship.clone();
     a.reason = input.reason.clone();
     a.going_out_difficult = going_out && input.reason == ProxyReason::Aged75.code();
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Scope))
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Scope))
 }
 
 // --- scope and end date ---
@@ -377,7 +402,7 @@ fn scope_page(page: Page, form: FormState, change: bool, chosen: Vec<String>, re
         page,
         form,
         action: action(Step::Scope, change),
-        scopes: Scope::ALL.into_iter().map(|s| Choice { code: s.code(), key: s.message_key() }).collect(),
+        scopes: Scope::ALL.into_iter().map(|s| Choice::keyed(s.code(), s.message_key())).collect(),
         chosen,
         end_date_required: required,
         latest,
@@ -390,38 +415,27 @@ impl ScopePage {
     }
 }
 
-pub async fn scope(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Scope) {
-        return Ok(r);
-    }
+pub async fn scope(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Scope).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let a = &d.answers;
     let required = a.relationship.parse::<Relationship>().is_ok_and(|r| r.needs_end_date());
     let ends = birth_like(&a.ends_on);
     let form = FormState::with_values([("ends_on", ends.as_str())]);
-    render_with_status(StatusCode::OK, &scope_page(page, form, q.change.is_some(), a.scope.clone(), required))
+    render_with_status(StatusCode::OK, &scope_page(r.page, form, r.change, a.scope.clone(), required))
 }
 
 fn birth_like(iso: &str) -> String {
     iso.parse::<WarekiDate>().map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub async fn save_scope(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Scope) {
-        return Ok(r);
-    }
+pub async fn save_scope(r: StepRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Scope).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let chosen: Vec<Scope> =
         Scope::ALL.into_iter().filter(|s| pairs.iter().any(|(k, v)| k == "scope" && v == s.code())).collect();
@@ -432,22 +446,22 @@ pub async fn save_scope(
         form.error("scope", &crate::domain::ProxyError::ScopeMissing);
     }
     let ends_on = if ends_text.is_empty() { None } else { form.check("ends_on", ends_text.parse::<WarekiDate>()) };
-    if !form.has_error("ends_on") {
-        if let Err(e) = check_end_date(relationship, ends_on.map(|d| d.as_naive()), today_jst()) {
-            form.error("ends_on", &e);
-        }
+    if !form.has_error("ends_on")
+        && let Err(e) = check_end_date(relationship, ends_on.map(|d| d.as_naive()), today_jst())
+    {
+        form.error("ends_on", &e);
     }
     let chosen_codes: Vec<String> = chosen.iter().map(|s| s.code().to_string()).collect();
     if form.has_errors() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &scope_page(page, form, q.change.is_some(), chosen_codes, relationship.needs_end_date()),
+            &scope_page(r.page, form, r.change, chosen_codes, relationship.needs_end_date()),
         );
     }
     d.answers.scope = chosen_codes;
     d.answers.ends_on = ends_on.map(|e| e.to_string()).unwrap_or_default();
-    save(&state, &user, &d.answers).await?;
-    Ok(next(&d, q.change.is_some(), Step::Proof))
+    r.save(&d.answers).await?;
+    Ok(next(&d, r.change, Step::Proof))
 }
 
 // --- proof ---
@@ -492,40 +506,28 @@ fn proof_page(page: Page, form: FormState, change: bool, d: &Draft) -> Result<Pr
     })
 }
 
-pub async fn proof(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Proof) {
-        return Ok(r);
-    }
+pub async fn proof(r: StepRequest) -> Result<HttpResponse, AppError> {
+    let d = match r.open(Step::Proof).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
     let form = FormState::with_values([("explanation", d.answers.explanation.as_str())]);
-    render_with_status(StatusCode::OK, &proof_page(page, form, q.change.is_some(), &d)?)
+    render_with_status(StatusCode::OK, &proof_page(r.page, form, r.change, &d)?)
 }
 
 /// The proof step: a multipart form (document and explanation) when a document is needed, a plain one with
 /// nothing but the CSRF token when it is not.
-pub async fn save_proof(
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    q: web::Query<ChangeQuery>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let mut d = load(&state, &user).await?;
-    if let Some(r) = gate(&d, Step::Proof) {
-        return Ok(r);
-    }
-    let change = q.change.is_some();
+pub async fn save_proof(r: StepRequest, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, AppError> {
+    let mut d = match r.open(Step::Proof).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to),
+    };
+    let change = r.change;
     let reason = d.answers.reason.parse::<ProxyReason>().map_err(|_| AppError::BadRequest)?;
     if !reason.proof().needs_document() {
         d.answers.proof_done = true;
         d.answers.explanation.clear();
-        save(&state, &user, &d.answers).await?;
+        r.save(&d.answers).await?;
         return Ok(next(&d, change, Step::Check));
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -536,7 +538,7 @@ pub async fn save_proof(
     let Some(body) = body else {
         form.set("explanation", &d.answers.explanation);
         form.error_key("document", "representation-error-document-large");
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(page, form, change, &d)?);
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(r.page, form, change, &d)?);
     };
     let parts = multipart::parse(&boundary, &body).ok_or(AppError::BadRequest)?;
     let explanation = parts.iter().find(|p| p.name == "explanation").map(|p| p.text()).unwrap_or_default();
@@ -562,16 +564,16 @@ pub async fn save_proof(
         form.error_key("document", "representation-error-document-missing");
     }
     if form.has_errors() {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(page, form, change, &d)?);
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &proof_page(r.page, form, change, &d)?);
     }
     if let Some((f, kind)) = document {
         let name = crate::domain::proxy::document_file_name(None, kind);
-        state.store.save_draft_document(user.id(), &name, kind, &f.data).await?;
+        r.state.store.save_draft_document(r.user.id(), &name, kind, &f.data).await?;
         d.document_name = Some(name);
     }
     d.answers.explanation = explanation;
     d.answers.proof_done = true;
-    save(&state, &user, &d.answers).await?;
+    r.save(&d.answers).await?;
     Ok(next(&d, change, Step::Check))
 }
 
@@ -709,5 +711,5 @@ pub async fn submit(page: Page, state: web::Data<AppState>, user: CurrentUser) -
             },
         )
         .await?;
-    Ok(see_other(&format!("/account/representation/{id}/sent")))
+    Ok(see_other(format!("/account/representation/{id}/sent")))
 }

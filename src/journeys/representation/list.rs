@@ -1,11 +1,11 @@
 //! "People you act for" and "People who act for you", the confirmation after sending, and ending an authority.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::notify::authority_ended;
 use crate::web::errors::AppError;
+use crate::web::forms::see_other;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 use crate::web::views::authority::{AuthorityView, authority_view};
@@ -76,5 +76,5 @@ pub async fn end(
     // The ward is told unless they ended it themselves.
     let message = if by == "ward" { None } else { authority_ended(&state, &r).map_err(AppError::internal)? };
     state.store.end_representation(&r.id, user.id(), by, None, &r.ward_id, message.as_ref()).await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/representation?ended=1")).finish())
+    Ok(see_other("/account/representation?ended=1"))
 }
