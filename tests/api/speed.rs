@@ -230,7 +230,7 @@ async fn the_access_log_comes_in_pages_under_the_budget() {
             assert!(body.len() < 30_000, "{lang} {path}: {} bytes", body.len());
             let html = scraper::Html::parse_document(&body);
             let ids = crate::helpers::attr_all(&html, "li.access-list__item", "id");
-            assert!(ids.len() <= 20);
+            assert!(ids.len() <= 12, "twelve lines a page");
             for id in ids {
                 assert!(seen.insert(id), "a line shown twice");
             }
@@ -241,7 +241,7 @@ async fn the_access_log_comes_in_pages_under_the_budget() {
                 None => break,
             }
         }
-        assert_eq!(pages, 3, "{lang}");
         assert!(seen.len() >= 45, "{lang}: every line on some page ({})", seen.len());
+        assert_eq!(pages, seen.len().div_ceil(12), "{lang}: full pages of twelve, then the rest");
     }
 }

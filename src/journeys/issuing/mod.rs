@@ -20,7 +20,7 @@ pub const CALLBACK_ROUTE: &str = "/callbacks/issuing-body";
 
 pub fn routes(routes: &mut crate::web::policy::Routes) {
     // Public to the session layer: the signature is the guard (checked first in `callback`).
-    routes.public().route(CALLBACK_ROUTE, web::post().to(callback));
+    routes.public().route("/callbacks/issuing-body", web::post().to(callback));
     queue::routes(routes);
 }
 

@@ -23,6 +23,7 @@ use crate::store::{now_ms, today_jst};
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::page::Page;
+use crate::web::policy::MunicipalOfficers;
 use crate::web::session::MunicipalOfficer;
 use crate::web::{AppState, render, render_with_status};
 
@@ -32,7 +33,7 @@ pub const RETURN_REASONS: [&str; 3] = ["express-return-photo", "express-return-t
 
 pub fn routes(routes: &mut crate::web::policy::Routes) {
     routes
-        .require::<crate::web::policy::MunicipalOfficers>()
+        .require::<MunicipalOfficers>()
         .route("/office/express", web::get().to(queue))
         .route("/office/express/dashboard", web::get().to(dashboard))
         .route("/office/express/{id}", web::get().to(review))

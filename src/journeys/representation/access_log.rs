@@ -61,7 +61,7 @@ struct AccessLogPage {
 }
 
 /// Lines a page: the access log page stays well under the page budget however long the log grows.
-const LINES_PER_PAGE: i64 = 20;
+const LINES_PER_PAGE: i64 = 12;
 
 /// A page's position in the log, `AT-ID` of the last line of the page before (as in the `before` query).
 fn parse_before(before: &str) -> Option<(i64, &str)> {
