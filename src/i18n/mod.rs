@@ -111,7 +111,8 @@ locale_files!(
     "access.ftl",
     "decisions.ftl",
     "usability.ftl",
-    "accesslog.ftl"
+    "accesslog.ftl",
+    "express.ftl"
 );
 
 pub struct Localizer {
