@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod certificates;
 pub mod documents;
+pub mod express;
 pub mod facility;
 pub mod office;
 pub mod public;

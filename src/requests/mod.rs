@@ -1,6 +1,7 @@
 //! Requests of every kind: reference numbers, one state machine whose transitions are enforced here and
 //! nowhere else, and the timeline. Each service (certificates first) adds its answers and its page flow.
 
+pub mod card;
 pub mod certificate;
 pub mod enrolment_match;
 
@@ -9,25 +10,30 @@ use crate::accounts::Roles;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     Certificate,
+    /// An express My Number Card request (特急発行): infant, lost card, newly registered.
+    Card,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 1] = [RequestKind::Certificate];
+    pub const ALL: [RequestKind; 2] = [RequestKind::Certificate, RequestKind::Card];
 
     pub fn code(self) -> &'static str {
         match self {
             RequestKind::Certificate => "certificate",
+            RequestKind::Card => "card",
         }
     }
     pub fn from_code(code: &str) -> Option<RequestKind> {
         match code {
             "certificate" => Some(RequestKind::Certificate),
+            "card" => Some(RequestKind::Card),
             _ => None,
         }
     }
     pub fn message_key(self) -> &'static str {
         match self {
             RequestKind::Certificate => "request-kind-certificate",
+            RequestKind::Card => "request-kind-card",
         }
     }
 }

@@ -8,6 +8,7 @@ use super::outbox::{NewMail, enqueue};
 use super::{Store, new_id, now_ms};
 use crate::access::sql::{Params, Record};
 use crate::access::{self, RecordKind};
+use crate::domain::card_validity::ExpressReason;
 use crate::requests::{Actor, RequestKind, RequestState, TransitionRefused, check_transition};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -49,15 +50,29 @@ fn followed_by_viewer(p: Params) -> String {
 /// of that kind keeps what the policy looks at: its subject, and its insurer or its subject's municipality.
 fn each_kind(rule: impl Fn(Record) -> String) -> String {
     let municipality = access::sql::subjects_municipality("r.subject_id");
+    let record = |kind: RecordKind| {
+        let organisation = match kind.organisation() {
+            access::Organisation::Insurer => "r.insurer_id",
+            access::Organisation::Municipality => municipality.as_str(),
+        };
+        rule(Record { kind, subject: "r.subject_id", organisation })
+    };
     let parts: Vec<String> = RequestKind::ALL
         .iter()
-        .map(|k| {
-            let kind = RecordKind::of_request(*k);
-            let organisation = match kind.organisation() {
-                access::Organisation::Insurer => "r.insurer_id",
-                access::Organisation::Municipality => municipality.as_str(),
-            };
-            format!("(r.kind = '{}' AND {})", k.code(), rule(Record { kind, subject: "r.subject_id", organisation }))
+        .map(|k| match k {
+            // A card request's kind of record goes by its reason (an infant's: `newborn`).
+            RequestKind::Card => {
+                let infant = ExpressReason::Infant;
+                format!(
+                    "(r.kind = '{}' AND ((r.reason = '{}' AND {}) OR (r.reason <> '{}' AND {})))",
+                    k.code(),
+                    infant.code(),
+                    record(RecordKind::of_card_request(infant)),
+                    infant.code(),
+                    record(RecordKind::of_request(*k)),
+                )
+            }
+            _ => format!("(r.kind = '{}' AND {})", k.code(), record(RecordKind::of_request(*k))),
         })
         .collect();
     format!("({})", parts.join(" OR "))
@@ -369,7 +384,7 @@ impl Store {
 /// The change of state itself, guarded by the state it comes from, with its timeline line, audit line (the new
 /// state, and the decision's code when there is one) and e-mail. The caller owns the transaction.
 #[allow(clippy::too_many_arguments)]
-async fn apply_transition(
+pub(super) async fn apply_transition(
     tx: &mut AnyConnection,
     id: &str,
     from: RequestState,

@@ -91,6 +91,7 @@ pub fn app(
         // Before the certificate questions too: `/certificates/{id}/download`.
         .configure(crate::journeys::documents::routes)
         .configure(crate::journeys::certificates::routes)
+        .configure(crate::journeys::express::routes)
         .configure(crate::journeys::requests::routes)
         .configure(crate::journeys::representation::routes)
         .configure(crate::journeys::facility::routes)

@@ -91,6 +91,14 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/certificates/{id}/submit", Foreign),
     ("get", "/certificates/{id}/{step}", Foreign),
     ("post", "/certificates/{id}/{step}", Foreign),
+    ("get", "/express", Public),
+    ("post", "/express/new", Filers),
+    ("get", "/express/{id}", Foreign),
+    ("get", "/express/{id}/check", Foreign),
+    ("post", "/express/{id}/submit", Foreign),
+    ("post", "/express/{id}/withdraw", Foreign),
+    ("get", "/express/{id}/{step}", Foreign),
+    ("post", "/express/{id}/{step}", Foreign),
     ("get", "/requests", SignedIn),
     ("get", "/requests/{id}", Foreign),
     ("get", "/requests/{id}/confirmation", Foreign),
@@ -182,6 +190,9 @@ struct Foreigners {
     /// Another insurer's member, not registered yet (demo data).
     enrolment: String,
     run: String,
+    /// Another municipality's resident's express card request, sent, and a card draft of theirs.
+    card_request: String,
+    card_draft: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -274,7 +285,25 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .await
         .unwrap();
     assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
+    let card_draft = |reason| madoguchi::store::card_requests::NewCardDraft {
+        filed_by: "p-maria",
+        subject_id: "p-maria",
+        filed_as: "self",
+        municipality_id: Some("mun-other"),
+        reason,
+    };
+    let card_request =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Lost)).await.unwrap();
+    store
+        .transition(&card_request, RequestState::Draft, RequestState::Submitted, "p-maria", Actor::Requester, "", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let open_card_draft =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Infant)).await.unwrap();
     Foreigners {
+        card_request,
+        card_draft: open_card_draft,
         request,
         draft: open_draft,
         passkey,
@@ -288,7 +317,11 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/requests")
+    let id = if pattern == "/express/{id}" || pattern.ends_with("/withdraw") {
+        &f.card_request
+    } else if pattern.starts_with("/express") {
+        &f.card_draft
+    } else if pattern.starts_with("/requests")
         || pattern.starts_with("/certificates/{id}/submit")
         || pattern.starts_with("/office/certificates")
     {
@@ -312,7 +345,7 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
     };
     pattern
         .replace("{id}", id)
-        .replace("{step}", "reason")
+        .replace("{step}", if pattern.starts_with("/express") { "card-type" } else { "reason" })
         .replace("{person}", if pattern.starts_with("/facility") { "p-maria" } else { "p-taro" })
         .replace("{token}", "not-a-real-invitation")
         .replace("{facility}", "fac-hidamari")

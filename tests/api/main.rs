@@ -13,6 +13,7 @@ mod decisions;
 mod documents;
 mod enrolments;
 mod errors_and_headers;
+mod express;
 mod feedback;
 mod input;
 mod languages;

@@ -96,7 +96,12 @@ async fn list(
             let kind = RequestKind::from_code(&r.kind)?;
             let is_draft = st == RequestState::Draft;
             Some(ListItem {
-                href: if is_draft { "/certificates/new".to_string() } else { format!("/requests/{}", r.id) },
+                href: match (kind, is_draft) {
+                    (RequestKind::Card, true) => format!("/express/{}/check", r.id),
+                    (RequestKind::Card, false) => format!("/express/{}", r.id),
+                    (_, true) => "/certificates/new".to_string(),
+                    (_, false) => format!("/requests/{}", r.id),
+                },
                 reference: if is_draft { String::new() } else { reference_text(&r.reference) },
                 kind_key: kind.message_key(),
                 state_key: st.message_key(),
@@ -254,6 +259,13 @@ async fn detail(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    // A card request has its own page (its answers, the card's validity, its linked request).
+    let r = visible(&state, &user, &id).await?;
+    if r.kind == RequestKind::Card.code() {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, format!("/express/{}", r.id)))
+            .finish());
+    }
     detail_page(page, &state, &user, &id, FormState::default(), StatusCode::OK).await
 }
 

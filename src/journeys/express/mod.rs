@@ -1,0 +1,665 @@
+//! Express My Number Card requests (特急発行), the residents' side: a start page that says who may ask and
+//! when, one question per page (answers saved to the draft as they are given), check your answers with the
+//! card's validity and eligibility, submission, and the request page with its timeline and withdrawal.
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+
+use crate::domain::card_validity::{self, ExpressEligibility, ExpressReason};
+use crate::domain::{Furigana, PersonName, PostalCode, WarekiDate};
+use crate::journeys::certificates::SummaryRow;
+use crate::requests::card::{CARD_TYPES, CardAnswers, Step};
+use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
+use crate::store::card_requests::{CardRequestRow, NewCardDraft, NewChild};
+use crate::store::outbox::NewMail;
+use crate::store::requests::RequestRow;
+use crate::web::errors::AppError;
+use crate::web::forms::FormState;
+use crate::web::page::Page;
+use crate::web::questions::{Choice, Field};
+use crate::web::session::CurrentUser;
+use crate::web::{AppState, render, render_with_status};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/express", web::get().to(start_page))
+        .route("/express/new", web::post().to(new_draft))
+        .route("/express/{id}", web::get().to(detail))
+        .route("/express/{id}/check", web::get().to(check_answers))
+        .route("/express/{id}/submit", web::post().to(submit))
+        .route("/express/{id}/withdraw", web::post().to(withdraw))
+        .route("/express/{id}/{step}", web::get().to(show_step))
+        .route("/express/{id}/{step}", web::post().to(save_step));
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
+}
+
+fn reason_key(reason: ExpressReason) -> &'static str {
+    match reason {
+        ExpressReason::Infant => "express-reason-infant",
+        ExpressReason::Lost => "express-reason-lost",
+        ExpressReason::NewlyRegistered => "express-reason-newly-registered",
+    }
+}
+
+fn card_type_key(code: &str) -> &'static str {
+    match code {
+        "face_authentication" => "express-card-type-face",
+        _ => "express-card-type-standard",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "express/start.html")]
+struct Start {
+    page: Page,
+    may_file: bool,
+}
+
+async fn start_page(page: Page, user: Option<CurrentUser>) -> Result<HttpResponse, AppError> {
+    let may_file = user.is_none_or(|u| crate::requests::may_file(&u.roles));
+    render(&Start { page, may_file })
+}
+
+/// Continues the person's infant-card draft, or starts one, at the first question not yet answered.
+async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    if !crate::requests::may_file(&user.roles) {
+        return Err(AppError::Forbidden);
+    }
+    let id = match state.store.latest_draft(RequestKind::Card.code(), user.id()).await? {
+        Some(d) => d.id,
+        None => {
+            state
+                .store
+                .create_card_draft(&NewCardDraft {
+                    filed_by: user.id(),
+                    // The child is not a person of the portal yet: the parent until submission.
+                    subject_id: user.id(),
+                    filed_as: FiledAs::Representative.code(),
+                    municipality_id: user.person.municipality_id.as_deref(),
+                    reason: ExpressReason::Infant,
+                })
+                .await?
+        }
+    };
+    Ok(see_other(&next_href(&id, &load_draft(&state, &user, &id).await?.1)))
+}
+
+fn answers_of(card: &CardRequestRow) -> CardAnswers {
+    serde_json::from_str(&card.details).unwrap_or_default()
+}
+
+fn reason_of(card: &CardRequestRow) -> ExpressReason {
+    card.reason().unwrap_or(ExpressReason::Infant)
+}
+
+fn next_href(id: &str, card: &CardRequestRow) -> String {
+    match answers_of(card).first_unanswered(reason_of(card)) {
+        Some(step) => format!("/express/{id}/{}", step.slug()),
+        None => format!("/express/{id}/check"),
+    }
+}
+
+/// The filer's own draft and its card answers; 404 for anyone else and once it is sent.
+async fn load_draft(state: &AppState, user: &CurrentUser, id: &str) -> Result<(RequestRow, CardRequestRow), AppError> {
+    let draft = state.store.request_draft(id, user.id()).await?.filter(|r| r.kind == RequestKind::Card.code());
+    let draft = draft.ok_or(AppError::NotFound)?;
+    let card = state.store.card_request(id).await?.ok_or(AppError::NotFound)?;
+    Ok((draft, card))
+}
+
+#[derive(Template)]
+#[template(path = "requests/question.html")]
+struct Question {
+    page: Page,
+    form: FormState,
+    service_key: &'static str,
+    heading_key: &'static str,
+    lead_key: &'static str,
+    button_key: &'static str,
+    fields: Vec<Field>,
+    action: String,
+    back_href: String,
+}
+
+/// (heading, lead, fields) of a question.
+fn fields(step: Step) -> (&'static str, &'static str, Vec<Field>) {
+    match step {
+        Step::BirthRegistration => (
+            "express-registration-heading",
+            "express-registration-lead",
+            vec![
+                Field::text("registration_municipality", "express-registration-municipality", ""),
+                Field::text("registration_date", "express-registration-date", "express-date-hint"),
+            ],
+        ),
+        Step::ChildName => (
+            "express-child-name-heading",
+            "",
+            vec![
+                Field::text("child_name", "express-child-name", ""),
+                Field::text("child_name_kana", "express-child-name-kana", "express-child-name-kana-hint"),
+            ],
+        ),
+        Step::ChildBirthDate => (
+            "express-child-birth-heading",
+            "express-child-birth-lead",
+            vec![Field::text("child_birth_date", "express-child-birth-date", "express-date-hint")],
+        ),
+        Step::ChildAddress => (
+            "express-child-address-heading",
+            "express-child-address-lead",
+            vec![
+                Field::Text {
+                    name: "postal_code",
+                    label_key: "express-postal-code",
+                    hint_key: "",
+                    autocomplete: "postal-code",
+                    width: "input--short",
+                    numeric: true,
+                },
+                Field::text("address", "express-address", ""),
+            ],
+        ),
+        Step::CardType => (
+            "express-card-type-heading",
+            "express-card-type-lead",
+            vec![Field::Radios {
+                name: "card_type",
+                legend_key: "express-card-type-legend",
+                hint_key: "",
+                choices: vec![
+                    Choice::keyed("standard", "express-card-type-standard", "express-card-type-standard-hint"),
+                    Choice::keyed("face_authentication", "express-card-type-face", "express-card-type-face-hint"),
+                ],
+            }],
+        ),
+    }
+}
+
+fn prefill(step: Step, a: &CardAnswers) -> FormState {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let pairs: Vec<(&str, String)> = match step {
+        Step::BirthRegistration => vec![
+            ("registration_municipality", v(&a.registration_municipality)),
+            ("registration_date", v(&a.registration_date)),
+        ],
+        Step::ChildName => vec![("child_name", v(&a.child_name)), ("child_name_kana", v(&a.child_name_kana))],
+        Step::ChildBirthDate => vec![("child_birth_date", v(&a.child_birth_date))],
+        Step::ChildAddress => vec![("postal_code", v(&a.postal_code)), ("address", v(&a.address))],
+        Step::CardType => vec![("card_type", v(&a.card_type))],
+    };
+    FormState::with_values(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// A date that has already come (or is today), as YYYY-MM-DD.
+fn past_date(form: &mut FormState, field: &str, raw: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let d = form.check(field, raw.parse::<WarekiDate>())?.as_naive();
+    if d > today {
+        form.error_key(field, "express-not-eligible-future");
+        return None;
+    }
+    Some(d)
+}
+
+/// Checks one question's answers into `a`; the form keeps what was typed and the errors.
+fn accept(step: Step, input: &HashMap<String, String>, a: &mut CardAnswers, today: NaiveDate) -> FormState {
+    let get = |k: &str| input.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let names: Vec<&str> = fields(step).2.iter().map(|f| f.name()).collect();
+    let typed: Vec<(&str, String)> = names.iter().map(|n| (*n, get(n))).collect();
+    let mut form = FormState::with_values(typed.iter().map(|(k, v)| (*k, v.as_str())));
+    match step {
+        Step::BirthRegistration => {
+            let municipality = form.free_text("registration_municipality", &get("registration_municipality"));
+            let date = past_date(&mut form, "registration_date", &get("registration_date"), today);
+            if municipality.as_deref().is_some_and(str::is_empty) {
+                form.error_key("registration_municipality", "express-error-municipality-missing");
+            }
+            if let (Some(m), Some(d), false) = (municipality, date, form.has_errors()) {
+                a.registration_municipality = Some(m);
+                a.registration_date = Some(d.to_string());
+            }
+        }
+        Step::ChildName => {
+            let name = form.check("child_name", get("child_name").parse::<PersonName>());
+            let kana = form.check("child_name_kana", get("child_name_kana").parse::<Furigana>());
+            if let (Some(n), Some(k)) = (name, kana) {
+                a.child_name = Some(n.as_str().to_string());
+                a.child_name_kana = Some(k.as_str().to_string());
+            }
+        }
+        Step::ChildBirthDate => {
+            if let Some(birth) = past_date(&mut form, "child_birth_date", &get("child_birth_date"), today) {
+                let eligibility = card_validity::express_eligibility(ExpressReason::Infant, birth, today, false);
+                if eligibility.is_eligible() {
+                    a.child_birth_date = Some(birth.to_string());
+                } else {
+                    form.error_key("child_birth_date", "express-error-infant-over-one");
+                }
+            }
+        }
+        Step::ChildAddress => {
+            let code = form.check("postal_code", get("postal_code").parse::<PostalCode>());
+            let address = form.free_text("address", &get("address"));
+            if address.as_deref().is_some_and(str::is_empty) {
+                form.error_key("address", "express-error-address-missing");
+            }
+            if let (Some(c), Some(addr), false) = (code, address, form.has_errors()) {
+                a.postal_code = Some(c.to_string());
+                a.address = Some(addr);
+            }
+        }
+        Step::CardType => {
+            let choice = get("card_type");
+            if CARD_TYPES.contains(&choice.as_str()) {
+                a.card_type = Some(choice);
+            } else {
+                form.error_key("card_type", "express-error-card-type");
+            }
+        }
+    }
+    form
+}
+
+#[derive(serde::Deserialize)]
+struct ChangeQuery {
+    change: Option<String>,
+}
+
+fn question_page(
+    page: Page,
+    id: &str,
+    reason: ExpressReason,
+    step: Step,
+    form: FormState,
+    change: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (heading_key, lead_key, fields) = fields(step);
+    let steps = Step::of(reason);
+    let previous = steps.iter().position(|s| *s == step).and_then(|i| i.checked_sub(1)).map(|i| steps[i]);
+    let back_href = match (change, previous) {
+        (true, _) => format!("/express/{id}/check"),
+        (false, Some(prev)) => format!("/express/{id}/{}", prev.slug()),
+        (false, None) => "/express".to_string(),
+    };
+    render_with_status(
+        status,
+        &Question {
+            page,
+            form,
+            service_key: "express-service",
+            heading_key,
+            lead_key,
+            button_key: "question-continue",
+            fields,
+            action: format!("/express/{id}/{}{}", step.slug(), if change { "?change=1" } else { "" }),
+            back_href,
+        },
+    )
+}
+
+/// The step named in the address, if it is one of this reason's questions.
+fn step_of(slug: &str, card: &CardRequestRow) -> Result<Step, AppError> {
+    Step::from_slug(slug).filter(|s| Step::of(reason_of(card)).contains(s)).ok_or(AppError::NotFound)
+}
+
+async fn show_step(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (id, slug) = path.into_inner();
+    let (_, card) = load_draft(&state, &user, &id).await?;
+    let step = step_of(&slug, &card)?;
+    let form = prefill(step, &answers_of(&card));
+    question_page(page, &id, reason_of(&card), step, form, query.change.is_some(), StatusCode::OK)
+}
+
+async fn save_step(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChangeQuery>,
+    input: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let (id, slug) = path.into_inner();
+    let (_, card) = load_draft(&state, &user, &id).await?;
+    let step = step_of(&slug, &card)?;
+    let reason = reason_of(&card);
+    let mut answers = answers_of(&card);
+    let form = accept(step, &input.into_inner(), &mut answers, crate::access::today());
+    let change = query.change.is_some();
+    if form.has_errors() {
+        return question_page(page, &id, reason, step, form, change, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    save(&state, &user, &id, reason, &answers).await?;
+    let steps = Step::of(reason);
+    let following = steps.iter().position(|s| *s == step).and_then(|i| steps.get(i + 1));
+    let next = match (change, answers.first_unanswered(reason)) {
+        (_, None) => format!("/express/{id}/check"),
+        (true, Some(gap)) => format!("/express/{id}/{}", gap.slug()),
+        (false, Some(_)) => {
+            following.map(|s| format!("/express/{id}/{}", s.slug())).unwrap_or_else(|| format!("/express/{id}/check"))
+        }
+    };
+    Ok(see_other(&next))
+}
+
+async fn save(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    reason: ExpressReason,
+    a: &CardAnswers,
+) -> Result<(), AppError> {
+    let details = serde_json::to_string(a).map_err(AppError::internal)?;
+    let saved = state
+        .store
+        .save_card_answers(
+            id,
+            user.id(),
+            &crate::store::card_requests::CardAnswers {
+                trigger_date: a.trigger_date(reason).unwrap_or(""),
+                card_type: a.card_type.as_deref().unwrap_or("standard"),
+                photo_exception: "",
+                details: &details,
+            },
+        )
+        .await?;
+    if saved { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// The answers as summary rows; with `change_in` (a draft id), each row links back to its question.
+fn summary(reason: ExpressReason, a: &CardAnswers, page: &Page, change_in: Option<&str>) -> Vec<SummaryRow> {
+    let href = |s: Step| change_in.map(|id| format!("/express/{id}/{}?change=1", s.slug())).unwrap_or_default();
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let date = |o: &Option<String>| o.as_deref().map(|d| page.date(d)).unwrap_or_default();
+    let row = |label_key, value: String, step| SummaryRow { label_key, value, value_key: "", change_href: href(step) };
+    let mut rows = vec![SummaryRow {
+        label_key: "express-summary-reason",
+        value: String::new(),
+        value_key: reason_key(reason),
+        change_href: String::new(),
+    }];
+    if reason == ExpressReason::Infant {
+        rows.push(row("express-registration-municipality", v(&a.registration_municipality), Step::BirthRegistration));
+        rows.push(row("express-registration-date", date(&a.registration_date), Step::BirthRegistration));
+        rows.push(row("express-child-name", v(&a.child_name), Step::ChildName));
+        rows.push(row("express-child-name-kana", v(&a.child_name_kana), Step::ChildName));
+        rows.push(row("express-child-birth-date", date(&a.child_birth_date), Step::ChildBirthDate));
+        let address = format!("〒{} {}", v(&a.postal_code), v(&a.address));
+        rows.push(row("express-address", address, Step::ChildAddress));
+    }
+    rows.push(SummaryRow {
+        label_key: "express-card-type-legend",
+        value: String::new(),
+        value_key: card_type_key(a.card_type.as_deref().unwrap_or("")),
+        change_href: href(Step::CardType),
+    });
+    rows
+}
+
+/// What the card will be like, shown before sending and on the request page.
+struct CardView {
+    /// The card is photo-less (under one on the application day).
+    photo_less: bool,
+    /// Valid until (about: the issue date is not known yet).
+    valid_until: String,
+}
+
+fn card_view(page: &Page, birth: Option<&str>, applied: NaiveDate) -> Option<CardView> {
+    let birth: NaiveDate = birth?.parse().ok()?;
+    Some(CardView {
+        photo_less: !card_validity::photo_required(birth, applied),
+        valid_until: page.date(&card_validity::expected_card_expiry(birth, applied).to_string()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "express/check.html")]
+struct Check {
+    page: Page,
+    id: String,
+    rows: Vec<SummaryRow>,
+    card: Option<CardView>,
+    /// Why express issuance cannot be asked for (the person is sent to the normal application), if so.
+    refusal: Option<String>,
+}
+
+/// Eligibility on `today`, from the answers (the trigger date).
+fn eligibility(reason: ExpressReason, a: &CardAnswers, today: NaiveDate) -> Option<ExpressEligibility> {
+    let trigger: NaiveDate = a.trigger_date(reason)?.parse().ok()?;
+    Some(card_validity::express_eligibility(reason, trigger, today, false))
+}
+
+fn refusal_text(page: &Page, e: ExpressEligibility) -> Option<String> {
+    let key = e.refusal_key()?;
+    let last_day = match e {
+        ExpressEligibility::WindowClosed { last_day } => page.date(&last_day.to_string()),
+        _ => String::new(),
+    };
+    Some(page.message_html(key, &[("last_day", last_day)]))
+}
+
+async fn check_answers(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
+        // Sent already (a second click, a reload): the request page, not "page not found".
+        return if state.store.sent_request_filed_by(&id, user.id()).await? {
+            Ok(see_other(&format!("/express/{id}")))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
+    let (_, card) = load_draft(&state, &user, &draft.id).await?;
+    let reason = reason_of(&card);
+    let answers = answers_of(&card);
+    if answers.first_unanswered(reason).is_some() {
+        return Ok(see_other(&next_href(&draft.id, &card)));
+    }
+    let today = crate::access::today();
+    let refusal = eligibility(reason, &answers, today).and_then(|e| refusal_text(&page, e));
+    let card_view = card_view(&page, answers.child_birth_date.as_deref(), today);
+    let rows = summary(reason, &answers, &page, Some(&draft.id));
+    render(&Check { page, id: draft.id, rows, card: card_view, refusal })
+}
+
+/// The request-update e-mail to `person_id` (if they have an address), in their language.
+async fn update_mail(
+    state: &AppState,
+    page: &Page,
+    person_id: &str,
+    r: &RequestRow,
+    to: RequestState,
+) -> Result<Option<NewMail>, AppError> {
+    let Some(person) = state.store.person(person_id).await? else { return Ok(None) };
+    let Some(email) = person.email else { return Ok(None) };
+    let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
+    let locale = crate::i18n::Locale::from_code(&person.preferred_locale).unwrap_or(page.locale);
+    let l10n = &state.localizer;
+    let notice = crate::notify::mail::Notice::request_update(
+        &reference.to_string(),
+        &l10n.plain(locale, to.message_key(), &[]),
+        &l10n.plain(locale, next_key(to), &[]),
+        &format!("{}express/{}", state.settings.base_url, r.id),
+    );
+    Ok(Some(crate::journeys::accounts::mail(state, &email, locale, notice).map_err(AppError::Internal)?))
+}
+
+/// What happens next on a card request, by its state.
+fn next_key(s: RequestState) -> &'static str {
+    match s {
+        RequestState::Submitted => "express-next-submitted",
+        RequestState::InReview => "express-next-in-review",
+        RequestState::Issued => "express-next-issued",
+        RequestState::Returned => "express-next-returned",
+        other => other.next_step_key(),
+    }
+}
+
+async fn submit(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let sent = format!("/express/{id}?sent=1");
+    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
+        return if state.store.sent_request_filed_by(&id, user.id()).await? {
+            Ok(see_other(&sent))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
+    let (_, card) = load_draft(&state, &user, &draft.id).await?;
+    let reason = reason_of(&card);
+    let a = answers_of(&card);
+    if a.first_unanswered(reason).is_some() {
+        return Ok(see_other(&next_href(&draft.id, &card)));
+    }
+    // Checked again on sending: a day may have passed since the question was answered.
+    if eligibility(reason, &a, crate::access::today()).is_some_and(|e| !e.is_eligible()) {
+        return Ok(see_other(&format!("/express/{}/check", draft.id)));
+    }
+    let mail = update_mail(&state, &page, user.id(), &draft, RequestState::Submitted).await?;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let (name, kana, birth, code, address) =
+        (v(&a.child_name), v(&a.child_name_kana), v(&a.child_birth_date), v(&a.postal_code), v(&a.address));
+    let child = NewChild {
+        name: &name,
+        name_kana: &kana,
+        birth_date: &birth,
+        postal_code: &code,
+        address: &address,
+        municipality_id: user.person.municipality_id.as_deref(),
+    };
+    let moved = state.store.submit_infant_card_request(&draft.id, user.id(), &child, mail).await?;
+    if moved.is_err() && !state.store.sent_request_filed_by(&id, user.id()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&sent))
+}
+
+pub struct EventView {
+    pub when: String,
+    pub what_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "express/detail.html")]
+struct Detail {
+    page: Page,
+    id: String,
+    reference: String,
+    subject: String,
+    state_key: &'static str,
+    state_code: &'static str,
+    next_key: &'static str,
+    rows: Vec<SummaryRow>,
+    card: Option<CardView>,
+    events: Vec<EventView>,
+    /// Just sent: the confirmation panel.
+    sent: bool,
+    /// Still waiting for the municipality: it may be withdrawn (people on the requester side only).
+    may_withdraw: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct DetailQuery {
+    sent: Option<String>,
+}
+
+/// A sent card request, for the people the access policy lets see it.
+async fn visible_card(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
+    let r = state.store.visible_request(id, user.id()).await?.filter(|r| r.kind == RequestKind::Card.code());
+    r.ok_or(AppError::NotFound)
+}
+
+/// The timeline line's message: `request-event-<event>` when there is one in the reader's language (the
+/// issuing side's events arrive so), `express-event-issued` for the card being mailed.
+fn event_message(state: &AppState, page: &Page, event: &str) -> String {
+    let key = match event {
+        "issued" => "express-event-issued".to_string(),
+        other => format!("request-event-{}", other.replace('_', "-")),
+    };
+    if state.localizer.has(page.locale, &key) { key } else { "request-event-other".to_string() }
+}
+
+async fn detail(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    query: web::Query<DetailQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = visible_card(&state, &user, &id).await?;
+    if user.roles.is_officer() {
+        let org = r.municipality_id.clone().unwrap_or_default();
+        state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+    }
+    let card = state.store.card_request(&r.id).await?.ok_or(AppError::NotFound)?;
+    let st = RequestState::from_code(&r.state).ok_or(AppError::NotFound)?;
+    let subject = state.store.person(&r.subject_id).await?.map(|p| p.name).unwrap_or_default();
+    let answers = answers_of(&card);
+    let applied = r
+        .submitted_at
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| (t + chrono::Duration::hours(9)).date_naive())
+        .unwrap_or_else(crate::access::today);
+    let events = state
+        .store
+        .events(&r.id)
+        .await?
+        .into_iter()
+        .map(|e| EventView { when: page.time(e.at), what_key: event_message(&state, &page, &e.event) })
+        .collect();
+    let reference = r.reference.parse::<crate::domain::ReferenceNumber>().map(|x| x.to_string()).unwrap_or_default();
+    render(&Detail {
+        id: r.id.clone(),
+        reference,
+        subject,
+        state_key: st.message_key(),
+        state_code: st.code(),
+        next_key: next_key(st),
+        rows: summary(reason_of(&card), &answers, &page, None),
+        card: card_view(&page, answers.child_birth_date.as_deref(), applied),
+        events,
+        sent: query.sent.is_some(),
+        may_withdraw: st == RequestState::Submitted && crate::requests::may_file(&user.roles),
+        page,
+    })
+}
+
+/// Withdraws a request still waiting for the municipality (timeline, audit line and e-mail in one transaction).
+async fn withdraw(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    if !crate::requests::may_file(&user.roles) {
+        return Err(AppError::NotFound);
+    }
+    let r = visible_card(&state, &user, &id).await?;
+    let mail = update_mail(&state, &page, &r.filed_by, &r, RequestState::Withdrawn).await?;
+    let moved = state
+        .store
+        .transition(&r.id, RequestState::Submitted, RequestState::Withdrawn, user.id(), Actor::Requester, "", mail)
+        .await?;
+    // Refused (no longer waiting): the page shows the state it has moved to.
+    drop(moved);
+    Ok(see_other(&format!("/express/{}", r.id)))
+}

@@ -1,0 +1,117 @@
+//! Express card requests (特急発行): the questions of each reason, one per page, and the answers they keep
+//! (`card_requests.details`, JSON). The rules of dates and eligibility are in `domain::card_validity`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::card_validity::ExpressReason;
+
+/// A question of the card journey, by its address (`/express/{id}/{slug}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Infant: where and when the birth registration (出生届) was filed.
+    BirthRegistration,
+    /// Infant: the child's name and フリガナ.
+    ChildName,
+    /// Infant: the child's date of birth (the trigger).
+    ChildBirthDate,
+    /// Infant: the child's address (住民票).
+    ChildAddress,
+    /// Standard card, or face authentication without PINs.
+    CardType,
+}
+
+impl Step {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::BirthRegistration => "birth-registration",
+            Step::ChildName => "child-name",
+            Step::ChildBirthDate => "child-birth-date",
+            Step::ChildAddress => "child-address",
+            Step::CardType => "card-type",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Step> {
+        [Step::BirthRegistration, Step::ChildName, Step::ChildBirthDate, Step::ChildAddress, Step::CardType]
+            .into_iter()
+            .find(|s| s.slug() == slug)
+    }
+
+    /// The questions of a reason, in order.
+    pub fn of(reason: ExpressReason) -> &'static [Step] {
+        match reason {
+            ExpressReason::Infant => {
+                &[Step::BirthRegistration, Step::ChildName, Step::ChildBirthDate, Step::ChildAddress, Step::CardType]
+            }
+            ExpressReason::Lost | ExpressReason::NewlyRegistered => &[Step::CardType],
+        }
+    }
+}
+
+/// The card types a person may choose. The portal never asks for or keeps a PIN: a face-authentication card
+/// has none, and a standard card's PINs are set at the counter or by post, not here.
+pub const CARD_TYPES: [&str; 2] = ["standard", "face_authentication"];
+
+/// Answers given so far (`None`: not yet).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CardAnswers {
+    /// Municipality where the birth registration was filed.
+    pub registration_municipality: Option<String>,
+    /// Date the birth registration was filed, YYYY-MM-DD.
+    pub registration_date: Option<String>,
+    pub child_name: Option<String>,
+    pub child_name_kana: Option<String>,
+    pub child_birth_date: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub card_type: Option<String>,
+}
+
+impl CardAnswers {
+    pub fn answered(&self, step: Step) -> bool {
+        match step {
+            Step::BirthRegistration => self.registration_municipality.is_some() && self.registration_date.is_some(),
+            Step::ChildName => self.child_name.is_some() && self.child_name_kana.is_some(),
+            Step::ChildBirthDate => self.child_birth_date.is_some(),
+            Step::ChildAddress => self.postal_code.is_some() && self.address.is_some(),
+            Step::CardType => self.card_type.is_some(),
+        }
+    }
+
+    pub fn first_unanswered(&self, reason: ExpressReason) -> Option<Step> {
+        Step::of(reason).iter().copied().find(|s| !self.answered(*s))
+    }
+
+    /// The date the express window counts from, for this reason.
+    pub fn trigger_date(&self, reason: ExpressReason) -> Option<&str> {
+        match reason {
+            ExpressReason::Infant => self.child_birth_date.as_deref(),
+            ExpressReason::Lost | ExpressReason::NewlyRegistered => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_infant_request_asks_every_question_in_order() {
+        let mut a = CardAnswers::default();
+        assert_eq!(a.first_unanswered(ExpressReason::Infant), Some(Step::BirthRegistration));
+        a.registration_municipality = Some("あおば市".into());
+        a.registration_date = Some("2026-11-20".into());
+        a.child_name = Some("山田 花".into());
+        a.child_name_kana = Some("ヤマダ ハナ".into());
+        assert_eq!(a.first_unanswered(ExpressReason::Infant), Some(Step::ChildBirthDate));
+        a.child_birth_date = Some("2026-11-15".into());
+        a.postal_code = Some("1000001".into());
+        a.address = Some("あおば市1-1".into());
+        a.card_type = Some("standard".into());
+        assert_eq!(a.first_unanswered(ExpressReason::Infant), None);
+        assert_eq!(a.trigger_date(ExpressReason::Infant), Some("2026-11-15"));
+        for s in Step::of(ExpressReason::Infant) {
+            assert_eq!(Step::from_slug(s.slug()), Some(*s));
+        }
+    }
+}

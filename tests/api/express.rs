@@ -1,0 +1,184 @@
+//! Express card requests (特急発行), the residents' side: the infant card with the birth registration, its
+//! page, e-mails and withdrawal; who may see a card request.
+
+use madoguchi::domain::card_validity::ExpressReason;
+use madoguchi::requests::{Actor, RequestState};
+use madoguchi::store::card_requests::NewCardDraft;
+use madoguchi::store::today_jst;
+use scraper::Html;
+
+use crate::helpers::{TestApp, select_all, sign_in_as, spawn_app};
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn answer(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_token("/contact").await;
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    app.post_form(path, &all).await
+}
+
+fn day(offset: i64) -> String {
+    (today_jst() + chrono::Duration::days(offset)).to_string()
+}
+
+/// A parent files an infant card for a child born `born_days_ago`, up to "check your answers"; the draft's id.
+async fn answer_infant_questions(app: &TestApp, born_days_ago: i64) -> String {
+    let res = answer(app, "/express/new", &[]).await;
+    assert_eq!(res.status(), 303);
+    let first = location(&res);
+    assert!(first.ends_with("/birth-registration"), "{first}");
+    let base = first.trim_end_matches("/birth-registration").to_string();
+    let birth = day(-born_days_ago);
+    let steps: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("birth-registration", vec![("registration_municipality", "あおば市"), ("registration_date", &birth)]),
+        ("child-name", vec![("child_name", "山田 花"), ("child_name_kana", "ヤマダ ハナ")]),
+        ("child-birth-date", vec![("child_birth_date", &birth)]),
+        ("child-address", vec![("postal_code", "100-0001"), ("address", "あおば市中央1-1")]),
+        ("card-type", vec![("card_type", "face_authentication")]),
+    ];
+    for (step, fields) in &steps {
+        let res = answer(app, &format!("{base}/{step}"), fields).await;
+        assert_eq!(res.status(), 303, "{step}: {}", res.text().await.unwrap_or_default());
+    }
+    base.trim_start_matches("/express/").to_string()
+}
+
+#[tokio::test]
+async fn a_parent_files_an_infant_card_sees_its_validity_follows_it_and_withdraws_it() {
+    let app = spawn_app().await;
+    let parent = sign_in_as(&app, "p-taro").await;
+    let id = answer_infant_questions(&parent, 20).await;
+
+    // Check your answers: a photo-less card, its validity (the child's 5th birthday), no PIN asked.
+    let html = parent.get(&format!("/express/{id}/check")).await.text().await.unwrap();
+    let doc = Html::parse_document(&html);
+    assert_eq!(select_all(&doc, "#express-photo-less").len(), 1, "photo-less under one");
+    let birth = today_jst() - chrono::Duration::days(20);
+    let fifth = madoguchi::domain::card_validity::infant_card_expiry(birth, today_jst() + chrono::Duration::days(7));
+    let valid = select_all(&doc, "#express-valid-until").join("");
+    assert!(valid.contains(&format!("{}年", chrono::Datelike::year(&fifth))), "{valid}");
+    assert!(!html.contains("name=\"pin\""), "never asks for a PIN");
+
+    let res = answer(&parent, &format!("/express/{id}/submit"), &[]).await;
+    assert_eq!(location(&res), format!("/express/{id}?sent=1"));
+    // Sending twice shows the same page again.
+    assert_eq!(
+        location(&answer(&parent, &format!("/express/{id}/submit"), &[]).await),
+        format!("/express/{id}?sent=1")
+    );
+
+    let page = Html::parse_document(&parent.get(&format!("/express/{id}?sent=1")).await.text().await.unwrap());
+    assert_eq!(select_all(&page, "#express-sent").len(), 1, "what happens next, how long, whom to call");
+    assert_eq!(select_all(&page, ".tag--submitted").len(), 1);
+    assert_eq!(select_all(&page, ".timeline li").len(), 2, "started and sent");
+    let answers = select_all(&page, ".summary-list dd").join(" | ");
+    assert!(answers.contains("山田 花") && answers.contains("あおば市"), "{answers}");
+
+    // The child is now a person of the portal, the parent's ward, and the request is the child's.
+    let (subject, reason): (String, String) = sqlx::query_as("SELECT subject_id, reason FROM requests WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_ne!(subject, "p-taro");
+    assert_eq!(reason, "infant");
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    assert_eq!((card.reason.as_str(), card.card_type.as_str()), ("infant", "face_authentication"));
+    assert_eq!(card.trigger_date, birth.to_string());
+    assert_eq!(card.photo_file, None);
+
+    // The confirmation e-mail, in the parent's language, links to the request page.
+    let mails = app.store.outbox().list_recent(10).await.unwrap();
+    let mail = mails.iter().find(|m| m.kind == "mail-request-update").expect("a confirmation e-mail");
+    assert!(mail.body_text.contains(&format!("/express/{id}")), "{}", mail.body_text);
+
+    // The request is in the parent's list.
+    assert!(parent.get("/requests").await.text().await.unwrap().contains(&format!("href=\"/express/{id}\"")));
+    let res = parent.get(&format!("/requests/{id}")).await;
+    assert_eq!(location(&res), format!("/express/{id}"), "the generic page sends to the card's own");
+
+    // Withdrawn while it waits; then the button is gone.
+    let res = answer(&parent, &format!("/express/{id}/withdraw"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let page = Html::parse_document(&parent.get(&format!("/express/{id}")).await.text().await.unwrap());
+    assert_eq!(select_all(&page, ".tag--withdrawn").len(), 1);
+    assert_eq!(select_all(&page, "#express-withdraw").len(), 0);
+    let mails = app.store.outbox().list_recent(10).await.unwrap();
+    assert_eq!(mails.iter().filter(|m| m.kind == "mail-request-update").count(), 2, "sent, withdrawn");
+}
+
+#[tokio::test]
+async fn a_child_of_one_or_more_is_sent_to_the_normal_application() {
+    let app = spawn_app().await;
+    let parent = sign_in_as(&app, "p-taro").await;
+    let res = answer(&parent, "/express/new", &[]).await;
+    let base = location(&res).trim_end_matches("/birth-registration").to_string();
+    let first_birthday_today = (today_jst() - chrono::Months::new(12)).to_string();
+    let res =
+        answer(&parent, &format!("{base}/child-birth-date"), &[("child_birth_date", &first_birthday_today)]).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("通常の申請"), "says to use the normal application");
+    assert!(html.contains(&first_birthday_today) || html.contains("value="), "keeps what was typed");
+    let future = day(1);
+    let res = answer(&parent, &format!("{base}/child-birth-date"), &[("child_birth_date", &future)]).await;
+    assert_eq!(res.status(), 422, "a date to come");
+}
+
+/// A card request for `subject` of `reason`, sent (written straight through the store).
+async fn sent_card_request(app: &TestApp, subject: &str, reason: ExpressReason) -> String {
+    let id = app
+        .store
+        .create_card_draft(&NewCardDraft {
+            filed_by: subject,
+            subject_id: subject,
+            filed_as: "self",
+            municipality_id: Some("mun-aoba"),
+            reason,
+        })
+        .await
+        .unwrap();
+    app.store
+        .transition(&id, RequestState::Draft, RequestState::Submitted, subject, Actor::Requester, "", None)
+        .await
+        .unwrap()
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_card_request_is_seen_by_its_side_and_the_subjects_municipality_only() {
+    let app = spawn_app().await;
+    // p-ichiro is p-hanako's ward (every scope); a lost-card request is an express_issuance record.
+    let lost = sent_card_request(&app, "p-ichiro", ExpressReason::Lost).await;
+    sqlx::query("UPDATE people SET municipality_id = 'mun-aoba' WHERE id = 'p-ichiro'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    for (who, expected) in [("p-ichiro", 200), ("p-hanako", 200), ("p-suzuki", 200), ("p-taro", 404), ("p-tanaka", 404)]
+    {
+        let client = sign_in_as(&app, who).await;
+        assert_eq!(client.get(&format!("/express/{lost}")).await.status().as_u16(), expected, "{who}");
+    }
+    // An authority covering only `newborn` opens an infant's request and not a lost card's.
+    sqlx::query("UPDATE representations SET scope = 'newborn' WHERE representative_id = 'p-hanako'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let infant = sent_card_request(&app, "p-ichiro", ExpressReason::Infant).await;
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    assert_eq!(hanako.get(&format!("/express/{infant}")).await.status(), 200);
+    assert_eq!(hanako.get(&format!("/express/{lost}")).await.status(), 404);
+    // Only the requester side withdraws; an officer's POST changes nothing.
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    assert_eq!(answer(&officer, &format!("/express/{infant}/withdraw"), &[]).await.status(), 404);
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
+        .bind(&infant)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(state, "submitted");
+}
