@@ -16,9 +16,32 @@ pub enum Step {
     ChildBirthDate,
     /// Infant: the child's address (住民票).
     ChildAddress,
+    /// Lost card: the loss report (police or lost-property reception number) and its date (the trigger).
+    LossReport,
+    /// Lost card: whether it was suspended through the call centre (コールセンター).
+    Suspended,
+    /// Newly registered: the date of the 転入届 or registration (the trigger) and the previous country.
+    Registration,
+    /// Lost card / newly registered: the address in the residents' register, where the card is mailed.
+    DeliveryAddress,
+    /// Lost card: also ask for an interim qualification certificate (資格確認書) until the card comes.
+    Interim,
     /// Standard card, or face authentication without PINs.
     CardType,
 }
+
+const ALL_STEPS: [Step; 10] = [
+    Step::BirthRegistration,
+    Step::ChildName,
+    Step::ChildBirthDate,
+    Step::ChildAddress,
+    Step::LossReport,
+    Step::Suspended,
+    Step::Registration,
+    Step::DeliveryAddress,
+    Step::Interim,
+    Step::CardType,
+];
 
 impl Step {
     pub fn slug(self) -> &'static str {
@@ -27,14 +50,17 @@ impl Step {
             Step::ChildName => "child-name",
             Step::ChildBirthDate => "child-birth-date",
             Step::ChildAddress => "child-address",
+            Step::LossReport => "loss-report",
+            Step::Suspended => "suspended",
+            Step::Registration => "registration",
+            Step::DeliveryAddress => "address",
+            Step::Interim => "interim-certificate",
             Step::CardType => "card-type",
         }
     }
 
     pub fn from_slug(slug: &str) -> Option<Step> {
-        [Step::BirthRegistration, Step::ChildName, Step::ChildBirthDate, Step::ChildAddress, Step::CardType]
-            .into_iter()
-            .find(|s| s.slug() == slug)
+        ALL_STEPS.into_iter().find(|s| s.slug() == slug)
     }
 
     /// The questions of a reason, in order.
@@ -43,7 +69,10 @@ impl Step {
             ExpressReason::Infant => {
                 &[Step::BirthRegistration, Step::ChildName, Step::ChildBirthDate, Step::ChildAddress, Step::CardType]
             }
-            ExpressReason::Lost | ExpressReason::NewlyRegistered => &[Step::CardType],
+            ExpressReason::Lost => {
+                &[Step::LossReport, Step::Suspended, Step::DeliveryAddress, Step::Interim, Step::CardType]
+            }
+            ExpressReason::NewlyRegistered => &[Step::Registration, Step::DeliveryAddress, Step::CardType],
         }
     }
 }
@@ -65,6 +94,16 @@ pub struct CardAnswers {
     pub postal_code: Option<String>,
     pub address: Option<String>,
     pub card_type: Option<String>,
+    pub loss_report_number: Option<String>,
+    /// Date the loss was reported, YYYY-MM-DD.
+    pub loss_date: Option<String>,
+    /// "yes", "no" or "unknown".
+    pub suspended: Option<String>,
+    /// Date of the 転入届 or registration, YYYY-MM-DD.
+    pub registration_on: Option<String>,
+    pub previous_country: Option<String>,
+    /// "yes" or "no".
+    pub interim: Option<String>,
 }
 
 impl CardAnswers {
@@ -73,7 +112,11 @@ impl CardAnswers {
             Step::BirthRegistration => self.registration_municipality.is_some() && self.registration_date.is_some(),
             Step::ChildName => self.child_name.is_some() && self.child_name_kana.is_some(),
             Step::ChildBirthDate => self.child_birth_date.is_some(),
-            Step::ChildAddress => self.postal_code.is_some() && self.address.is_some(),
+            Step::ChildAddress | Step::DeliveryAddress => self.postal_code.is_some() && self.address.is_some(),
+            Step::LossReport => self.loss_report_number.is_some() && self.loss_date.is_some(),
+            Step::Suspended => self.suspended.is_some(),
+            Step::Registration => self.registration_on.is_some() && self.previous_country.is_some(),
+            Step::Interim => self.interim.is_some(),
             Step::CardType => self.card_type.is_some(),
         }
     }
@@ -86,7 +129,8 @@ impl CardAnswers {
     pub fn trigger_date(&self, reason: ExpressReason) -> Option<&str> {
         match reason {
             ExpressReason::Infant => self.child_birth_date.as_deref(),
-            ExpressReason::Lost | ExpressReason::NewlyRegistered => None,
+            ExpressReason::Lost => self.loss_date.as_deref(),
+            ExpressReason::NewlyRegistered => self.registration_on.as_deref(),
         }
     }
 }
@@ -110,8 +154,11 @@ mod tests {
         a.card_type = Some("standard".into());
         assert_eq!(a.first_unanswered(ExpressReason::Infant), None);
         assert_eq!(a.trigger_date(ExpressReason::Infant), Some("2026-11-15"));
-        for s in Step::of(ExpressReason::Infant) {
-            assert_eq!(Step::from_slug(s.slug()), Some(*s));
+        for s in ALL_STEPS {
+            assert_eq!(Step::from_slug(s.slug()), Some(s));
         }
+        let lost = CardAnswers { loss_date: Some("2026-11-20".into()), ..CardAnswers::default() };
+        assert_eq!(lost.first_unanswered(ExpressReason::Lost), Some(Step::LossReport));
+        assert_eq!(lost.trigger_date(ExpressReason::Lost), Some("2026-11-20"));
     }
 }

@@ -151,6 +151,33 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Starts the interim qualification-certificate request (資格確認書) asked for with a lost card: a draft of
+    /// the certificate service for the same person, its reason "lost or renewing" already answered, linked to
+    /// the card request. The filer answers its other questions in the certificate journey.
+    pub async fn start_linked_certificate(
+        &self,
+        card_request_id: &str,
+        subject_id: &str,
+        filed_by: &str,
+        municipality_id: Option<&str>,
+    ) -> Result<String, sqlx::Error> {
+        let filed_as = if subject_id == filed_by { "self" } else { "representative" };
+        let id = self
+            .create_draft(&super::requests::NewDraft {
+                kind: RequestKind::Certificate.code(),
+                subject_id,
+                filed_by,
+                filed_as,
+                facility_id: None,
+                municipality_id,
+            })
+            .await?;
+        let answers = serde_json::json!({ "for_whom": subject_id, "reason": "lost-or-renewing" }).to_string();
+        self.save_draft(&id, filed_by, &answers, subject_id, filed_as, None, None, "lost-or-renewing").await?;
+        self.link_card_request(card_request_id, &id).await?;
+        Ok(id)
+    }
+
     /// The card request a certificate request was asked for with, if any (for its page to show the link).
     pub async fn card_request_linking(&self, linked_id: &str) -> Result<Option<String>, sqlx::Error> {
         let row: Option<(String,)> =

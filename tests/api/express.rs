@@ -182,3 +182,86 @@ async fn a_card_request_is_seen_by_its_side_and_the_subjects_municipality_only()
         .unwrap();
     assert_eq!(state, "submitted");
 }
+
+#[tokio::test]
+async fn a_lost_card_brings_a_linked_interim_certificate_on_one_timeline() {
+    let app = spawn_app().await;
+    let resident = sign_in_as(&app, "p-taro").await;
+    let res = answer(&resident, "/express/new", &[("reason", "lost")]).await;
+    let first = location(&res);
+    assert!(first.ends_with("/loss-report"), "{first}");
+    let base = first.trim_end_matches("/loss-report").to_string();
+    // Reported 31 days ago: outside the window, said in plain words on the question.
+    let res = answer(
+        &resident,
+        &format!("{base}/loss-report"),
+        &[("loss_report_number", "2026-1"), ("loss_date", &day(-31))],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("通常の申請"));
+    let lost_on = day(-3);
+    let steps: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("loss-report", vec![("loss_report_number", "2026-123456"), ("loss_date", &lost_on)]),
+        ("suspended", vec![("suspended", "yes")]),
+        ("address", vec![("postal_code", "100-0001"), ("address", "あおば市中央1-1")]),
+        ("interim-certificate", vec![("interim", "yes")]),
+        ("card-type", vec![("card_type", "standard")]),
+    ];
+    for (step, fields) in &steps {
+        let res = answer(&resident, &format!("{base}/{step}"), fields).await;
+        assert_eq!(res.status(), 303, "{step}");
+    }
+    let id = base.trim_start_matches("/express/").to_string();
+    let res = answer(&resident, &format!("/express/{id}/submit"), &[]).await;
+    assert_eq!(location(&res), "/certificates/new", "continues with the interim certificate");
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    assert_eq!(card.trigger_date, lost_on);
+    let linked = card.linked_request_id.expect("linked");
+    // The certificate journey continues the linked draft after its reason (already answered).
+    let next = location(&resident.get("/certificates/new").await);
+    assert_eq!(next, format!("/certificates/{linked}/insurer"));
+    // Send it through the store (its questions are the certificate service's own tests).
+    app.store
+        .transition(&linked, RequestState::Draft, RequestState::Submitted, "p-taro", Actor::Requester, "", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = Html::parse_document(&resident.get(&format!("/express/{id}")).await.text().await.unwrap());
+    assert_eq!(select_all(&page, "#express-linked-link").len(), 1, "the linked request");
+    assert_eq!(select_all(&page, "#express-mailed-by").len(), 1, "the card's next deadline");
+    let timeline = select_all(&page, ".timeline li");
+    assert_eq!(timeline.len(), 4, "both requests, started and sent: {timeline:?}");
+    assert!(timeline.iter().any(|l| l.contains("資格確認書")) && timeline.iter().any(|l| l.contains("特急発行")));
+}
+
+#[tokio::test]
+async fn someone_who_moved_in_from_abroad_gives_the_date_and_the_country() {
+    let app = spawn_app().await;
+    let resident = sign_in_as(&app, "p-taro").await;
+    let res = answer(&resident, "/express/new", &[("reason", "newly_registered")]).await;
+    let base = location(&res).trim_end_matches("/registration").to_string();
+    let moved_in = day(-10);
+    for (step, fields) in [
+        ("registration", vec![("registration_on", moved_in.as_str()), ("previous_country", "ブラジル")]),
+        ("address", vec![("postal_code", "1000001"), ("address", "あおば市中央1-1")]),
+        ("card-type", vec![("card_type", "standard")]),
+    ] {
+        assert_eq!(answer(&resident, &format!("{base}/{step}"), &fields).await.status(), 303, "{step}");
+    }
+    let id = base.trim_start_matches("/express/").to_string();
+    let check = resident.get(&format!("/express/{id}/check")).await.text().await.unwrap();
+    assert!(check.contains("ブラジル"));
+    assert_eq!(
+        location(&answer(&resident, &format!("/express/{id}/submit"), &[]).await),
+        format!("/express/{id}?sent=1")
+    );
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    assert_eq!((card.reason.as_str(), card.trigger_date.as_str()), ("newly_registered", moved_in.as_str()));
+    let (subject,): (String,) = sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(subject, "p-taro");
+}

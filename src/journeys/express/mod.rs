@@ -66,27 +66,44 @@ async fn start_page(page: Page, user: Option<CurrentUser>) -> Result<HttpRespons
     render(&Start { page, may_file })
 }
 
-/// Continues the person's infant-card draft, or starts one, at the first question not yet answered.
-async fn new_draft(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+#[derive(serde::Deserialize)]
+struct NewForm {
+    reason: Option<String>,
+}
+
+/// Continues the person's draft for this reason, or starts one, at the first question not yet answered. An
+/// infant's card is the parent's request for a child not yet known to the portal; the others are for the
+/// person the filer is acting as.
+async fn new_draft(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<NewForm>,
+) -> Result<HttpResponse, AppError> {
     if !crate::requests::may_file(&user.roles) {
         return Err(AppError::Forbidden);
     }
-    let id = match state.store.latest_draft(RequestKind::Card.code(), user.id()).await? {
-        Some(d) => d.id,
-        None => {
-            state
-                .store
-                .create_card_draft(&NewCardDraft {
-                    filed_by: user.id(),
-                    // The child is not a person of the portal yet: the parent until submission.
-                    subject_id: user.id(),
-                    filed_as: FiledAs::Representative.code(),
-                    municipality_id: user.person.municipality_id.as_deref(),
-                    reason: ExpressReason::Infant,
-                })
-                .await?
-        }
+    let reason = form.reason.as_deref().and_then(ExpressReason::from_code).unwrap_or(ExpressReason::Infant);
+    if let Some(d) = state.store.latest_draft(RequestKind::Card.code(), user.id()).await?
+        && let Some(card) = state.store.card_request(&d.id).await?.filter(|c| c.reason() == Some(reason))
+    {
+        return Ok(see_other(&next_href(&d.id, &card)));
+    }
+    let (subject_id, filed_as) = match reason {
+        // The child is not a person of the portal yet: the parent until submission.
+        ExpressReason::Infant => (user.id(), FiledAs::Representative),
+        _ if user.subject_id() == user.id() => (user.id(), FiledAs::SelfFiled),
+        _ => (user.subject_id(), FiledAs::Representative),
     };
+    let id = state
+        .store
+        .create_card_draft(&NewCardDraft {
+            filed_by: user.id(),
+            subject_id,
+            filed_as: filed_as.code(),
+            municipality_id: user.person.municipality_id.as_deref(),
+            reason,
+        })
+        .await?;
     Ok(see_other(&next_href(&id, &load_draft(&state, &user, &id).await?.1)))
 }
 
@@ -166,6 +183,64 @@ fn fields(step: Step) -> (&'static str, &'static str, Vec<Field>) {
                 Field::text("address", "express-address", ""),
             ],
         ),
+        Step::LossReport => (
+            "express-loss-heading",
+            "express-loss-lead",
+            vec![
+                Field::text("loss_report_number", "express-loss-number", "express-loss-number-hint"),
+                Field::text("loss_date", "express-loss-date", "express-date-hint"),
+            ],
+        ),
+        Step::Suspended => (
+            "express-suspended-heading",
+            "express-suspended-lead",
+            vec![Field::Radios {
+                name: "suspended",
+                legend_key: "express-suspended-heading",
+                hint_key: "",
+                choices: vec![
+                    Choice::keyed("yes", "express-suspended-yes", ""),
+                    Choice::keyed("no", "express-suspended-no", "express-suspended-no-hint"),
+                    Choice::keyed("unknown", "express-suspended-unknown", ""),
+                ],
+            }],
+        ),
+        Step::Registration => (
+            "express-registration-abroad-heading",
+            "express-registration-abroad-lead",
+            vec![
+                Field::text("registration_on", "express-registration-abroad-date", "express-date-hint"),
+                Field::text("previous_country", "express-previous-country", ""),
+            ],
+        ),
+        Step::DeliveryAddress => (
+            "express-delivery-heading",
+            "express-child-address-lead",
+            vec![
+                Field::Text {
+                    name: "postal_code",
+                    label_key: "express-postal-code",
+                    hint_key: "",
+                    autocomplete: "postal-code",
+                    width: "input--short",
+                    numeric: true,
+                },
+                Field::text("address", "express-address", ""),
+            ],
+        ),
+        Step::Interim => (
+            "express-interim-heading",
+            "express-interim-lead",
+            vec![Field::Radios {
+                name: "interim",
+                legend_key: "express-interim-heading",
+                hint_key: "",
+                choices: vec![
+                    Choice::keyed("yes", "express-interim-yes", "express-interim-yes-hint"),
+                    Choice::keyed("no", "express-interim-no", ""),
+                ],
+            }],
+        ),
         Step::CardType => (
             "express-card-type-heading",
             "express-card-type-lead",
@@ -191,7 +266,15 @@ fn prefill(step: Step, a: &CardAnswers) -> FormState {
         ],
         Step::ChildName => vec![("child_name", v(&a.child_name)), ("child_name_kana", v(&a.child_name_kana))],
         Step::ChildBirthDate => vec![("child_birth_date", v(&a.child_birth_date))],
-        Step::ChildAddress => vec![("postal_code", v(&a.postal_code)), ("address", v(&a.address))],
+        Step::ChildAddress | Step::DeliveryAddress => {
+            vec![("postal_code", v(&a.postal_code)), ("address", v(&a.address))]
+        }
+        Step::LossReport => vec![("loss_report_number", v(&a.loss_report_number)), ("loss_date", v(&a.loss_date))],
+        Step::Suspended => vec![("suspended", v(&a.suspended))],
+        Step::Registration => {
+            vec![("registration_on", v(&a.registration_on)), ("previous_country", v(&a.previous_country))]
+        }
+        Step::Interim => vec![("interim", v(&a.interim))],
         Step::CardType => vec![("card_type", v(&a.card_type))],
     };
     FormState::with_values(pairs.iter().map(|(k, v)| (*k, v.as_str())))
@@ -243,7 +326,7 @@ fn accept(step: Step, input: &HashMap<String, String>, a: &mut CardAnswers, toda
                 }
             }
         }
-        Step::ChildAddress => {
+        Step::ChildAddress | Step::DeliveryAddress => {
             let code = form.check("postal_code", get("postal_code").parse::<PostalCode>());
             let address = form.free_text("address", &get("address"));
             if address.as_deref().is_some_and(str::is_empty) {
@@ -252,6 +335,50 @@ fn accept(step: Step, input: &HashMap<String, String>, a: &mut CardAnswers, toda
             if let (Some(c), Some(addr), false) = (code, address, form.has_errors()) {
                 a.postal_code = Some(c.to_string());
                 a.address = Some(addr);
+            }
+        }
+        Step::LossReport => {
+            let number = form.free_text("loss_report_number", &get("loss_report_number"));
+            if number.as_deref().is_some_and(str::is_empty) {
+                form.error_key("loss_report_number", "express-error-loss-number-missing");
+            }
+            let date = past_date(&mut form, "loss_date", &get("loss_date"), today);
+            if let Some(d) = date {
+                window(&mut form, "loss_date", ExpressReason::Lost, d, today);
+            }
+            if let (Some(n), Some(d), false) = (number, date, form.has_errors()) {
+                a.loss_report_number = Some(n);
+                a.loss_date = Some(d.to_string());
+            }
+        }
+        Step::Suspended => {
+            let choice = get("suspended");
+            if ["yes", "no", "unknown"].contains(&choice.as_str()) {
+                a.suspended = Some(choice);
+            } else {
+                form.error_key("suspended", "express-error-choose");
+            }
+        }
+        Step::Registration => {
+            let date = past_date(&mut form, "registration_on", &get("registration_on"), today);
+            if let Some(d) = date {
+                window(&mut form, "registration_on", ExpressReason::NewlyRegistered, d, today);
+            }
+            let country = form.free_text("previous_country", &get("previous_country"));
+            if country.as_deref().is_some_and(str::is_empty) {
+                form.error_key("previous_country", "express-error-country-missing");
+            }
+            if let (Some(d), Some(c), false) = (date, country, form.has_errors()) {
+                a.registration_on = Some(d.to_string());
+                a.previous_country = Some(c);
+            }
+        }
+        Step::Interim => {
+            let choice = get("interim");
+            if ["yes", "no"].contains(&choice.as_str()) {
+                a.interim = Some(choice);
+            } else {
+                form.error_key("interim", "express-error-choose");
             }
         }
         Step::CardType => {
@@ -264,6 +391,13 @@ fn accept(step: Step, input: &HashMap<String, String>, a: &mut CardAnswers, toda
         }
     }
     form
+}
+
+/// Outside the 30-day window: the question says why, and that the normal application remains.
+fn window(form: &mut FormState, field: &str, reason: ExpressReason, trigger: NaiveDate, today: NaiveDate) {
+    if !card_validity::express_eligibility(reason, trigger, today, false).is_eligible() {
+        form.error_key(field, "express-error-window");
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -398,6 +532,30 @@ fn summary(reason: ExpressReason, a: &CardAnswers, page: &Page, change_in: Optio
         rows.push(row("express-child-birth-date", date(&a.child_birth_date), Step::ChildBirthDate));
         let address = format!("〒{} {}", v(&a.postal_code), v(&a.address));
         rows.push(row("express-address", address, Step::ChildAddress));
+    }
+    let keyed =
+        |label_key, value_key, step| SummaryRow { label_key, value: String::new(), value_key, change_href: href(step) };
+    if reason == ExpressReason::Lost {
+        rows.push(row("express-loss-number", v(&a.loss_report_number), Step::LossReport));
+        rows.push(row("express-loss-date", date(&a.loss_date), Step::LossReport));
+        let suspended = match a.suspended.as_deref() {
+            Some("yes") => "express-suspended-yes",
+            Some("no") => "express-suspended-no",
+            _ => "express-suspended-unknown",
+        };
+        rows.push(keyed("express-suspended-heading", suspended, Step::Suspended));
+    }
+    if reason == ExpressReason::NewlyRegistered {
+        rows.push(row("express-registration-abroad-date", date(&a.registration_on), Step::Registration));
+        rows.push(row("express-previous-country", v(&a.previous_country), Step::Registration));
+    }
+    if reason != ExpressReason::Infant {
+        let address = format!("〒{} {}", v(&a.postal_code), v(&a.address));
+        rows.push(row("express-address", address, Step::DeliveryAddress));
+    }
+    if reason == ExpressReason::Lost {
+        let interim = if a.interim.as_deref() == Some("yes") { "express-interim-yes" } else { "express-interim-no" };
+        rows.push(keyed("express-interim-heading", interim, Step::Interim));
     }
     rows.push(SummaryRow {
         label_key: "express-card-type-legend",
@@ -535,6 +693,26 @@ async fn submit(
         return Ok(see_other(&format!("/express/{}/check", draft.id)));
     }
     let mail = update_mail(&state, &page, user.id(), &draft, RequestState::Submitted).await?;
+    if reason != ExpressReason::Infant {
+        let moved = state
+            .store
+            .transition(&draft.id, RequestState::Draft, RequestState::Submitted, user.id(), Actor::Requester, "", mail)
+            .await?;
+        if moved.is_err() {
+            return if state.store.sent_request_filed_by(&id, user.id()).await? {
+                Ok(see_other(&sent))
+            } else {
+                Err(AppError::NotFound)
+            };
+        }
+        if a.interim.as_deref() == Some("yes") {
+            // The interim certificate: its own request, linked, continued in the certificate journey.
+            let municipality = draft.municipality_id.as_deref();
+            state.store.start_linked_certificate(&draft.id, &draft.subject_id, user.id(), municipality).await?;
+            return Ok(see_other("/certificates/new"));
+        }
+        return Ok(see_other(&sent));
+    }
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let (name, kana, birth, code, address) =
         (v(&a.child_name), v(&a.child_name_kana), v(&a.child_birth_date), v(&a.postal_code), v(&a.address));
@@ -556,6 +734,17 @@ async fn submit(
 pub struct EventView {
     pub when: String,
     pub what_key: String,
+    /// Which of the linked requests the line is about (its kind's message), on a shared timeline.
+    pub of_key: &'static str,
+}
+
+/// The other request of a linked pair (a lost card and its interim certificate), with its next deadline.
+struct LinkedView {
+    href: String,
+    kind_key: &'static str,
+    reference: String,
+    state_key: &'static str,
+    next_key: &'static str,
 }
 
 #[derive(Template)]
@@ -575,6 +764,9 @@ struct Detail {
     sent: bool,
     /// Still waiting for the municipality: it may be withdrawn (people on the requester side only).
     may_withdraw: bool,
+    linked: Option<LinkedView>,
+    /// The last day the card should be mailed by (a week after sending), while it is not yet.
+    mailed_by: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -619,13 +811,51 @@ async fn detail(
         .and_then(chrono::DateTime::from_timestamp_millis)
         .map(|t| (t + chrono::Duration::hours(9)).date_naive())
         .unwrap_or_else(crate::access::today);
-    let events = state
+    let mut events: Vec<(i64, EventView)> = state
         .store
         .events(&r.id)
         .await?
         .into_iter()
-        .map(|e| EventView { when: page.time(e.at), what_key: event_message(&state, &page, &e.event) })
+        .map(|e| {
+            let view =
+                EventView { when: page.time(e.at), what_key: event_message(&state, &page, &e.event), of_key: "" };
+            (e.at, view)
+        })
         .collect();
+    // The linked interim certificate, if the viewer may see it too (it is its own request under the policy).
+    let linked = match card.linked_request_id.as_deref() {
+        Some(other) => state.store.visible_request(other, user.id()).await?,
+        None => None,
+    };
+    let linked = match linked {
+        Some(l) => {
+            let lst = RequestState::from_code(&l.state).ok_or(AppError::NotFound)?;
+            for e in state.store.events(&l.id).await? {
+                let what_key = event_message(&state, &page, &e.event);
+                let view = EventView { when: page.time(e.at), what_key, of_key: "request-kind-certificate" };
+                events.push((e.at, view));
+            }
+            for (_, e) in events.iter_mut().filter(|(_, e)| e.of_key.is_empty()) {
+                e.of_key = "request-kind-card";
+            }
+            let reference = l.reference.parse::<crate::domain::ReferenceNumber>().map(|x| x.to_string());
+            Some(LinkedView {
+                href: format!("/requests/{}", l.id),
+                kind_key: "request-kind-certificate",
+                reference: reference.unwrap_or_default(),
+                state_key: lst.message_key(),
+                next_key: lst.next_step_key(),
+            })
+        }
+        None => None,
+    };
+    events.sort_by_key(|(at, _)| *at);
+    let events = events.into_iter().map(|(_, e)| e).collect();
+    let mailed_by = if st.is_open() {
+        page.date(&(applied + chrono::Duration::days(card_validity::EXPRESS_TARGET_DAYS)).to_string())
+    } else {
+        String::new()
+    };
     let reference = r.reference.parse::<crate::domain::ReferenceNumber>().map(|x| x.to_string()).unwrap_or_default();
     render(&Detail {
         id: r.id.clone(),
@@ -639,6 +869,8 @@ async fn detail(
         events,
         sent: query.sent.is_some(),
         may_withdraw: st == RequestState::Submitted && crate::requests::may_file(&user.roles),
+        linked,
+        mailed_by,
         page,
     })
 }
