@@ -265,3 +265,19 @@ async fn someone_who_moved_in_from_abroad_gives_the_date_and_the_country() {
         .unwrap();
     assert_eq!(subject, "p-taro");
 }
+
+#[tokio::test]
+async fn deleting_a_card_photo_removes_the_private_file_and_the_name() {
+    let app = spawn_app().await;
+    let id = sent_card_request(&app, "p-taro", ExpressReason::Lost).await;
+    let dir = app.store.card_photo_dir().to_path_buf();
+    madoguchi::private_files::create_dir(&dir).unwrap();
+    let name = format!("{}.jpg", madoguchi::store::new_id());
+    std::fs::write(dir.join(&name), b"\xff\xd8\xff").unwrap();
+    assert_eq!(app.store.set_card_photo(&id, &name).await.unwrap(), None);
+    app.store.delete_card_photo(&id).await.unwrap();
+    assert!(!dir.join(&name).exists(), "the file is gone");
+    assert_eq!(app.store.card_request(&id).await.unwrap().unwrap().photo_file, None);
+    // Twice changes nothing.
+    app.store.delete_card_photo(&id).await.unwrap();
+}
