@@ -99,3 +99,27 @@ express-error-window = Express issuance must be asked for within 30 days of this
 express-error-choose = Choose one.
 express-mailed-by = The card should be mailed by { $date }, a week after sending, if the municipality accepts it at once.
 express-linked-heading = The linked request
+
+## Photo
+express-photo-heading = Your face photo
+express-photo-lead = The card shows your face photo. Send a photo, or tell us why you cannot meet the rules below. You can do both.
+express-photo-guidance-heading = What the photo must be like
+express-photo-guidance-recent = Taken in the last 6 months.
+express-photo-guidance-face = Your face, looking straight at the camera, from the shoulders up.
+express-photo-guidance-hat = No hat, nothing covering your face.
+express-photo-guidance-background = A plain, light background with no shadows.
+express-photo-guidance-file = A JPEG or PNG file of { $mb } MB or less.
+express-photo-label = Photo file
+express-photo-hint = JPEG or PNG, up to { $mb } MB.
+express-photo-exception-label = If you cannot meet these rules, tell us why (optional)
+express-photo-exception-hint = For example: you cannot face forward, or you cannot take off a medical device or a head covering. The municipality reads this with your photo.
+express-photo-uploaded = We have your photo. Send another one only if you want to replace it.
+express-photo-view = See the photo
+express-photo-summary = Photo
+express-photo-given = Sent
+express-photo-not-given = Not sent
+express-photo-exception-summary = Why the photo rules cannot be met
+express-error-photo-missing = Choose a photo file, or tell us why you cannot send one.
+express-error-photo-large = The photo must be 7 MB or less. Choose a smaller file.
+express-error-photo-type = The photo must be a JPEG or PNG file.
+express-error-photo-exception-long = Write 1000 characters or less.

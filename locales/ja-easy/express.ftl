@@ -99,3 +99,27 @@ express-error-window = はやく つくる もうしこみは、 この [日|ひ
 express-error-choose = 1つ えらんで ください。
 express-mailed-by = [役所|やくしょ]が すぐ うけつけたら、 { $date }までに カードを [送|おく]ります。
 express-linked-heading = つながって いる もうしこみ
+
+## Photo
+express-photo-heading = [顔|かお]の [写真|しゃしん]
+express-photo-lead = カードには [顔|かお]の [写真|しゃしん]が のります。 [写真|しゃしん]を [送|おく]って ください。 [下|した]の きまりを まもれない ときは、 その わけを [書|か]いて ください。 [両方|りょうほう]でも いいです。
+express-photo-guidance-heading = [写真|しゃしん]の きまり
+express-photo-guidance-recent = 6か[月|げつ]の [間|あいだ]に とった [写真|しゃしん]。
+express-photo-guidance-face = まっすぐ [前|まえ]を [見|み]た、 かたから [上|うえ]の [写真|しゃしん]。
+express-photo-guidance-hat = ぼうしを かぶらない。 [顔|かお]を かくさない。
+express-photo-guidance-background = [後|うし]ろは [明|あか]るい [色|いろ] [1|ひと]つだけ。 かげが ない。
+express-photo-guidance-file = JPEGか PNGの ファイル。 { $mb }MBより [小|ちい]さい。
+express-photo-label = [写真|しゃしん]の ファイル
+express-photo-hint = JPEGか PNG。 { $mb }MBまで。
+express-photo-exception-label = きまりを まもれない ときは、 その わけ (なくても いいです)
+express-photo-exception-hint = たとえば: まっすぐ [前|まえ]を [見|み]られない。 [病気|びょうき]の ための [機械|きかい]や、 [頭|あたま]に つける ものを はずせない。 [市役所|しやくしょ]の [人|ひと]が [写真|しゃしん]と [一緒|いっしょ]に [読|よ]みます。
+express-photo-uploaded = [写真|しゃしん]を うけとりました。 かえたい ときだけ、 もう [一度|いちど] [送|おく]って ください。
+express-photo-view = [写真|しゃしん]を [見|み]る
+express-photo-summary = [顔|かお]の [写真|しゃしん]
+express-photo-given = [送|おく]りました
+express-photo-not-given = [送|おく]って いません
+express-photo-exception-summary = [写真|しゃしん]の きまりを まもれない わけ
+express-error-photo-missing = [写真|しゃしん]の ファイルを えらんで ください。 または、 [送|おく]れない わけを [書|か]いて ください。
+express-error-photo-large = [写真|しゃしん]は 7MBより [小|ちい]さく して ください。
+express-error-photo-type = [写真|しゃしん]は JPEGか PNGの ファイルに して ください。
+express-error-photo-exception-long = 1000[文字|もじ]より [少|すく]なく [書|か]いて ください。

@@ -99,3 +99,27 @@ express-error-window = 特急発行はこの日から30日以内に申請する�
 express-error-choose = どれか1つを選んでください。
 express-mailed-by = 市区町村がすぐに受け付けた場合、{ $date }までにカードが郵送されます（送信から1週間）。
 express-linked-heading = ひも付いた申請
+
+## Photo
+express-photo-heading = 顔写真
+express-photo-lead = カードには顔写真が載ります。写真を送るか、下の決まりを守れない理由を書いてください。両方でもかまいません。
+express-photo-guidance-heading = 写真の決まり
+express-photo-guidance-recent = 6か月以内に撮ったもの。
+express-photo-guidance-face = 正面を向いた、肩から上の写真。
+express-photo-guidance-hat = 帽子をかぶらず、顔を隠さないもの。
+express-photo-guidance-background = 無地の明るい背景で、影がないもの。
+express-photo-guidance-file = JPEGかPNGのファイルで、{ $mb }MB以下。
+express-photo-label = 写真のファイル
+express-photo-hint = JPEGかPNG、{ $mb }MBまで。
+express-photo-exception-label = 決まりを守れない場合は、その理由(任意)
+express-photo-exception-hint = 例: 正面を向けない、医療機器や頭を覆うものを外せない。市区町村の職員が写真と一緒に読みます。
+express-photo-uploaded = 写真を受け取りました。取り替えるときだけ、もう一度送ってください。
+express-photo-view = 写真を見る
+express-photo-summary = 顔写真
+express-photo-given = 送信済み
+express-photo-not-given = 送っていません
+express-photo-exception-summary = 写真の決まりを守れない理由
+express-error-photo-missing = 写真のファイルを選ぶか、送れない理由を書いてください。
+express-error-photo-large = 写真は7MB以下にしてください。小さいファイルを選んでください。
+express-error-photo-type = 写真はJPEGかPNGのファイルにしてください。
+express-error-photo-exception-long = 1000文字以内で書いてください。

@@ -26,11 +26,13 @@ pub enum Step {
     DeliveryAddress,
     /// Lost card: also ask for an interim qualification certificate (資格確認書) until the card comes.
     Interim,
+    /// Lost card / newly registered: the face photo, or why the standard rules cannot be met (or both).
+    Photo,
     /// Standard card, or face authentication without PINs.
     CardType,
 }
 
-const ALL_STEPS: [Step; 10] = [
+const ALL_STEPS: [Step; 11] = [
     Step::BirthRegistration,
     Step::ChildName,
     Step::ChildBirthDate,
@@ -40,6 +42,7 @@ const ALL_STEPS: [Step; 10] = [
     Step::Registration,
     Step::DeliveryAddress,
     Step::Interim,
+    Step::Photo,
     Step::CardType,
 ];
 
@@ -55,6 +58,7 @@ impl Step {
             Step::Registration => "registration",
             Step::DeliveryAddress => "address",
             Step::Interim => "interim-certificate",
+            Step::Photo => "photo",
             Step::CardType => "card-type",
         }
     }
@@ -70,9 +74,9 @@ impl Step {
                 &[Step::BirthRegistration, Step::ChildName, Step::ChildBirthDate, Step::ChildAddress, Step::CardType]
             }
             ExpressReason::Lost => {
-                &[Step::LossReport, Step::Suspended, Step::DeliveryAddress, Step::Interim, Step::CardType]
+                &[Step::LossReport, Step::Suspended, Step::DeliveryAddress, Step::Interim, Step::Photo, Step::CardType]
             }
-            ExpressReason::NewlyRegistered => &[Step::Registration, Step::DeliveryAddress, Step::CardType],
+            ExpressReason::NewlyRegistered => &[Step::Registration, Step::DeliveryAddress, Step::Photo, Step::CardType],
         }
     }
 }
@@ -80,6 +84,27 @@ impl Step {
 /// The card types a person may choose. The portal never asks for or keeps a PIN: a face-authentication card
 /// has none, and a standard card's PINs are set at the counter or by post, not here.
 pub const CARD_TYPES: [&str; 2] = ["standard", "face_authentication"];
+
+/// The largest photo accepted (the application site's limit).
+pub const MAX_PHOTO_BYTES: usize = 7 * 1024 * 1024;
+
+/// The longest flexible-rules explanation kept, in characters.
+pub const PHOTO_EXCEPTION_MAX_CHARS: usize = 1000;
+
+/// A photo's type judged by its first bytes, never by its name or declared type: JPEG or PNG (a PDF, which a
+/// proof document may be, is not a photo). The file extension the server names it with.
+pub fn photo_extension(bytes: &[u8]) -> Option<&'static str> {
+    match crate::domain::proxy::document_type(bytes)? {
+        "image/jpeg" => Some("jpg"),
+        "image/png" => Some("png"),
+        _ => None,
+    }
+}
+
+/// The content type a kept photo is served with, from the extension the server gave it.
+pub fn photo_content_type(file: &str) -> &'static str {
+    if file.ends_with(".png") { "image/png" } else { "image/jpeg" }
+}
 
 /// Answers given so far (`None`: not yet).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -104,6 +129,12 @@ pub struct CardAnswers {
     pub previous_country: Option<String>,
     /// "yes" or "no".
     pub interim: Option<String>,
+    /// A photo was uploaded (the file's name is kept in `card_requests.photo_file`, not here).
+    #[serde(default)]
+    pub photo_uploaded: bool,
+    /// Why the standard photo rules cannot be met (flexible rules), in the applicant's words; the officer sees it.
+    #[serde(default)]
+    pub photo_exception: Option<String>,
 }
 
 impl CardAnswers {
@@ -117,6 +148,7 @@ impl CardAnswers {
             Step::Suspended => self.suspended.is_some(),
             Step::Registration => self.registration_on.is_some() && self.previous_country.is_some(),
             Step::Interim => self.interim.is_some(),
+            Step::Photo => self.photo_uploaded || self.photo_exception.as_deref().is_some_and(|e| !e.is_empty()),
             Step::CardType => self.card_type.is_some(),
         }
     }
@@ -138,6 +170,15 @@ impl CardAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_photo_is_judged_by_its_first_bytes() {
+        assert_eq!(photo_extension(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("jpg"));
+        assert_eq!(photo_extension(b"\x89PNG\r\n\x1a\n rest"), Some("png"));
+        assert_eq!(photo_extension(b"%PDF-1.4"), None, "a PDF is not a photo");
+        assert_eq!(photo_extension(b"GIF89a"), None);
+        assert_eq!(photo_extension(b""), None);
+    }
 
     #[test]
     fn an_infant_request_asks_every_question_in_order() {

@@ -188,6 +188,36 @@ impl Store {
         Ok(row.map(|r| r.0))
     }
 
+    /// Writes a photo into the private folder (0700 folder, 0600 file) under a name the server makes, keeps the
+    /// name on the request and deletes the photo it replaces. `extension` comes from the file's content.
+    pub async fn save_card_photo(&self, request_id: &str, bytes: &[u8], extension: &str) -> Result<(), sqlx::Error> {
+        use std::io::Write;
+        let dir = self.card_photo_dir();
+        crate::private_files::create_dir(dir).map_err(sqlx::Error::Io)?;
+        let file = format!("{}.{extension}", super::new_id());
+        let mut f = crate::private_files::create_new_file(&dir.join(&file)).map_err(sqlx::Error::Io)?;
+        f.write_all(bytes).and_then(|()| f.sync_all()).map_err(sqlx::Error::Io)?;
+        if let Some(old) = self.set_card_photo(request_id, &file).await? {
+            match std::fs::remove_file(dir.join(old)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(sqlx::Error::Io(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes of the request's photo, if it has one.
+    pub async fn card_photo(&self, request_id: &str) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+        let mut conn = self.pool().acquire().await?;
+        let Some(file) = photo_file(&mut conn, request_id).await? else { return Ok(None) };
+        match std::fs::read(self.card_photo_dir().join(&file)) {
+            Ok(bytes) => Ok(Some((file, bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(sqlx::Error::Io(e)),
+        }
+    }
+
     /// Keeps the name of the request's new photo (already written to the private folder); returns the name of
     /// the photo it replaces, for the caller to delete.
     pub async fn set_card_photo(&self, request_id: &str, file: &str) -> Result<Option<String>, sqlx::Error> {

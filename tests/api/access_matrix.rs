@@ -565,6 +565,7 @@ async fn express_card_requests_follow_the_policy_for_each_relationship_in_each_s
     let ward = Ward { id: ward_id.clone(), request: String::new(), certificate: String::new() };
     let lost = card_request(&app, &ward_id, ExpressReason::Lost).await;
     let infant = card_request(&app, &ward_id, ExpressReason::Infant).await;
+    app.store.save_card_photo(&lost, b"\xff\xd8\xff\xe0photo", "jpg").await.unwrap();
 
     // (who, person, sees the lost-card request, sees the infant's request)
     let mut cases: Vec<(&str, String, bool, bool)> = vec![("subject", ward_id.clone(), true, true)];
@@ -606,6 +607,10 @@ async fn express_card_requests_follow_the_policy_for_each_relationship_in_each_s
             let path = format!("/express/{id}");
             assert_eq!(status(&client, &path).await, if *seen { 200 } else { 404 }, "{who}: GET {path}");
         }
+        // The photo follows the request; once sent, nobody replaces it.
+        let photo = format!("/express/{lost}/photo/file");
+        assert_eq!(status(&client, &photo).await, if *lost_seen { 200 } else { 404 }, "{who}: GET {photo}");
+        assert_eq!(post(&client, &format!("/express/{lost}/photo"), &[]).await, 404, "{who}: POST photo");
         // Withdrawing: refused (and nothing changes) for whoever does not see it, and for officers who do.
         if !lost_seen || who.contains("officer") {
             let refused = post(&client, &format!("/express/{lost}/withdraw"), &[]).await;

@@ -97,6 +97,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/express/{id}/check", Foreign),
     ("post", "/express/{id}/submit", Foreign),
     ("post", "/express/{id}/withdraw", Foreign),
+    ("post", "/express/{id}/photo", Foreign),
+    ("get", "/express/{id}/photo/file", Foreign),
     ("get", "/express/{id}/{step}", Foreign),
     ("post", "/express/{id}/{step}", Foreign),
     ("get", "/requests", SignedIn),
@@ -317,7 +319,7 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern == "/express/{id}" || pattern.ends_with("/withdraw") {
+    let id = if pattern == "/express/{id}" || pattern.ends_with("/withdraw") || pattern.ends_with("/photo/file") {
         &f.card_request
     } else if pattern.starts_with("/express") {
         &f.card_draft

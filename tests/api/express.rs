@@ -7,7 +7,7 @@ use madoguchi::store::card_requests::NewCardDraft;
 use madoguchi::store::today_jst;
 use scraper::Html;
 
-use crate::helpers::{TestApp, select_all, sign_in_as, spawn_app};
+use crate::helpers::{TestApp, attr_all, multipart_body, select_all, sign_in_as, spawn_app};
 
 fn location(res: &reqwest::Response) -> String {
     res.headers()["location"].to_str().unwrap().to_string()
@@ -18,6 +18,23 @@ async fn answer(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::
     let mut all = vec![("csrf_token", token.as_str())];
     all.extend_from_slice(fields);
     app.post_form(path, &all).await
+}
+
+/// Sends the photo question of draft `id` as the browser does (the token in the form's address).
+async fn upload_photo(app: &TestApp, id: &str, file: Option<(&str, &[u8])>, exception: &str) -> reqwest::Response {
+    let page = Html::parse_document(&app.get(&format!("/express/{id}/photo")).await.text().await.unwrap());
+    let action = attr_all(&page, r#"form[enctype="multipart/form-data"]"#, "action").pop().expect("an upload form");
+    assert!(action.contains("csrf_token="), "the token travels in the address: {action}");
+    let (content_type, data) =
+        multipart_body(&[("photo_exception", exception)], file.map(|(name, bytes)| ("photo", name, bytes)));
+    app.client.post(app.url(&action)).header("content-type", content_type).body(data).send().await.unwrap()
+}
+
+/// The first bytes of a JPEG, then padding: what the portal judges a photo by.
+fn jpeg() -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.resize(30 * 1024, 0x20);
+    bytes
 }
 
 fn day(offset: i64) -> String {
@@ -213,6 +230,7 @@ async fn a_lost_card_brings_a_linked_interim_certificate_on_one_timeline() {
         assert_eq!(res.status(), 303, "{step}");
     }
     let id = base.trim_start_matches("/express/").to_string();
+    assert_eq!(upload_photo(&resident, &id, Some(("me.jpg", &jpeg())), "").await.status(), 303);
     let res = answer(&resident, &format!("/express/{id}/submit"), &[]).await;
     assert_eq!(location(&res), "/certificates/new", "continues with the interim certificate");
     let card = app.store.card_request(&id).await.unwrap().unwrap();
@@ -250,6 +268,12 @@ async fn someone_who_moved_in_from_abroad_gives_the_date_and_the_country() {
         assert_eq!(answer(&resident, &format!("{base}/{step}"), &fields).await.status(), 303, "{step}");
     }
     let id = base.trim_start_matches("/express/").to_string();
+    // Not sent without the photo question: it is asked first.
+    let res = answer(&resident, &format!("/express/{id}/submit"), &[]).await;
+    assert_eq!(location(&res), format!("/express/{id}/photo"));
+    // The flexible rules alone (no photo) answer it.
+    let res = upload_photo(&resident, &id, None, "首を動かせないため正面を向けません").await;
+    assert_eq!(res.status(), 303);
     let check = resident.get(&format!("/express/{id}/check")).await.text().await.unwrap();
     assert!(check.contains("ブラジル"));
     assert_eq!(
@@ -280,4 +304,81 @@ async fn deleting_a_card_photo_removes_the_private_file_and_the_name() {
     assert_eq!(app.store.card_request(&id).await.unwrap().unwrap().photo_file, None);
     // Twice changes nothing.
     app.store.delete_card_photo(&id).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_photo_is_judged_by_its_content_kept_privately_and_shown_to_the_applicant_and_the_officer_only() {
+    let app = spawn_app().await;
+    let resident = sign_in_as(&app, "p-taro").await;
+    let res = answer(&resident, "/express/new", &[("reason", "newly_registered")]).await;
+    let base = location(&res).trim_end_matches("/registration").to_string();
+    let moved_in = day(-5);
+    for (step, fields) in [
+        ("registration", vec![("registration_on", moved_in.as_str()), ("previous_country", "ペルー")]),
+        ("address", vec![("postal_code", "1000001"), ("address", "あおば市中央1-1")]),
+    ] {
+        assert_eq!(answer(&resident, &format!("{base}/{step}"), &fields).await.status(), 303, "{step}");
+    }
+    let id = base.trim_start_matches("/express/").to_string();
+    // Guidance in plain words.
+    let page = Html::parse_document(&resident.get(&format!("/express/{id}/photo")).await.text().await.unwrap());
+    assert_eq!(select_all(&page, "#express-photo-guidance li").len(), 5);
+    assert_eq!(select_all(&page, "h1").len(), 1);
+    // Nothing given: said beside the field.
+    assert_eq!(upload_photo(&resident, &id, None, "").await.status(), 422);
+    // A PDF named like a photo is refused by its content; the explanation typed is kept.
+    let res = upload_photo(&resident, &id, Some(("me.jpg", b"%PDF-1.4 not a photo")), "医療機器").await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("JPEG") && html.contains("医療機器"), "type message, explanation kept");
+    // Too large: a clear message.
+    let mut large = jpeg();
+    large.resize(7 * 1024 * 1024 + 1, 0x20);
+    let res = upload_photo(&resident, &id, Some(("me.jpg", &large)), "").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("7MB"));
+    assert_eq!(app.store.card_request(&id).await.unwrap().unwrap().photo_file, None, "nothing kept");
+    // A JPEG with a misleading name is a photo; kept under a server-made name, readable by the owner only.
+    let exception = "医療機器を外せません";
+    let res = upload_photo(&resident, &id, Some(("../../static/me.pdf", &jpeg())), exception).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("/express/{id}/card-type"));
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    let file = card.photo_file.clone().expect("a photo");
+    assert!(file.ends_with(".jpg") && !file.contains("me") && !file.contains('/'), "{file}");
+    assert_eq!(card.photo_exception, exception, "the column the officer's side reads");
+    let path = app.store.card_photo_dir().join(&file);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // A second photo replaces the first (its file is deleted).
+    assert_eq!(upload_photo(&resident, &id, Some(("b.png", b"\x89PNG\r\n\x1a\nrest")), exception).await.status(), 303);
+    assert!(!path.exists(), "the replaced photo is gone");
+    let file = app.store.card_request(&id).await.unwrap().unwrap().photo_file.unwrap();
+    assert!(file.ends_with(".png"));
+    // The applicant sees it while drafting, never cached.
+    let res = resident.get(&format!("/express/{id}/photo/file")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(answer(&resident, &format!("{base}/card-type"), &[("card_type", "standard")]).await.status(), 303);
+    assert_eq!(
+        location(&answer(&resident, &format!("/express/{id}/submit"), &[]).await),
+        format!("/express/{id}?sent=1")
+    );
+    // The subject's municipality's officer reads the explanation and sees the photo; nobody else does.
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    let detail = officer.get(&format!("/express/{id}")).await.text().await.unwrap();
+    assert!(detail.contains(exception), "the officer sees the explanation");
+    let res = officer.get(&format!("/express/{id}/photo/file")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    for who in ["p-tanaka", "p-maria"] {
+        let other = sign_in_as(&app, who).await;
+        assert_eq!(other.get(&format!("/express/{id}/photo/file")).await.status(), 404, "{who}");
+    }
+    // Not served from the public folder under any name.
+    assert_eq!(resident.get(&format!("/static/{file}")).await.status(), 404);
 }

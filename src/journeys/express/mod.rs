@@ -5,20 +5,21 @@
 use std::collections::HashMap;
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::card_validity::{self, ExpressEligibility, ExpressReason};
 use crate::domain::{Furigana, PersonName, PostalCode, WarekiDate};
 use crate::journeys::certificates::SummaryRow;
-use crate::requests::card::{CARD_TYPES, CardAnswers, Step};
+use crate::requests::card::{CARD_TYPES, CardAnswers, MAX_PHOTO_BYTES, PHOTO_EXCEPTION_MAX_CHARS, Step};
 use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
 use crate::store::card_requests::{CardRequestRow, NewCardDraft, NewChild};
 use crate::store::outbox::NewMail;
 use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
 use crate::web::forms::FormState;
+use crate::web::multipart;
 use crate::web::page::Page;
 use crate::web::questions::{Choice, Field};
 use crate::web::session::CurrentUser;
@@ -31,6 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/express/{id}/check", web::get().to(check_answers))
         .route("/express/{id}/submit", web::post().to(submit))
         .route("/express/{id}/withdraw", web::post().to(withdraw))
+        .route("/express/{id}/photo", web::post().to(save_photo))
+        .route("/express/{id}/photo/file", web::get().to(photo_file))
         .route("/express/{id}/{step}", web::get().to(show_step))
         .route("/express/{id}/{step}", web::post().to(save_step));
 }
@@ -241,6 +244,8 @@ fn fields(step: Step) -> (&'static str, &'static str, Vec<Field>) {
                 ],
             }],
         ),
+        // Its own page (a file upload): see `photo_page`.
+        Step::Photo => ("express-photo-heading", "express-photo-lead", Vec::new()),
         Step::CardType => (
             "express-card-type-heading",
             "express-card-type-lead",
@@ -275,6 +280,7 @@ fn prefill(step: Step, a: &CardAnswers) -> FormState {
             vec![("registration_on", v(&a.registration_on)), ("previous_country", v(&a.previous_country))]
         }
         Step::Interim => vec![("interim", v(&a.interim))],
+        Step::Photo => vec![("photo_exception", v(&a.photo_exception))],
         Step::CardType => vec![("card_type", v(&a.card_type))],
     };
     FormState::with_values(pairs.iter().map(|(k, v)| (*k, v.as_str())))
@@ -381,6 +387,8 @@ fn accept(step: Step, input: &HashMap<String, String>, a: &mut CardAnswers, toda
                 form.error_key("interim", "express-error-choose");
             }
         }
+        // Sent as a file upload to `save_photo`, never as this form.
+        Step::Photo => form.error_key("photo", "express-error-photo-missing"),
         Step::CardType => {
             let choice = get("card_type");
             if CARD_TYPES.contains(&choice.as_str()) {
@@ -438,6 +446,131 @@ fn question_page(
     )
 }
 
+#[derive(Template)]
+#[template(path = "express/photo.html")]
+struct PhotoPage {
+    page: Page,
+    form: FormState,
+    action: String,
+    back_href: String,
+    /// A photo has been received already (a new one replaces it).
+    uploaded_href: Option<String>,
+    max_mb: usize,
+}
+
+/// The photo question: guidance, the file, and the flexible-rules explanation. A multipart form, so the CSRF
+/// token travels in the address.
+fn photo_page(
+    page: Page,
+    id: &str,
+    card: &CardRequestRow,
+    form: FormState,
+    change: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let steps = Step::of(reason_of(card));
+    let previous = steps.iter().position(|s| *s == Step::Photo).and_then(|i| i.checked_sub(1)).map(|i| steps[i]);
+    let back_href = match (change, previous) {
+        (false, Some(prev)) => format!("/express/{id}/{}", prev.slug()),
+        _ => format!("/express/{id}/check"),
+    };
+    let action = format!("/express/{id}/photo?{}csrf_token={}", if change { "change=1&" } else { "" }, page.csrf_token);
+    let uploaded_href = card.photo_file.as_ref().map(|_| format!("/express/{id}/photo/file"));
+    render_with_status(
+        status,
+        &PhotoPage { page, form, action, back_href, uploaded_href, max_mb: MAX_PHOTO_BYTES / (1024 * 1024) },
+    )
+}
+
+/// Saves the photo question: a JPEG or PNG (judged by its bytes) within the size limit, and/or the explanation
+/// of why the standard rules cannot be met. What was typed is kept when something is wrong.
+async fn save_photo(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    query: web::Query<ChangeQuery>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (_, card) = load_draft(&state, &user, &id).await?;
+    step_of(Step::Photo.slug(), &card)?;
+    let change = query.change.is_some();
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let boundary = multipart::boundary(content_type).ok_or(AppError::BadRequest)?;
+    let body = multipart::read_limited(payload, MAX_PHOTO_BYTES + 64 * 1024, 4 * MAX_PHOTO_BYTES).await?;
+    let mut answers = answers_of(&card);
+    let mut form = FormState::default();
+    let Some(body) = body else {
+        form.set("photo_exception", answers.photo_exception.as_deref().unwrap_or(""));
+        form.error_key("photo", "express-error-photo-large");
+        return photo_page(page, &id, &card, form, change, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let parts = multipart::parse(&boundary, &body).ok_or(AppError::BadRequest)?;
+    let exception = parts.iter().find(|p| p.name == "photo_exception").map(|p| p.text()).unwrap_or_default();
+    let exception = exception.trim().to_string();
+    form.set("photo_exception", &exception);
+    let mut photo = None;
+    if let Some(f) = parts.iter().find(|p| p.name == "photo" && !p.data.is_empty()) {
+        if f.data.len() > MAX_PHOTO_BYTES {
+            form.error_key("photo", "express-error-photo-large");
+        } else {
+            match crate::requests::card::photo_extension(&f.data) {
+                Some(extension) => photo = Some((f, extension)),
+                None => form.error_key("photo", "express-error-photo-type"),
+            }
+        }
+    }
+    let exception = form.free_text("photo_exception", &exception).unwrap_or_default();
+    if exception.chars().count() > PHOTO_EXCEPTION_MAX_CHARS {
+        form.error_key("photo_exception", "express-error-photo-exception-long");
+    }
+    if !form.has_errors() && photo.is_none() && card.photo_file.is_none() && exception.is_empty() {
+        form.error_key("photo", "express-error-photo-missing");
+    }
+    if form.has_errors() {
+        return photo_page(page, &id, &card, form, change, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if let Some((f, extension)) = photo {
+        state.store.save_card_photo(&id, &f.data, extension).await?;
+        answers.photo_uploaded = true;
+    }
+    answers.photo_exception = Some(exception).filter(|e| !e.is_empty());
+    let reason = reason_of(&card);
+    save(&state, &user, &id, reason, &answers).await?;
+    let next = match (change, answers.first_unanswered(reason)) {
+        (_, None) => format!("/express/{id}/check"),
+        (true, Some(gap)) => format!("/express/{id}/{}", gap.slug()),
+        (false, Some(_)) => format!("/express/{id}/{}", Step::CardType.slug()),
+    };
+    Ok(see_other(&next))
+}
+
+/// The request's photo, for the filer while drafting and, once sent, for the people the access policy lets
+/// see the request (the applicant's side, the municipality's officers). Never cached.
+async fn photo_file(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let drafting = state.store.request_draft(&id, user.id()).await?.filter(|r| r.kind == RequestKind::Card.code());
+    let r = match drafting {
+        Some(r) => r,
+        None => visible_card(&state, &user, &id).await?,
+    };
+    if user.roles.is_officer() {
+        let org = r.municipality_id.clone().unwrap_or_default();
+        state.store.record_view(user.id(), &r.subject_id, &org, &r.reference).await?;
+    }
+    let (file, bytes) = state.store.card_photo(&r.id).await?.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(crate::requests::card::photo_content_type(&file))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CONTENT_DISPOSITION, "inline"))
+        .body(bytes))
+}
+
 /// The step named in the address, if it is one of this reason's questions.
 fn step_of(slug: &str, card: &CardRequestRow) -> Result<Step, AppError> {
     Step::from_slug(slug).filter(|s| Step::of(reason_of(card)).contains(s)).ok_or(AppError::NotFound)
@@ -454,6 +587,9 @@ async fn show_step(
     let (_, card) = load_draft(&state, &user, &id).await?;
     let step = step_of(&slug, &card)?;
     let form = prefill(step, &answers_of(&card));
+    if step == Step::Photo {
+        return photo_page(page, &id, &card, form, query.change.is_some(), StatusCode::OK);
+    }
     question_page(page, &id, reason_of(&card), step, form, query.change.is_some(), StatusCode::OK)
 }
 
@@ -504,7 +640,7 @@ async fn save(
             &crate::store::card_requests::CardAnswers {
                 trigger_date: a.trigger_date(reason).unwrap_or(""),
                 card_type: a.card_type.as_deref().unwrap_or("standard"),
-                photo_exception: "",
+                photo_exception: a.photo_exception.as_deref().unwrap_or(""),
                 details: &details,
             },
         )
@@ -556,6 +692,13 @@ fn summary(reason: ExpressReason, a: &CardAnswers, page: &Page, change_in: Optio
     if reason == ExpressReason::Lost {
         let interim = if a.interim.as_deref() == Some("yes") { "express-interim-yes" } else { "express-interim-no" };
         rows.push(keyed("express-interim-heading", interim, Step::Interim));
+    }
+    if Step::of(reason).contains(&Step::Photo) {
+        let given = if a.photo_uploaded { "express-photo-given" } else { "express-photo-not-given" };
+        rows.push(keyed("express-photo-summary", given, Step::Photo));
+        if let Some(e) = a.photo_exception.as_deref() {
+            rows.push(row("express-photo-exception-summary", e.to_string(), Step::Photo));
+        }
     }
     rows.push(SummaryRow {
         label_key: "express-card-type-legend",
@@ -767,6 +910,8 @@ struct Detail {
     linked: Option<LinkedView>,
     /// The last day the card should be mailed by (a week after sending), while it is not yet.
     mailed_by: String,
+    /// The photo, served through the authorised route, if there is one.
+    photo_href: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -871,6 +1016,7 @@ async fn detail(
         may_withdraw: st == RequestState::Submitted && crate::requests::may_file(&user.roles),
         linked,
         mailed_by,
+        photo_href: card.photo_file.as_ref().map(|_| format!("/express/{}/photo/file", r.id)),
         page,
     })
 }
