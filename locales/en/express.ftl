@@ -123,3 +123,7 @@ express-error-photo-missing = Choose a photo file, or tell us why you cannot sen
 express-error-photo-large = The photo must be 7 MB or less. Choose a smaller file.
 express-error-photo-type = The photo must be a JPEG or PNG file.
 express-error-photo-exception-long = Write 1000 characters or less.
+
+## Correcting a returned request
+express-correct-link = Correct and send again
+express-correct-lead = The municipality sent this request back. Your answers are kept: change what is needed, then send it again.

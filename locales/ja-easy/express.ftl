@@ -123,3 +123,7 @@ express-error-photo-missing = [写真|しゃしん]の ファイルを えらん
 express-error-photo-large = [写真|しゃしん]は 7MBより [小|ちい]さく して ください。
 express-error-photo-type = [写真|しゃしん]は JPEGか PNGの ファイルに して ください。
 express-error-photo-exception-long = 1000[文字|もじ]より [少|すく]なく [書|か]いて ください。
+
+## Correcting a returned request
+express-correct-link = なおして もう [一度|いちど] [送|おく]る
+express-correct-lead = [市役所|しやくしょ]から この もうしこみが もどって きました。 [答|こた]えは のこって います。 なおす ところを なおして、 もう [一度|いちど] [送|おく]って ください。

@@ -123,3 +123,7 @@ express-error-photo-missing = 写真のファイルを選ぶか、送れない�
 express-error-photo-large = 写真は7MB以下にしてください。小さいファイルを選んでください。
 express-error-photo-type = 写真はJPEGかPNGのファイルにしてください。
 express-error-photo-exception-long = 1000文字以内で書いてください。
+
+## Correcting a returned request
+express-correct-link = 直して送り直す
+express-correct-lead = 市区町村からこの申請が戻されました。答えはそのまま残っています。必要なところを直して、もう一度送ってください。

@@ -382,3 +382,68 @@ async fn a_photo_is_judged_by_its_content_kept_privately_and_shown_to_the_applic
     // Not served from the public folder under any name.
     assert_eq!(resident.get(&format!("/static/{file}")).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_returned_card_request_is_corrected_and_sent_again_without_starting_over() {
+    let app = spawn_app().await;
+    let resident = sign_in_as(&app, "p-taro").await;
+    let res = answer(&resident, "/express/new", &[("reason", "newly_registered")]).await;
+    let base = location(&res).trim_end_matches("/registration").to_string();
+    let moved_in = day(-5);
+    for (step, fields) in [
+        ("registration", vec![("registration_on", moved_in.as_str()), ("previous_country", "ペルー")]),
+        ("address", vec![("postal_code", "1000001"), ("address", "あおば市中央1-1")]),
+        ("card-type", vec![("card_type", "standard")]),
+    ] {
+        assert_eq!(answer(&resident, &format!("{base}/{step}"), &fields).await.status(), 303, "{step}");
+    }
+    let id = base.trim_start_matches("/express/").to_string();
+    assert_eq!(upload_photo(&resident, &id, Some(("me.jpg", &jpeg())), "").await.status(), 303);
+    assert_eq!(
+        location(&answer(&resident, &format!("/express/{id}/submit"), &[]).await),
+        format!("/express/{id}?sent=1")
+    );
+    // Not correctable while it waits.
+    assert_eq!(resident.get(&format!("/express/{id}/check")).await.status(), 303);
+    app.store
+        .transition(&id, RequestState::Submitted, RequestState::Returned, "p-suzuki", Actor::Officer, "", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let events_before = app.store.events(&id).await.unwrap().len();
+    // The request page offers the correction; the answers are kept.
+    let page = Html::parse_document(&resident.get(&format!("/express/{id}")).await.text().await.unwrap());
+    assert_eq!(attr_all(&page, "#express-correct", "href"), vec![format!("/express/{id}/check")]);
+    let check = resident.get(&format!("/express/{id}/check")).await;
+    assert_eq!(check.status(), 200);
+    let check = check.text().await.unwrap();
+    assert!(check.contains("ペルー") && check.contains("express-correcting"), "answers kept");
+    // Nobody else corrects it: not the officer, not another resident.
+    for who in ["p-suzuki", "p-maria"] {
+        let other = sign_in_as(&app, who).await;
+        assert_eq!(other.get(&format!("/express/{id}/check")).await.status(), 404, "{who}");
+        assert_eq!(answer(&other, &format!("/express/{id}/submit"), &[]).await.status(), 404, "{who}");
+    }
+    // One answer changed, then sent again.
+    let res = answer(
+        &resident,
+        &format!("/express/{id}/registration?change=1"),
+        &[("registration_on", moved_in.as_str()), ("previous_country", "チリ")],
+    )
+    .await;
+    assert_eq!(location(&res), format!("/express/{id}/check"));
+    let res = answer(&resident, &format!("/express/{id}/submit"), &[]).await;
+    assert_eq!(location(&res), format!("/express/{id}?sent=1"));
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
+    assert_eq!(state, "submitted");
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    assert!(card.details.contains("チリ") && card.photo_file.is_some(), "the same request, corrected");
+    assert_eq!(app.store.events(&id).await.unwrap().len(), events_before + 1, "a timeline line");
+    // A second click changes nothing.
+    assert_eq!(
+        location(&answer(&resident, &format!("/express/{id}/submit"), &[]).await),
+        format!("/express/{id}?sent=1")
+    );
+    assert_eq!(app.store.events(&id).await.unwrap().len(), events_before + 1);
+}

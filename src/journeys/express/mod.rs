@@ -125,10 +125,21 @@ fn next_href(id: &str, card: &CardRequestRow) -> String {
     }
 }
 
-/// The filer's own draft and its card answers; 404 for anyone else and once it is sent.
+/// The filer's card request the municipality returned for correction: its answers may be changed and it may be
+/// sent again, without starting over. `None` for anyone else and in any other state.
+async fn returned_card(state: &AppState, user: &CurrentUser, id: &str) -> Result<Option<RequestRow>, AppError> {
+    Ok(state.store.visible_request(id, user.id()).await?.filter(|r| {
+        r.kind == RequestKind::Card.code() && r.state == RequestState::Returned.code() && r.filed_by == user.id()
+    }))
+}
+
+/// The filer's own draft (or returned request) and its card answers; 404 for anyone else and once it is sent.
 async fn load_draft(state: &AppState, user: &CurrentUser, id: &str) -> Result<(RequestRow, CardRequestRow), AppError> {
-    let draft = state.store.request_draft(id, user.id()).await?.filter(|r| r.kind == RequestKind::Card.code());
-    let draft = draft.ok_or(AppError::NotFound)?;
+    let draft = match state.store.request_draft(id, user.id()).await? {
+        Some(d) => Some(d),
+        None => returned_card(state, user, id).await?,
+    };
+    let draft = draft.filter(|r| r.kind == RequestKind::Card.code()).ok_or(AppError::NotFound)?;
     let card = state.store.card_request(id).await?.ok_or(AppError::NotFound)?;
     Ok((draft, card))
 }
@@ -734,6 +745,8 @@ struct Check {
     card: Option<CardView>,
     /// Why express issuance cannot be asked for (the person is sent to the normal application), if so.
     refusal: Option<String>,
+    /// Returned by the municipality: corrected and sent again.
+    correcting: bool,
 }
 
 /// Eligibility on `today`, from the answers (the trigger date).
@@ -757,7 +770,11 @@ async fn check_answers(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
+    let draft = match state.store.request_draft(&id, user.id()).await? {
+        Some(d) => Some(d),
+        None => returned_card(&state, &user, &id).await?,
+    };
+    let Some(draft) = draft else {
         // Sent already (a second click, a reload): the request page, not "page not found".
         return if state.store.sent_request_filed_by(&id, user.id()).await? {
             Ok(see_other(&format!("/express/{id}")))
@@ -772,10 +789,13 @@ async fn check_answers(
         return Ok(see_other(&next_href(&draft.id, &card)));
     }
     let today = crate::access::today();
-    let refusal = eligibility(reason, &answers, today).and_then(|e| refusal_text(&page, e));
+    let correcting = draft.state == RequestState::Returned.code();
+    // A correction was sent within the window the first time: it is not judged again.
+    let refusal =
+        if correcting { None } else { eligibility(reason, &answers, today).and_then(|e| refusal_text(&page, e)) };
     let card_view = card_view(&page, answers.child_birth_date.as_deref(), today);
     let rows = summary(reason, &answers, &page, Some(&draft.id));
-    render(&Check { page, id: draft.id, rows, card: card_view, refusal })
+    render(&Check { page, id: draft.id, rows, card: card_view, refusal, correcting })
 }
 
 /// The request-update e-mail to `person_id` (if they have an address), in their language.
@@ -818,6 +838,9 @@ async fn submit(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let sent = format!("/express/{id}?sent=1");
+    if let Some(r) = returned_card(&state, &user, &id).await? {
+        return send_correction(&page, &state, &user, &r).await;
+    }
     let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
         return if state.store.sent_request_filed_by(&id, user.id()).await? {
             Ok(see_other(&sent))
@@ -874,6 +897,35 @@ async fn submit(
     Ok(see_other(&sent))
 }
 
+/// Sends a returned request again with its corrected answers (back to `Submitted`: timeline line "corrected",
+/// audit line and e-mail in one transaction). A click that comes too late sees the page as it is.
+async fn send_correction(
+    page: &Page,
+    state: &AppState,
+    user: &CurrentUser,
+    r: &RequestRow,
+) -> Result<HttpResponse, AppError> {
+    let card = state.store.card_request(&r.id).await?.ok_or(AppError::NotFound)?;
+    if answers_of(&card).first_unanswered(reason_of(&card)).is_some() {
+        return Ok(see_other(&next_href(&r.id, &card)));
+    }
+    let mail = update_mail(state, page, user.id(), r, RequestState::Submitted).await?;
+    let moved = state
+        .store
+        .transition(
+            &r.id,
+            RequestState::Returned,
+            RequestState::Submitted,
+            user.id(),
+            Actor::Requester,
+            "corrected",
+            mail,
+        )
+        .await?;
+    drop(moved);
+    Ok(see_other(&format!("/express/{}?sent=1", r.id)))
+}
+
 pub struct EventView {
     pub when: String,
     pub what_key: String,
@@ -912,6 +964,8 @@ struct Detail {
     mailed_by: String,
     /// The photo, served through the authorised route, if there is one.
     photo_href: Option<String>,
+    /// Returned to its filer: they correct it and send it again.
+    may_correct: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -1014,6 +1068,7 @@ async fn detail(
         events,
         sent: query.sent.is_some(),
         may_withdraw: st == RequestState::Submitted && crate::requests::may_file(&user.roles),
+        may_correct: st == RequestState::Returned && r.filed_by == user.id(),
         linked,
         mailed_by,
         photo_href: card.photo_file.as_ref().map(|_| format!("/express/{}/photo/file", r.id)),
