@@ -245,6 +245,9 @@ async fn a_lost_card_brings_a_linked_interim_certificate_on_one_timeline() {
         .await
         .unwrap()
         .unwrap();
+    // The certificate's page shows the card request it was asked for with.
+    let cert_page = Html::parse_document(&resident.get(&format!("/requests/{linked}")).await.text().await.unwrap());
+    assert_eq!(attr_all(&cert_page, "#linked-card-link", "href"), vec![format!("/express/{id}")]);
     let page = Html::parse_document(&resident.get(&format!("/express/{id}")).await.text().await.unwrap());
     assert_eq!(select_all(&page, "#express-linked-link").len(), 1, "the linked request");
     assert_eq!(select_all(&page, "#express-mailed-by").len(), 1, "the card's next deadline");

@@ -154,6 +154,8 @@ struct Detail {
     other_requests: Vec<OtherRequestLink>,
     /// On a request returned for correction: what to check, and (for the requester side) where to correct it.
     correction: Option<CorrectionView>,
+    /// The express card request this certificate was asked for with (a lost card), if the viewer may see it.
+    linked_card: Option<OtherRequestLink>,
 }
 
 pub struct ContactView {
@@ -410,6 +412,15 @@ pub async fn detail_page(
             revoked: c.revoked_at.is_some(),
         })
         .collect();
+    let linked_card = match state.store.card_request_linking(&r.id).await? {
+        Some(card_id) => state.store.visible_request(&card_id, user.id()).await?,
+        None => None,
+    };
+    let linked_card = linked_card.map(|c| OtherRequestLink {
+        href: format!("/express/{}", c.id),
+        reference: reference_text(&c.reference),
+        state_key: RequestState::from_code(&c.state).map(|s| s.message_key()).unwrap_or("request-state-submitted"),
+    });
     let decision = if st == RequestState::Declined {
         decision_text(&page, r.decision_reason.as_deref().unwrap_or_default())
     } else {
@@ -436,6 +447,7 @@ pub async fn detail_page(
             contact,
             other_requests,
             correction,
+            linked_card,
         },
     )
 }
