@@ -450,3 +450,19 @@ async fn a_returned_card_request_is_corrected_and_sent_again_without_starting_ov
     );
     assert_eq!(app.store.events(&id).await.unwrap().len(), events_before + 1);
 }
+
+#[tokio::test]
+async fn the_demo_parent_has_an_infant_card_and_a_lost_card_linked_to_its_interim_certificate() {
+    let app = spawn_app().await;
+    let parent = sign_in_as(&app, "p-yuki").await;
+    let list = Html::parse_document(&parent.get("/requests").await.text().await.unwrap());
+    let hrefs = attr_all(&list, "a[href^='/express/'], a[href^='/requests/']", "href");
+    let cards: Vec<&String> = hrefs.iter().filter(|h| h.starts_with("/express/")).collect();
+    assert_eq!(cards.len(), 2, "{hrefs:?}");
+    let mut linked = 0;
+    for card in &cards {
+        let page = Html::parse_document(&parent.get(card).await.text().await.unwrap());
+        linked += select_all(&page, "#express-linked-link").len();
+    }
+    assert_eq!(linked, 1, "the lost card shows its interim certificate");
+}
