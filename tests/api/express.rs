@@ -465,4 +465,12 @@ async fn the_demo_parent_has_an_infant_card_and_a_lost_card_linked_to_its_interi
         linked += select_all(&page, "#express-linked-link").len();
     }
     assert_eq!(linked, 1, "the lost card shows its interim certificate");
+    // Withdrawal is marked destructive, so the browser suite's crawler leaves it alone.
+    let waiting = Html::parse_document(&parent.get(cards[0]).await.text().await.unwrap());
+    let waiting_other = Html::parse_document(&parent.get(cards[1]).await.text().await.unwrap());
+    let withdraw_forms = select_all(&waiting, "form[action$='/withdraw']").len()
+        + select_all(&waiting_other, "form[action$='/withdraw']").len();
+    let marked = select_all(&waiting, "form[action$='/withdraw'][data-destructive]").len()
+        + select_all(&waiting_other, "form[action$='/withdraw'][data-destructive]").len();
+    assert_eq!((withdraw_forms, marked), (1, 1), "the waiting request offers a withdrawal, marked destructive");
 }
