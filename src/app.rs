@@ -51,7 +51,9 @@ pub async fn prepare_store(settings: &Settings) -> Result<Store, StartError> {
         owner.close().await;
         migrated?;
     }
-    let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
+    let store = Store::connect(&settings.database_url, settings.database_max_connections)
+        .await?
+        .with_photo_dir(crate::store::card_requests::photo_dir(&settings.data_dir));
     if settings.migration_database_url.is_none() {
         store.migrate().await?;
     }

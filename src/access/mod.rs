@@ -72,11 +72,21 @@ impl RecordKind {
         }
     }
 
-    /// The kind of the records a request of this kind (`requests.kind`) makes.
+    /// The kind of the records a request of this kind (`requests.kind`) makes. A card request's kind also
+    /// depends on its reason: see [`RecordKind::of_card_request`]; this is the kind of the non-infant ones.
     pub fn of_request(kind: crate::requests::RequestKind) -> RecordKind {
         match kind {
             crate::requests::RequestKind::Certificate => RecordKind::QualificationCertificate,
             crate::requests::RequestKind::Card => RecordKind::ExpressIssuance,
+        }
+    }
+
+    /// The kind of an express card request by its reason (`requests.reason`, repeating `card_requests.reason`):
+    /// an infant's first card is a `newborn` record, the others `express_issuance`.
+    pub fn of_card_request(reason: crate::domain::card_validity::ExpressReason) -> RecordKind {
+        match reason {
+            crate::domain::card_validity::ExpressReason::Infant => RecordKind::Newborn,
+            _ => RecordKind::ExpressIssuance,
         }
     }
 }

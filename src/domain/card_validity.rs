@@ -76,6 +76,119 @@ pub fn infant_card_expiry(birth: NaiveDate, issued: NaiveDate) -> NaiveDate {
     nth_birthday_or_max(issued, birth, MINOR_CARD_BIRTHDAYS)
 }
 
+/// Express issuance (特急発行, §6.4) mails the card within this many days of the application.
+pub const EXPRESS_TARGET_DAYS: i64 = 7;
+/// Days after the trigger date (which itself is not counted) in which express issuance may be asked for.
+pub const EXPRESS_WINDOW_DAYS: i64 = 30;
+
+/// Why a card is asked for by express issuance: the cases of §6.4 this portal offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpressReason {
+    /// First card of a child under one (trigger: the date of birth), usually with the birth registration.
+    Infant,
+    /// New card after a loss (trigger: the day the loss was reported).
+    Lost,
+    /// Newly registered: moving in from abroad, or another first registration (trigger: the registration).
+    NewlyRegistered,
+}
+
+impl ExpressReason {
+    pub const ALL: [ExpressReason; 3] = [ExpressReason::Infant, ExpressReason::Lost, ExpressReason::NewlyRegistered];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExpressReason::Infant => "infant",
+            ExpressReason::Lost => "lost",
+            ExpressReason::NewlyRegistered => "newly_registered",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ExpressReason> {
+        ExpressReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// Whether express issuance may be asked for today, and if not, why (in words the person reads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpressEligibility {
+    /// It may; `last_day` is the last day to send the request.
+    Eligible { last_day: NaiveDate },
+    /// The trigger date given is after today.
+    TriggerInFuture,
+    /// The window closed on `last_day` (30 days after the trigger; for infants the day before the first
+    /// birthday): the normal application remains.
+    WindowClosed { last_day: NaiveDate },
+    /// A card was already issued after the trigger: express issuance is only for the first card after it.
+    CardAlreadyIssued,
+}
+
+impl ExpressEligibility {
+    pub fn is_eligible(self) -> bool {
+        matches!(self, ExpressEligibility::Eligible { .. })
+    }
+
+    /// The message that says why, in plain words (in `express.ftl`); `None` when eligible.
+    pub fn refusal_key(self) -> Option<&'static str> {
+        match self {
+            ExpressEligibility::Eligible { .. } => None,
+            ExpressEligibility::TriggerInFuture => Some("express-not-eligible-future"),
+            ExpressEligibility::WindowClosed { .. } => Some("express-not-eligible-window"),
+            ExpressEligibility::CardAlreadyIssued => Some("express-not-eligible-card-issued"),
+        }
+    }
+}
+
+/// The last day a child born on `birth` is under one: the day before the first birthday.
+pub fn last_day_under_one(birth: NaiveDate) -> NaiveDate {
+    let first = birthday_in(birth, birth.year().saturating_add(1)).unwrap_or(NaiveDate::MAX);
+    first.pred_opt().unwrap_or(first)
+}
+
+/// Express-issuance eligibility (§6.4). Infants (`trigger` = date of birth): until the day before the first
+/// birthday. Other reasons: 30 days after the trigger (the trigger day itself not counted, 初日不算入), and only
+/// for the first card after it (`card_issued_since_trigger`).
+pub fn express_eligibility(
+    reason: ExpressReason,
+    trigger: NaiveDate,
+    today: NaiveDate,
+    card_issued_since_trigger: bool,
+) -> ExpressEligibility {
+    if trigger > today {
+        return ExpressEligibility::TriggerInFuture;
+    }
+    if card_issued_since_trigger {
+        return ExpressEligibility::CardAlreadyIssued;
+    }
+    let last_day = match reason {
+        ExpressReason::Infant => last_day_under_one(trigger),
+        ExpressReason::Lost | ExpressReason::NewlyRegistered => {
+            trigger.checked_add_signed(chrono::Duration::days(EXPRESS_WINDOW_DAYS)).unwrap_or(NaiveDate::MAX)
+        }
+    };
+    if today <= last_day {
+        ExpressEligibility::Eligible { last_day }
+    } else {
+        ExpressEligibility::WindowClosed { last_day }
+    }
+}
+
+/// Whether the card needs a photo: not for a child under one on the application day (photo-less card, from
+/// 2024-12-02); from the first birthday on, it does.
+pub fn photo_required(birth: NaiveDate, applied: NaiveDate) -> bool {
+    full_years(birth, applied) >= 1
+}
+
+/// The card's validity shown before sending: the card expiry for an application sent on `applied` and
+/// issued at the express target ([`EXPRESS_TARGET_DAYS`] later). Infants' cards follow the under-18 rule
+/// ([`infant_card_expiry`]).
+pub fn expected_card_expiry(birth: NaiveDate, applied: NaiveDate) -> NaiveDate {
+    let issued = applied.checked_add_signed(chrono::Duration::days(EXPRESS_TARGET_DAYS)).unwrap_or(applied);
+    if !photo_required(birth, applied) {
+        return infant_card_expiry(birth, issued);
+    }
+    my_number_card_expiry(birth, applied, issued).0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +255,70 @@ mod tests {
         assert_eq!(electronic_certificate_expiry(ymd(1990, 6, 15), ymd(2025, 3, 10)), ymd(2029, 6, 15));
         assert_eq!(card_birthdays(ymd(1990, 6, 15), ymd(2025, 2, 1)), 10);
         assert_eq!(card_birthdays(ymd(2007, 2, 20), ymd(2025, 2, 1)), 5);
+    }
+
+    /// Validity shown before sending, for the ages the issue names (applied 2026-12-03, issued a week later).
+    #[test]
+    fn expected_validity_by_age() {
+        let applied = ymd(2026, 12, 3);
+        // 0: photo-less, the child's 5th birthday
+        assert_eq!(expected_card_expiry(ymd(2026, 10, 1), applied), ymd(2031, 10, 1));
+        assert!(!photo_required(ymd(2026, 10, 1), applied));
+        // 3: 5th birthday after issue, photo needed
+        assert_eq!(expected_card_expiry(ymd(2023, 5, 20), applied), ymd(2031, 5, 20));
+        assert!(photo_required(ymd(2023, 5, 20), applied));
+        // 17: 5th birthday after issue
+        assert_eq!(expected_card_expiry(ymd(2009, 6, 1), applied), ymd(2031, 6, 1));
+        // 18: 10th birthday after issue
+        assert_eq!(expected_card_expiry(ymd(2008, 6, 1), applied), ymd(2036, 6, 1));
+        // 40: 10th birthday after issue; a birthday within the week before issue is not counted
+        assert_eq!(expected_card_expiry(ymd(1986, 12, 5), applied), ymd(2036, 12, 5));
+        // the first birthday is the day a photo becomes needed
+        assert!(!photo_required(ymd(2025, 12, 4), applied));
+        assert!(photo_required(ymd(2025, 12, 3), applied));
+    }
+
+    #[test]
+    fn express_windows() {
+        use ExpressEligibility::*;
+        let lost = ymd(2026, 11, 3);
+        // 30 days after the loss (not counting the day itself) is the last day
+        assert_eq!(
+            express_eligibility(ExpressReason::Lost, lost, ymd(2026, 12, 3), false),
+            Eligible { last_day: ymd(2026, 12, 3) }
+        );
+        assert_eq!(
+            express_eligibility(ExpressReason::Lost, lost, ymd(2026, 12, 4), false),
+            WindowClosed { last_day: ymd(2026, 12, 3) }
+        );
+        assert_eq!(
+            express_eligibility(ExpressReason::Lost, lost, lost, false),
+            Eligible { last_day: ymd(2026, 12, 3) }
+        );
+        assert_eq!(
+            express_eligibility(ExpressReason::NewlyRegistered, ymd(2026, 12, 4), ymd(2026, 12, 3), false),
+            TriggerInFuture
+        );
+        // the first card after the trigger only
+        assert_eq!(
+            express_eligibility(ExpressReason::NewlyRegistered, lost, ymd(2026, 11, 10), true),
+            CardAlreadyIssued
+        );
+        // infants: until the day before the first birthday, not 30 days
+        let birth = ymd(2026, 1, 15);
+        assert_eq!(
+            express_eligibility(ExpressReason::Infant, birth, ymd(2027, 1, 14), false),
+            Eligible { last_day: ymd(2027, 1, 14) }
+        );
+        assert_eq!(
+            express_eligibility(ExpressReason::Infant, birth, ymd(2027, 1, 15), false),
+            WindowClosed { last_day: ymd(2027, 1, 14) }
+        );
+        assert_eq!(last_day_under_one(ymd(2024, 2, 29)), ymd(2025, 2, 27));
+        assert!(WindowClosed { last_day: lost }.refusal_key().is_some());
+        assert_eq!(Eligible { last_day: lost }.refusal_key(), None);
+        for r in ExpressReason::ALL {
+            assert_eq!(ExpressReason::from_code(r.code()), Some(r));
+        }
     }
 }

@@ -114,7 +114,8 @@ locale_files!(
     "accesslog.ftl",
     "routes.ftl",
     "speed.ftl",
-    "issuing.ftl"
+    "issuing.ftl",
+    "express.ftl"
 );
 
 pub struct Localizer {

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod certificates;
 pub mod documents;
+pub mod express;
 pub mod facility;
 pub mod issuing;
 pub mod office;

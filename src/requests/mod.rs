@@ -1,6 +1,7 @@
 //! Requests of every kind: reference numbers, one state machine whose transitions are enforced here and
 //! nowhere else, and the timeline. Each service (certificates first) adds its answers and its page flow.
 
+pub mod card;
 pub mod certificate;
 pub mod enrolment_match;
 pub mod service;
@@ -10,7 +11,7 @@ use crate::accounts::Roles;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     Certificate,
-    /// An express My Number Card (特急発行): a `card_requests` row holds its reason, card type and photo.
+    /// An express My Number Card request (特急発行): infant, lost card, newly registered.
     Card,
 }
 

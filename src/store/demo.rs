@@ -66,6 +66,26 @@ pub struct DemoPerson {
 }
 
 pub const PEOPLE: &[DemoPerson] = &[
+    // A parent with express card requests: her baby's (with the birth registration) and her own lost card,
+    // with its interim certificate.
+    DemoPerson {
+        id: "p-yuki",
+        name: "小林 由紀",
+        name_kana: "コバヤシ ユキ",
+        birth_date: "1994-04-18",
+        email: Some("yuki@example.jp"),
+        locale: "ja",
+        roles: &[("resident", "")],
+    },
+    DemoPerson {
+        id: "p-sora",
+        name: "小林 空",
+        name_kana: "コバヤシ ソラ",
+        birth_date: "2026-10-20",
+        email: None,
+        locale: "ja",
+        roles: &[],
+    },
     DemoPerson {
         id: "p-taro",
         name: "山田 太郎",
@@ -177,7 +197,8 @@ pub const PEOPLE: &[DemoPerson] = &[
 ];
 
 /// (representative, ward, relationship)
-pub const REPRESENTATIONS: &[(&str, &str, &str)] = &[("p-hanako", "p-ichiro", "adult_guardian")];
+pub const REPRESENTATIONS: &[(&str, &str, &str)] =
+    &[("p-hanako", "p-ichiro", "adult_guardian"), ("p-yuki", "p-sora", "parent")];
 
 /// (facility, resident, consent recorded)
 pub const FACILITY_RESIDENTS: &[(&str, &str, bool)] =
@@ -607,6 +628,8 @@ impl Store {
         for r in REQUESTS {
             insert_request(&service, &mut tx, r, now).await?;
         }
+        let interim = insert_request(&service, &mut tx, &INTERIM_CERTIFICATE, now).await?;
+        insert_card_requests(&mut tx, &interim, now).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())
@@ -649,14 +672,118 @@ pub struct Counts {
 
 const DAY_MS: i64 = 86_400_000;
 
+/// 小林 由紀's interim certificate, asked for with her lost card's express request (and linked to it).
+const INTERIM_CERTIFICATE: DemoRequest = request(
+    ("p-yuki", "p-yuki", "ins-aoba-kokuho"),
+    ("7654321", "18", "01"),
+    (Reason::LostOrRenewing, Delivery::Post),
+    (3, 1),
+    Some("p-tanaka"),
+    DemoOutcome::Issued(12),
+);
+
+/// 小林 由紀's express card requests: her baby's (sent with the birth registration, waiting for the
+/// municipality) and her lost card's, accepted, linked to the interim certificate `interim`.
+async fn insert_card_requests(conn: &mut AnyConnection, interim: &str, now: i64) -> Result<(), sqlx::Error> {
+    let day = |ago: i64| (super::today_jst() - chrono::Duration::days(ago)).to_string();
+    let baby = crate::requests::card::CardAnswers {
+        registration_municipality: Some(MUNICIPALITY.name_ja.to_string()),
+        registration_date: Some(day(10)),
+        child_name: Some("小林 空".to_string()),
+        child_name_kana: Some("コバヤシ ソラ".to_string()),
+        child_birth_date: Some("2026-10-20".to_string()),
+        postal_code: Some("9990001".to_string()),
+        address: Some("あおば市中央1-2-3".to_string()),
+        card_type: Some("standard".to_string()),
+        ..Default::default()
+    };
+    let lost = crate::requests::card::CardAnswers {
+        loss_report_number: Some("2026-004512".to_string()),
+        loss_date: Some(day(3)),
+        suspended: Some("yes".to_string()),
+        postal_code: Some("9990001".to_string()),
+        address: Some("あおば市中央1-2-3".to_string()),
+        interim: Some("yes".to_string()),
+        photo_exception: Some("眼鏡を外すと見えにくいため、眼鏡をかけた写真です。".to_string()),
+        card_type: Some("face_authentication".to_string()),
+        ..Default::default()
+    };
+    let cards = [
+        ("p-sora", "representative", "infant", "2026-10-20".to_string(), baby, 2, None, "submitted"),
+        ("p-yuki", "self", "lost", day(3), lost, 3, Some(interim), "in_review"),
+    ];
+    for (subject, filed_as, reason, trigger, answers, days_ago, linked, state) in cards {
+        let id = super::new_id();
+        let submitted = now - days_ago * DAY_MS;
+        let created = submitted - 15 * 60_000;
+        let accepted = submitted + 4 * 60 * 60_000;
+        let updated = if state == "in_review" { accepted } else { submitted };
+        sqlx::query(
+            "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, municipality_id, \
+             insurer_id, reason, answers, created_at, updated_at, submitted_at) \
+             VALUES ($1, $2, 'card', $3, $4, 'p-yuki', $5, $6, NULL, $7, '{}', $8, $9, $10)",
+        )
+        .bind(&id)
+        .bind(crate::domain::ReferenceNumber::generate().compact())
+        .bind(state)
+        .bind(subject)
+        .bind(filed_as)
+        .bind(MUNICIPALITY.id)
+        .bind(reason)
+        .bind(created)
+        .bind(updated)
+        .bind(submitted)
+        .execute(&mut *conn)
+        .await?;
+        let card_type = answers.card_type.clone().unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO card_requests (request_id, reason, trigger_date, card_type, photo_exception, \
+             linked_request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(reason)
+        .bind(&trigger)
+        .bind(card_type)
+        .bind(answers.photo_exception.clone().unwrap_or_default())
+        .bind(linked)
+        .bind(serde_json::to_string(&answers).expect("answers serialise"))
+        .execute(&mut *conn)
+        .await?;
+        let mut events = vec![
+            (created, Some("p-yuki"), "requester", "created", None, "draft"),
+            (submitted, Some("p-yuki"), "requester", "submitted", Some("draft"), "submitted"),
+        ];
+        if state == "in_review" {
+            events.push((accepted, Some("p-suzuki"), "officer", "in_review", Some("submitted"), "in_review"));
+        }
+        for (at, actor, role, event, from, to) in events {
+            sqlx::query(
+                "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, \
+                 detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '')",
+            )
+            .bind(super::new_id())
+            .bind(&id)
+            .bind(at)
+            .bind(actor)
+            .bind(role)
+            .bind(event)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// One demo request with its timeline (and its certificate, revoking the holder's earlier one), written by the
-/// request service as the portal would have written it at those times (demo data sends no e-mail).
+/// request service as the portal would have written it at those times (demo data sends no e-mail); its id.
 async fn insert_request(
     service: &Service<'_>,
     conn: &mut AnyConnection,
     r: &DemoRequest,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<String, sqlx::Error> {
     let person = PEOPLE.iter().find(|p| p.id == r.subject_id).expect("a demo person");
     let (_, insurer_number, ..) = INSURERS.iter().find(|i| i.0 == r.insurer_id).expect("a demo insurer");
     let (symbol, number, branch) = r.insured;
@@ -696,7 +823,7 @@ async fn insert_request(
     run(service, conn, save, created).await?;
     run(service, conn, Command::Submit { request_id: request_id.clone(), by: filed_by }, submitted).await?;
     if r.outcome == DemoOutcome::Submitted {
-        return Ok(());
+        return Ok(request_id);
     }
     let officer_id = r.officer_id.map(str::to_string);
     let decide =
@@ -708,10 +835,10 @@ async fn insert_request(
             detail: String::new(),
         },
         DemoOutcome::Declined(reason) => Decision::Decline { reason_key: reason.to_string() },
-        DemoOutcome::Submitted | DemoOutcome::InReview => return Ok(()),
+        DemoOutcome::Submitted | DemoOutcome::InReview => return Ok(request_id),
     };
     run(service, conn, decide(decision), decided).await?;
-    Ok(())
+    Ok(request_id)
 }
 
 /// One command of the demo data, inside its transaction: a refusal is a mistake in the demo data.

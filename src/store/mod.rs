@@ -10,6 +10,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod card_production;
+pub mod card_requests;
 pub mod certificates;
 pub mod decisions;
 pub mod demo;
@@ -44,6 +45,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Clock,
+    /// The private folder of card-request photos (`with_photo_dir`; `card-photos` under the working folder
+    /// until set).
+    photo_dir: std::sync::Arc<std::path::PathBuf>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -77,7 +81,22 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend, clock: Clock::system() })
+        Ok(Store {
+            pool,
+            backend,
+            clock: Clock::system(),
+            photo_dir: std::sync::Arc::new(std::path::PathBuf::from("card-photos")),
+        })
+    }
+
+    /// Keeps card-request photos in `dir` (made readable by the service's own user only when first written).
+    pub fn with_photo_dir(mut self, dir: std::path::PathBuf) -> Store {
+        self.photo_dir = std::sync::Arc::new(dir);
+        self
+    }
+
+    pub fn card_photo_dir(&self) -> &std::path::Path {
+        &self.photo_dir
     }
 
     pub fn backend(&self) -> Backend {

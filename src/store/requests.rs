@@ -6,7 +6,10 @@ use sqlx::AnyConnection;
 use super::{Store, new_id};
 use crate::access::sql::{Params, Record};
 use crate::access::{self, RecordKind};
-use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
+use crate::domain::card_validity::ExpressReason;
+use crate::requests::{Actor, FiledAs, RequestKind, RequestState, TransitionRefused, check_transition};
+use crate::store::accounts::{AuditEntry, append_audit};
+use crate::store::outbox::{NewMail, enqueue};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RequestRow {
@@ -50,15 +53,29 @@ fn followed_by_viewer(p: Params) -> String {
 /// of that kind keeps what the policy looks at: its subject, and its insurer or its subject's municipality.
 fn each_kind(rule: impl Fn(Record) -> String) -> String {
     let municipality = access::sql::subjects_municipality("r.subject_id");
+    let record = |kind: RecordKind| {
+        let organisation = match kind.organisation() {
+            access::Organisation::Insurer => "r.insurer_id",
+            access::Organisation::Municipality => municipality.as_str(),
+        };
+        rule(Record { kind, subject: "r.subject_id", organisation })
+    };
     let parts: Vec<String> = RequestKind::ALL
         .iter()
-        .map(|k| {
-            let kind = RecordKind::of_request(*k);
-            let organisation = match kind.organisation() {
-                access::Organisation::Insurer => "r.insurer_id",
-                access::Organisation::Municipality => municipality.as_str(),
-            };
-            format!("(r.kind = '{}' AND {})", k.code(), rule(Record { kind, subject: "r.subject_id", organisation }))
+        .map(|k| match k {
+            // A card request's kind of record goes by its reason (an infant's: `newborn`).
+            RequestKind::Card => {
+                let infant = ExpressReason::Infant;
+                format!(
+                    "(r.kind = '{}' AND ((r.reason = '{}' AND {}) OR (r.reason <> '{}' AND {})))",
+                    k.code(),
+                    infant.code(),
+                    record(RecordKind::of_card_request(infant)),
+                    infant.code(),
+                    record(RecordKind::of_request(*k)),
+                )
+            }
+            _ => format!("(r.kind = '{}' AND {})", k.code(), record(RecordKind::of_request(*k))),
         })
         .collect();
     format!("({})", parts.join(" OR "))
@@ -425,4 +442,56 @@ impl Store {
         .fetch_optional(self.pool())
         .await
     }
+}
+
+/// A move of state written outside the request service: the express card requests, until their answers and
+/// effects are commands of `requests::service` (then this goes).
+pub struct Transition<'a> {
+    pub id: &'a str,
+    pub from: RequestState,
+    pub to: RequestState,
+    pub actor_id: &'a str,
+    pub by: Actor,
+    pub detail: &'a str,
+    pub mail: Option<NewMail>,
+}
+
+impl Store {
+    /// Moves a request under the state machine, with its timeline line, audit line and e-mail in one
+    /// transaction. Fails without writing anything when the state has moved on.
+    pub async fn transition(&self, t: Transition<'_>) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+        if let Err(refused) = check_transition(t.from, t.to, t.by) {
+            return Ok(Err(refused));
+        }
+        let mut tx = self.pool().begin().await?;
+        if apply_transition(&mut tx, &t, self.clock().now_ms()).await?.is_err() {
+            tx.rollback().await?;
+            return Ok(Err(TransitionRefused { from: t.from, to: t.to, by: t.by }));
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+/// The change of state itself (`move_state`), its audit line and e-mail; the caller owns the transaction.
+pub(crate) async fn apply_transition(
+    conn: &mut AnyConnection,
+    t: &Transition<'_>,
+    now: i64,
+) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
+    let change =
+        StateChange { id: t.id, from: t.from, to: t.to, actor_id: Some(t.actor_id), by: t.by, detail: t.detail, now };
+    if !move_state(&mut *conn, &change).await? {
+        return Ok(Err(TransitionRefused { from: t.from, to: t.to, by: t.by }));
+    }
+    let subject: (String,) =
+        sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(t.id).fetch_one(&mut *conn).await?;
+    let audit_detail =
+        if t.detail.is_empty() { t.to.code().to_string() } else { format!("{}:{}", t.to.code(), t.detail) };
+    let audit = AuditEntry::new(Some(t.actor_id), "request.state").subject(&subject.0).detail(&audit_detail);
+    append_audit(&mut *conn, &audit.at(now)).await?;
+    if let Some(m) = &t.mail {
+        enqueue(&mut *conn, m).await?;
+    }
+    Ok(Ok(()))
 }

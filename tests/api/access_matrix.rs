@@ -523,3 +523,101 @@ async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_author
         }
     }
 }
+
+/// A card request for `ward` (sent), of `reason`.
+async fn card_request(app: &TestApp, ward: &str, reason: madoguchi::domain::card_validity::ExpressReason) -> String {
+    let id = app
+        .store
+        .create_card_draft(&madoguchi::store::card_requests::NewCardDraft {
+            filed_by: ward,
+            subject_id: ward,
+            filed_as: "self",
+            municipality_id: Some("mun-aoba"),
+            reason,
+        })
+        .await
+        .unwrap();
+    app.store
+        .transition(madoguchi::store::requests::Transition {
+            id: &id,
+            from: madoguchi::requests::RequestState::Draft,
+            to: madoguchi::requests::RequestState::Submitted,
+            actor_id: ward,
+            by: madoguchi::requests::Actor::Requester,
+            detail: "",
+            mail: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn express_card_requests_follow_the_policy_for_each_relationship_in_each_state() {
+    use madoguchi::domain::card_validity::ExpressReason;
+    let app = spawn_app().await;
+    let other_officer = crate::helpers::add_other_municipality(&app).await;
+    let ward_id = resident(&app, "ward").await;
+    let ward = Ward { id: ward_id.clone(), request: String::new(), certificate: String::new() };
+    let lost = card_request(&app, &ward_id, ExpressReason::Lost).await;
+    let infant = card_request(&app, &ward_id, ExpressReason::Infant).await;
+    app.store.save_card_photo(&lost, b"\xff\xd8\xff\xe0photo", "jpg").await.unwrap();
+
+    // (who, person, sees the lost-card request, sees the infant's request)
+    let mut cases: Vec<(&str, String, bool, bool)> = vec![("subject", ward_id.clone(), true, true)];
+    let a = Authority::approved;
+    let reps = [
+        ("representative, pending", Authority { state: "pending", ..a() }, false, false),
+        ("representative, approved", a(), true, true),
+        ("representative, starts tomorrow", Authority { starts_on: Some(day(1)), ..a() }, false, false),
+        ("representative, started today", Authority { starts_on: Some(day(0)), ..a() }, true, true),
+        ("representative, ended yesterday", Authority { ends_on: Some(day(-1)), ..a() }, false, false),
+        ("representative, ends today", Authority { ends_on: Some(day(0)), ..a() }, true, true),
+        ("representative, ended by a party", Authority { state: "ended", ..a() }, false, false),
+        ("representative, declined", Authority { state: "declined", ..a() }, false, false),
+        ("representative, newborns only", Authority { scope: "newborn", ..a() }, false, true),
+        ("representative, express issuance only", Authority { scope: "express_issuance", ..a() }, true, false),
+        ("representative, certificates only", Authority { scope: "qualification_certificate", ..a() }, false, false),
+    ];
+    for (who, authority, lost_seen, infant_seen) in reps {
+        cases.push((who, representative(&app, &ward, authority).await, lost_seen, infant_seen));
+    }
+    for f in ["fac-consent", "fac-withdrawn"] {
+        facility(&app, f).await;
+    }
+    let consent_staff = staff(&app, "fac-consent").await;
+    residence(&app, &ward, "fac-consent", &consent_staff, After::Stays).await;
+    let withdrawn_staff = staff(&app, "fac-withdrawn").await;
+    residence(&app, &ward, "fac-withdrawn", &withdrawn_staff, After::Withdraws).await;
+    cases.push(("facility staff, consent", consent_staff, true, true));
+    cases.push(("facility staff, consent withdrawn", withdrawn_staff, false, false));
+    cases.push(("municipal officer of the ward's municipality", "p-suzuki".into(), true, true));
+    cases.push(("municipal officer of another municipality", other_officer, false, false));
+    cases.push(("insurer officer", "p-nakamura".into(), false, false));
+    cases.push(("administrator", "p-admin".into(), false, false));
+    cases.push(("another resident", "p-taro".into(), false, false));
+
+    for (who, person, lost_seen, infant_seen) in &cases {
+        let client = sign_in_as(&app, person).await;
+        for (id, seen) in [(&lost, lost_seen), (&infant, infant_seen)] {
+            let path = format!("/express/{id}");
+            assert_eq!(status(&client, &path).await, if *seen { 200 } else { 404 }, "{who}: GET {path}");
+        }
+        // The photo follows the request; once sent, nobody replaces it.
+        let photo = format!("/express/{lost}/photo/file");
+        assert_eq!(status(&client, &photo).await, if *lost_seen { 200 } else { 404 }, "{who}: GET {photo}");
+        assert_eq!(post(&client, &format!("/express/{lost}/photo"), &[]).await, 404, "{who}: POST photo");
+        // Withdrawing: refused (and nothing changes) for whoever does not see it, and for officers who do.
+        if !lost_seen || who.contains("officer") {
+            let refused = post(&client, &format!("/express/{lost}/withdraw"), &[]).await;
+            assert_eq!(refused, 404, "{who}: withdraw");
+            let (state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
+                .bind(&lost)
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+            assert_eq!(state, "submitted", "{who}");
+        }
+    }
+}

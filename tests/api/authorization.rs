@@ -97,6 +97,16 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/certificates/{id}/submit", Foreign),
     ("get", "/certificates/{id}/{step}", Foreign),
     ("post", "/certificates/{id}/{step}", Foreign),
+    ("get", "/express", Public),
+    ("post", "/express/new", Filers),
+    ("get", "/express/{id}", Foreign),
+    ("get", "/express/{id}/check", Foreign),
+    ("post", "/express/{id}/submit", Foreign),
+    ("post", "/express/{id}/withdraw", Foreign),
+    ("post", "/express/{id}/photo", Foreign),
+    ("get", "/express/{id}/photo/file", Foreign),
+    ("get", "/express/{id}/{step}", Foreign),
+    ("post", "/express/{id}/{step}", Foreign),
     ("get", "/requests", SignedIn),
     ("get", "/requests/{id}", Foreign),
     ("get", "/requests/{id}/confirmation", Foreign),
@@ -248,6 +258,9 @@ struct Foreigners {
     run: String,
     /// An express card request of the other municipality, submitted, with a photo.
     card: String,
+    /// Another municipality's resident's express card request, sent, and a card draft of theirs.
+    card_request: String,
+    card_draft: String,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -337,8 +350,34 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .unwrap();
     assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
     let card = crate::issuing::card_request(app, "p-maria", "mun-other", "submitted", "lost", Some("maria.jpg")).await;
+    let card_draft = |reason| madoguchi::store::card_requests::NewCardDraft {
+        filed_by: "p-maria",
+        subject_id: "p-maria",
+        filed_as: "self",
+        municipality_id: Some("mun-other"),
+        reason,
+    };
+    let card_request =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Lost)).await.unwrap();
+    store
+        .transition(madoguchi::store::requests::Transition {
+            id: &card_request,
+            from: madoguchi::requests::RequestState::Draft,
+            to: madoguchi::requests::RequestState::Submitted,
+            actor_id: "p-maria",
+            by: madoguchi::requests::Actor::Requester,
+            detail: "",
+            mail: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let open_card_draft =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Infant)).await.unwrap();
     Foreigners {
         card,
+        card_request,
+        card_draft: open_card_draft,
         request,
         draft: open_draft,
         passkey,
@@ -354,6 +393,10 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 fn concrete(pattern: &str, f: &Foreigners) -> String {
     let id = if pattern.starts_with("/office/express") {
         &f.card
+    } else if pattern == "/express/{id}" || pattern.ends_with("/withdraw") || pattern.ends_with("/photo/file") {
+        &f.card_request
+    } else if pattern.starts_with("/express") {
+        &f.card_draft
     } else if pattern.starts_with("/requests")
         || pattern.starts_with("/certificates/{id}/submit")
         || pattern.starts_with("/office/certificates")
@@ -378,7 +421,7 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
     };
     pattern
         .replace("{id}", id)
-        .replace("{step}", "reason")
+        .replace("{step}", if pattern.starts_with("/express") { "card-type" } else { "reason" })
         .replace("{person}", if pattern.starts_with("/facility") { "p-maria" } else { "p-taro" })
         .replace("{token}", "not-a-real-invitation")
         .replace("{facility}", "fac-hidamari")

@@ -14,6 +14,7 @@ mod decisions;
 mod documents;
 mod enrolments;
 mod errors_and_headers;
+mod express;
 mod feedback;
 mod forms;
 mod input;

@@ -223,7 +223,12 @@ async fn the_demo_certificates_verify_as_valid_expired_and_revoked() {
     let seen: Vec<(&str, &str)> = seen.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
     assert_eq!(
         seen,
-        vec![("p-ichiro", "有効期限切れ"), ("p-taro", "無効（新しい資格確認書に替わりました）"), ("p-taro", "有効"),],
+        vec![
+            ("p-ichiro", "有効期限切れ"),
+            ("p-taro", "無効（新しい資格確認書に替わりました）"),
+            ("p-taro", "有効"),
+            ("p-yuki", "有効"),
+        ],
         "the ward's has run out; the reissue revoked 太郎's first"
     );
 }

@@ -102,6 +102,8 @@ export const roles = [
   { name: 'anonymous', signIn: async (_page, _base) => {}, seeds: [{ path: '/verify/NoSuchCertificate000', status: 200 }] },
   { name: 'resident', signIn: signInWithCodeOnce('taro@example.jp') },
   { name: 'guardian', signIn: signInWithCodeOnce('hanako@example.jp') },
+  // A parent with express card requests (her baby's, her lost card's with its interim certificate).
+  { name: 'parent', signIn: signInWithCodeOnce('yuki@example.jp'), seeds: [{ path: '/express', status: 200 }] },
   { name: 'facility-staff', signIn: signInByInvitation('p-ken', 'staff@example.jp') },
   { name: 'insurer-officer', signIn: signInByInvitation('p-tanaka', 'kokuho@city.aoba.example.jp') },
   { name: 'municipal-officer', signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp') },

@@ -98,7 +98,12 @@ async fn list(
             let (st, kind) = (r.state, r.kind);
             let is_draft = st == RequestState::Draft;
             ListItem {
-                href: if is_draft { "/certificates/new".to_string() } else { format!("/requests/{}", r.id) },
+                href: match (kind, is_draft) {
+                    (RequestKind::Card, true) => format!("/express/{}/check", r.id),
+                    (RequestKind::Card, false) => format!("/express/{}", r.id),
+                    (_, true) => "/certificates/new".to_string(),
+                    (_, false) => format!("/requests/{}", r.id),
+                },
                 reference: if is_draft { String::new() } else { reference_text(&r.reference) },
                 kind_key: kind.message_key(),
                 state_key: st.message_key(),
@@ -151,6 +156,8 @@ struct Detail {
     other_requests: Vec<OtherRequestLink>,
     /// On a request returned for correction: what to check, and (for the requester side) where to correct it.
     correction: Option<CorrectionView>,
+    /// The express card request this certificate was asked for with (a lost card), if the viewer may see it.
+    linked_card: Option<OtherRequestLink>,
 }
 
 pub struct ContactView {
@@ -261,6 +268,13 @@ async fn detail(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    // A card request has its own page (its answers, the card's validity, its linked request).
+    let r = visible(&state, &user, &id).await?;
+    if r.kind == RequestKind::Card {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, format!("/express/{}", r.id)))
+            .finish());
+    }
     detail_page(page, &state, &user, &id, FormState::default(), StatusCode::OK).await
 }
 
@@ -401,6 +415,15 @@ pub async fn detail_page(
             revoked: c.revoked_at.is_some(),
         })
         .collect();
+    let linked_card = match state.store.card_request_linking(&r.id).await? {
+        Some(card_id) => state.store.visible_request(&card_id, user.id()).await?,
+        None => None,
+    };
+    let linked_card = linked_card.map(|c| OtherRequestLink {
+        href: format!("/express/{}", c.id),
+        reference: reference_text(&c.reference),
+        state_key: c.state.message_key(),
+    });
     let decision = if st == RequestState::Declined {
         decision_text(&page, r.decision_reason.as_deref().unwrap_or_default())
     } else {
@@ -427,6 +450,7 @@ pub async fn detail_page(
             contact,
             other_requests,
             correction,
+            linked_card,
         },
     )
 }
