@@ -1,5 +1,4 @@
 # Express card issuance (特急発行), the issuing side: production stages, the municipality's queue and dashboard
-request-kind-card = My Number Card (express)
 request-event-production-started = The issuing body started making the card
 request-event-mailed = The card was mailed
 request-event-delivered = The card was delivered
@@ -15,10 +14,7 @@ express-failure-other = The card could not be made.
 express-urgency-on-track = On track
 express-urgency-at-risk = At risk
 express-urgency-late = Late
-express-reason-infant = Child under one
-express-reason-lost = Lost card
 express-reason-newly_registered = Newly registered
-express-card-type-standard = Standard card
 express-card-type-face_authentication = Face-authentication card (no PINs)
 express-stage-waiting = Waiting for the issuing body
 express-stage-sent = Sent to the issuing body
@@ -92,4 +88,3 @@ express-p95 = 95 in 100 within: { $days } days
 express-promise-kept = Within the one-week promise.
 express-promise-broken = Beyond the one-week promise.
 express-next-accepted = Your municipality accepted the request and sent it to the issuing body. The card should be mailed by { $date }.
-express-next-returned = Correct the request and send it again from the request page; you do not need to start over.

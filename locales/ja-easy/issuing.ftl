@@ -1,5 +1,4 @@
 # いそいで つくる マイナンバーカード（とっきゅう）：つくる [順番|じゅんばん]、[市役所|しやくしょ]の しごと（やさしい日本語）
-request-kind-card = マイナンバーカード（いそいで つくる）
 request-event-production-started = カードを つくり はじめました
 request-event-mailed = カードを [送|おく]りました
 request-event-delivered = カードが [届|とど]きました
@@ -15,10 +14,7 @@ express-failure-other = カードを つくる ことが できませんでし�
 express-urgency-on-track = [予定|よてい]どおり
 express-urgency-at-risk = おくれ そう
 express-urgency-late = おくれて いる
-express-reason-infant = 1[歳|さい]より [下|した]の [子|こ]ども
-express-reason-lost = カードを なくした
 express-reason-newly_registered = あたらしく [住民票|じゅうみんひょう]に [入|はい]った
-express-card-type-standard = ふつうの カード
 express-card-type-face_authentication = [顔|かお]で たしかめる カード（[暗証番号|あんしょうばんごう]は ありません）
 express-stage-waiting = つくる ところに [送|おく]る [前|まえ]
 express-stage-sent = つくる ところに [送|おく]りました
@@ -92,4 +88,3 @@ express-p95 = 100のうち 95が この [日|ひ]の [数|かず]までに [送|
 express-promise-kept = 1[週間|しゅうかん]の やくそくを まもって います。
 express-promise-broken = 1[週間|しゅうかん]の やくそくを こえて います。
 express-next-accepted = [市役所|しやくしょ]が もうしこみを うけつけました。 カードを つくる ところに [送|おく]りました。 { $date }までに カードを [送|おく]ります。
-express-next-returned = もうしこみの ページで なおして、 もう[一度|いちど] [送|おく]って ください。 [最初|さいしょ]から やりなおす ことは ありません。

@@ -1,5 +1,4 @@
 # 特急発行（発行側）：製造の段階、市区町村の受付一覧とダッシュボード
-request-kind-card = マイナンバーカード（特急発行）
 request-event-production-started = 発行機関がカードの作成を始めました
 request-event-mailed = カードを発送しました
 request-event-delivered = カードが届きました
@@ -15,10 +14,7 @@ express-failure-other = カードを作成できませんでした。
 express-urgency-on-track = 予定どおり
 express-urgency-at-risk = 遅れそう
 express-urgency-late = 遅れ
-express-reason-infant = 1歳未満
-express-reason-lost = 紛失
 express-reason-newly_registered = 新たに住民票に記載
-express-card-type-standard = 通常のカード
 express-card-type-face_authentication = 顔認証マイナンバーカード（暗証番号なし）
 express-stage-waiting = 発行機関への送付待ち
 express-stage-sent = 発行機関へ送付済み
@@ -92,4 +88,3 @@ express-p95 = 95パーセンタイル：{ $days }日
 express-promise-kept = 1週間以内の約束を守っています。
 express-promise-broken = 1週間以内の約束を超えています。
 express-next-accepted = 市区町村が申請を受け付け、発行機関へ送りました。{ $date }までに発送する予定です。
-express-next-returned = 申請のページから内容を修正して、もう一度お送りください。最初からやり直す必要はありません。

@@ -19,6 +19,7 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     admin::routes(routes);
     certificates::routes(routes);
     documents::routes(routes);
+    express::routes(routes);
     facility::routes(routes);
     issuing::routes(routes);
     office::routes(routes);

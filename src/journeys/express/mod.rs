@@ -22,12 +22,15 @@ use crate::web::errors::AppError;
 use crate::web::forms::FormState;
 use crate::web::multipart;
 use crate::web::page::Page;
+use crate::web::policy::{Routes, SignedIn};
 use crate::web::questions::{Choice, Field, Question, QuestionPage};
 use crate::web::session::CurrentUser;
 use crate::web::{AppState, render, render_with_status};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/express", web::get().to(start_page))
+pub fn routes(routes: &mut Routes) {
+    routes.public().route("/express", web::get().to(start_page));
+    routes
+        .require::<SignedIn>()
         .route("/express/new", web::post().to(new_draft))
         .route("/express/{id}", web::get().to(detail))
         .route("/express/{id}/check", web::get().to(check_answers))
