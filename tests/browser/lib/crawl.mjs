@@ -225,11 +225,10 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
             continue;
           }
           rec.reset();
-          const loaded = page.waitForEvent('load', { timeout: 10_000 });
+          // Settled at once, so a slow click cannot leave the wait's rejection unhandled (which ends the run).
+          const loaded = page.waitForEvent('load', { timeout: 10_000 }).then(() => true, () => false);
           await submit.click();
-          try {
-            await loaded;
-          } catch {
+          if (!(await loaded)) {
             report.add({
               kind: 'form', role: role.name, locale: locale.code, path, state,
               failures: new Map([['status', [`sending form ${id} loaded no page (browser validation? forms use novalidate and answer with an error summary)`]]]),
