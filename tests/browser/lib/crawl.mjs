@@ -218,6 +218,10 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
           const state = `form${forms.length > 1 ? f.index + 1 : ''}-${mode}`;
           await page.goto(base + path, { waitUntil: 'load' });
           const form = page.locator('form').nth(f.index);
+          // A form inside a closed disclosure (<details>) is opened first, as a person would.
+          await form.evaluate((el) => {
+            for (let d = el.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+          });
           await fillForm(form, mode);
           const submit = form.locator('button:not([type="button"]):not([type="reset"]), input[type="submit"], input[type="image"]').first();
           if ((await submit.count()) === 0) {
