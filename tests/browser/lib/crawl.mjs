@@ -218,6 +218,10 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
           const state = `form${forms.length > 1 ? f.index + 1 : ''}-${mode}`;
           await page.goto(base + path, { waitUntil: 'load' });
           const form = page.locator('form').nth(f.index);
+          // A form inside a closed disclosure (<details>) is opened first, as a person would.
+          await form.evaluate((el) => {
+            for (let d = el.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+          });
           await fillForm(form, mode);
           const submit = form.locator('button:not([type="button"]):not([type="reset"]), input[type="submit"], input[type="image"]').first();
           if ((await submit.count()) === 0) {
@@ -225,11 +229,10 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
             continue;
           }
           rec.reset();
-          const loaded = page.waitForEvent('load', { timeout: 10_000 });
+          // Settled at once, so a slow click cannot leave the wait's rejection unhandled (which ends the run).
+          const loaded = page.waitForEvent('load', { timeout: 10_000 }).then(() => true, () => false);
           await submit.click();
-          try {
-            await loaded;
-          } catch {
+          if (!(await loaded)) {
             report.add({
               kind: 'form', role: role.name, locale: locale.code, path, state,
               failures: new Map([['status', [`sending form ${id} loaded no page (browser validation? forms use novalidate and answer with an error summary)`]]]),

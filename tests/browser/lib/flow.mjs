@@ -25,6 +25,7 @@ export async function runFlow({ launched, base, flow, role, locale, report, titl
     async pressAndLoad(key) {
       rec.reset();
       const loaded = page.waitForEvent('load', { timeout: 10_000 });
+      loaded.catch(() => {}); // handled below: a slow key press must not leave the rejection unhandled
       await page.keyboard.press(key);
       await loaded;
     },
