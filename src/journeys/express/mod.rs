@@ -88,7 +88,7 @@ async fn new_draft(
     if let Some(d) = state.store.latest_draft(RequestKind::Card, user.id()).await?
         && let Some(card) = state.store.card_request(&d.id).await?.filter(|c| c.reason() == Some(reason))
     {
-        return Ok(see_other(&next_href(&d.id, &card)));
+        return Ok(see_other(next_href(&d.id, &card)));
     }
     let (subject_id, filed_as) = match reason {
         // The child is not a person of the portal yet: the parent until submission.
@@ -758,7 +758,7 @@ async fn check_answers(
     let Some(draft) = draft else {
         // Sent already (a second click, a reload): the request page, not "page not found".
         return if state.store.sent_request_filed_by(&id, user.id()).await? {
-            Ok(see_other(&format!("/express/{id}")))
+            Ok(see_other(format!("/express/{id}")))
         } else {
             Err(AppError::NotFound)
         };
@@ -767,7 +767,7 @@ async fn check_answers(
     let reason = reason_of(&card);
     let answers = answers_of(&card);
     if answers.first_unanswered(reason).is_some() {
-        return Ok(see_other(&next_href(&draft.id, &card)));
+        return Ok(see_other(next_href(&draft.id, &card)));
     }
     let today = state.clock.today();
     let correcting = draft.state == RequestState::Returned;
@@ -799,7 +799,7 @@ async fn submit(
     let reason = reason_of(&card);
     let a = answers_of(&card);
     if a.first_unanswered(reason).is_some() {
-        return Ok(see_other(&next_href(&draft.id, &card)));
+        return Ok(see_other(next_href(&draft.id, &card)));
     }
     // Checked again on sending: a day may have passed since the question was answered.
     if eligibility(reason, &a, state.clock.today()).is_some_and(|e| !e.is_eligible()) {
