@@ -81,8 +81,9 @@ pub const EXPRESS_TARGET_DAYS: i64 = 7;
 /// Days after the trigger date (which itself is not counted) in which express issuance may be asked for.
 pub const EXPRESS_WINDOW_DAYS: i64 = 30;
 
-/// Why a card is asked for by express issuance: the cases of §6.4 this portal offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a card is asked for by express issuance: the cases of §6.4 this portal offers. Stored as its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExpressReason {
     /// First card of a child under one (trigger: the date of birth), usually with the birth registration.
     Infant,

@@ -68,7 +68,9 @@ impl Dispatcher {
 pub fn spawn(dispatcher: Dispatcher, interval: Duration) -> TaskHandle {
     background::spawn("express card dispatcher", "express", move |_owner, mut stop| async move {
         loop {
-            if let Err(e) = dispatcher.run_once(crate::store::now_ms(), crate::store::today_jst()).await {
+            // The store's clock: tests move it to see a day's capacity renew.
+            let clock = dispatcher.store.clock();
+            if let Err(e) = dispatcher.run_once(clock.now_ms(), clock.today()).await {
                 tracing::warn!(cause = %e, "express cards: the database did not answer; trying again later");
             }
             stop.pause(interval).await;

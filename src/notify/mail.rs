@@ -149,22 +149,59 @@ pub struct RequestUpdate<'a> {
     pub preferred_locale: &'a str,
 }
 
+/// What an update mail says, when the request's kind words it its own way (a card request's next steps, the
+/// issuing body's stages); [`UpdateText::of_state`] is the words every kind shares.
+pub struct UpdateText<'a> {
+    /// The headline: the new state's (or the production stage's) name.
+    pub headline_key: &'a str,
+    pub next_key: &'a str,
+    /// A date the next step names (`$date`), written in the recipient's language.
+    pub next_date: Option<chrono::NaiveDate>,
+    /// Said before the next step (the tracking number, why a card could not be made, what to correct).
+    pub before_next: Option<(&'a str, Vec<(&'static str, String)>)>,
+    /// Said after the next step (why a request was declined, what to correct).
+    pub after_next: Option<&'a str>,
+    /// The request's page, under the base address (`requests/{id}`).
+    pub path: String,
+}
+
+impl UpdateText<'_> {
+    /// The state's name and next step, with `u.extra_key` after it, linking to `/requests/{id}`.
+    pub fn of_state<'b>(u: &RequestUpdate<'b>) -> UpdateText<'b> {
+        UpdateText {
+            headline_key: u.state.message_key(),
+            next_key: u.state.next_step_key(),
+            next_date: None,
+            before_next: None,
+            after_next: u.extra_key,
+            path: format!("requests/{}", u.request_id),
+        }
+    }
+}
+
 impl RequestMails<'_> {
     /// "Your request … is now …": the new state and what happens next in the recipient's language.
     pub fn request_update(&self, u: &RequestUpdate<'_>) -> Result<NewMail, ComposeError> {
+        self.update(u, &UpdateText::of_state(u))
+    }
+
+    /// An update mail in the words `text` gives, in the recipient's language.
+    pub fn update(&self, u: &RequestUpdate<'_>, text: &UpdateText<'_>) -> Result<NewMail, ComposeError> {
         let locale = Locale::from_code(u.preferred_locale).unwrap_or(self.default_locale);
         let l10n = self.localizer;
-        let mut next = l10n.plain(locale, u.state.next_step_key(), &[]);
-        if let Some(key) = u.extra_key {
+        let date_args: Vec<(&str, String)> =
+            text.next_date.map(|d| vec![("date", crate::i18n::format::date(locale, d))]).unwrap_or_default();
+        let mut next = l10n.plain(locale, text.next_key, &date_args);
+        if let Some((key, args)) = &text.before_next {
+            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            next = format!("{} {next}", l10n.plain(locale, key, &args));
+        }
+        if let Some(key) = text.after_next {
             next = format!("{next} {}", l10n.plain(locale, key, &[]));
         }
-        let link = format!("{}requests/{}", self.base_url, u.request_id);
-        let notice = Notice::request_update(
-            &u.reference.to_string(),
-            &l10n.plain(locale, u.state.message_key(), &[]),
-            &next,
-            &link,
-        );
+        let link = format!("{}{}", self.base_url, text.path);
+        let notice =
+            Notice::request_update(&u.reference.to_string(), &l10n.plain(locale, text.headline_key, &[]), &next, &link);
         compose(l10n, self.base_url, locale, u.to, &notice)
     }
 }

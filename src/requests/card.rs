@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::card_validity::ExpressReason;
+use crate::requests::RequestState;
 
 /// A question of the card journey, by its address (`/express/{id}/{slug}`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +110,9 @@ pub fn photo_content_type(file: &str) -> &'static str {
 /// Answers given so far (`None`: not yet).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CardAnswers {
+    /// Why the card is asked for; chosen when the request is started (kept in `card_requests.reason` too).
+    #[serde(default)]
+    pub reason: Option<ExpressReason>,
     /// Municipality where the birth registration was filed.
     pub registration_municipality: Option<String>,
     /// Date the birth registration was filed, YYYY-MM-DD.
@@ -157,6 +161,11 @@ impl CardAnswers {
         Step::of(reason).iter().copied().find(|s| !self.answered(*s))
     }
 
+    /// The card type chosen, `standard` until one is.
+    pub fn card_type_code(&self) -> &str {
+        self.card_type.as_deref().unwrap_or("standard")
+    }
+
     /// The date the express window counts from, for this reason.
     pub fn trigger_date(&self, reason: ExpressReason) -> Option<&str> {
         match reason {
@@ -164,6 +173,17 @@ impl CardAnswers {
             ExpressReason::Lost => self.loss_date.as_deref(),
             ExpressReason::NewlyRegistered => self.registration_on.as_deref(),
         }
+    }
+}
+
+/// What happens next on a card request, by its state (the card's own words where they differ).
+pub fn next_step_key(state: RequestState) -> &'static str {
+    match state {
+        RequestState::Submitted => "express-next-submitted",
+        RequestState::InReview => "express-next-in-review",
+        RequestState::Issued => "express-next-issued",
+        RequestState::Returned => "express-next-returned",
+        other => other.next_step_key(),
     }
 }
 

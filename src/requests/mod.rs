@@ -154,6 +154,8 @@ pub enum Actor {
     Requester,
     /// An officer of the responsible insurer or municipality.
     Officer,
+    /// The card's issuing body, reporting that the card was mailed (a signed callback).
+    IssuingBody,
 }
 
 impl Actor {
@@ -161,6 +163,7 @@ impl Actor {
         match self {
             Actor::Requester => "requester",
             Actor::Officer => "officer",
+            Actor::IssuingBody => "issuing_body",
         }
     }
 }
@@ -193,6 +196,8 @@ pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Resu
                 | (Submitted, Returned)
                 | (InReview, Returned)
         ),
+        // The issuing body only says the card was mailed: that finishes an accepted card request.
+        Actor::IssuingBody => matches!((from, to), (InReview, Issued)),
     };
     if allowed { Ok(()) } else { Err(TransitionRefused { from, to, by }) }
 }
@@ -239,6 +244,9 @@ mod tests {
         assert!(check_transition(Returned, Submitted, Actor::Requester).is_ok(), "corrected and sent again");
         assert!(check_transition(Returned, Issued, Actor::Officer).is_err(), "nothing is issued before the correction");
         assert!(check_transition(Returned, Submitted, Actor::Officer).is_err(), "only the applicant sends it again");
+        assert!(check_transition(InReview, Issued, Actor::IssuingBody).is_ok(), "the card was mailed");
+        assert!(check_transition(Submitted, Issued, Actor::IssuingBody).is_err(), "never before the officer accepts");
+        assert!(check_transition(InReview, Returned, Actor::IssuingBody).is_err());
         for s in RequestState::ALL {
             assert_eq!(RequestState::from_code(s.code()), Some(s));
         }

@@ -13,16 +13,26 @@
 
 use sqlx::AnyConnection;
 
+use super::card::CardAnswers;
 use super::certificate::{CertificateAnswers, printed_expiry, verification_code};
 use super::{Actor, FiledAs, RequestKind, RequestState, TransitionRefused, check_transition};
 use crate::crypto::SecretKey;
-use crate::notify::mail::{ComposeError, RequestMails, RequestUpdate};
+use crate::domain::card_validity::ExpressReason;
+use crate::domain::express_schedule::Deadlines;
+use crate::issuing::{Callback, ProductionEvent};
+use crate::notify::mail::{ComposeError, RequestMails, RequestUpdate, UpdateText};
 use crate::store::accounts::{AuditEntry, append_audit};
+use crate::store::card_production::{
+    NewOrder, advance_production, applied_report, order_production, production_position, touch_request,
+};
+use crate::store::card_requests::{
+    NewChild, card_answers, delete_photo_of, link_request, linked_request, make_child_a_person, write_card_answers,
+};
 use crate::store::certificates::{NewCertificate, Supersedes, insurer_printing, issue_certificate};
 use crate::store::outbox::{NewMail, enqueue};
 use crate::store::requests::{
-    DraftAnswers, NewDraft, RequestRow, StateChange, filer_contact, insert_draft, move_state, replace_answers,
-    request_by_id, write_draft_answers,
+    DraftAnswers, NewDraft, NewEvent, RequestRow, StateChange, add_event, filer_contact, insert_draft, move_state,
+    replace_answers, request_by_id, write_draft_answers,
 };
 use crate::store::{Store, new_id};
 
@@ -30,25 +40,32 @@ use crate::store::{Store, new_id};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answers {
     Certificate(CertificateAnswers),
+    /// An express card request's answers; `reason` must be set (it decides the questions and the rule).
+    Card(CardAnswers),
 }
 
 impl Answers {
     pub fn kind(&self) -> RequestKind {
         match self {
             Answers::Certificate(_) => RequestKind::Certificate,
+            Answers::Card(_) => RequestKind::Card,
         }
     }
 
     fn to_json(&self) -> Result<String, ServiceError> {
-        match self {
-            Answers::Certificate(a) => serde_json::to_string(a).map_err(|e| ServiceError::Unreadable(e.to_string())),
-        }
+        let json = match self {
+            Answers::Certificate(a) => serde_json::to_string(a),
+            Answers::Card(a) => serde_json::to_string(a),
+        };
+        json.map_err(|e| ServiceError::Unreadable(e.to_string()))
     }
 
     /// The insurer whose officers work the request, if the answers name one.
     fn insurer_id(&self) -> Option<&str> {
         match self {
             Answers::Certificate(a) => a.insurer_id.as_deref(),
+            // The subject's municipality works card requests.
+            Answers::Card(_) => None,
         }
     }
 
@@ -56,6 +73,7 @@ impl Answers {
     fn reason(&self) -> &str {
         match self {
             Answers::Certificate(a) => a.reason.map(|r| r.code()).unwrap_or(""),
+            Answers::Card(a) => a.reason.map(|r| r.code()).unwrap_or(""),
         }
     }
 
@@ -63,6 +81,25 @@ impl Answers {
     fn birth_date(&self) -> Option<&str> {
         match self {
             Answers::Certificate(a) => a.birth_date.as_deref(),
+            Answers::Card(a) => a.child_birth_date.as_deref(),
+        }
+    }
+
+    /// Whether the filer may still change the answers while the request is back with them (`Returned`): a
+    /// card request is corrected question by question; a certificate request all at once (`Correct`).
+    fn editable_when_returned(&self) -> bool {
+        matches!(self, Answers::Card(_))
+    }
+
+    /// The kind's own rows, written with the answers.
+    async fn write_own(&self, conn: &mut AnyConnection, request_id: &str) -> Result<(), ServiceError> {
+        match self {
+            Answers::Certificate(_) => Ok(()),
+            Answers::Card(a) => {
+                let reason =
+                    a.reason.ok_or_else(|| ServiceError::Unreadable("a card request without reason".into()))?;
+                Ok(write_card_answers(conn, request_id, reason, a).await?)
+            }
         }
     }
 }
@@ -88,12 +125,18 @@ pub struct Numbers {
 pub enum KindEffect {
     /// Issue the qualification certificate for this many months (revoking the holder's earlier one).
     IssueCertificate { months: u32, numbers: Numbers },
+    /// Order the express card: its production waits for the issuing body (and the day's capacity).
+    OrderCard,
 }
 
 /// An officer's decision on a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
     StartReview,
+    /// Verified and accepted (an express card request): to review, and `effect` (the card's order) written.
+    Accept {
+        effect: KindEffect,
+    },
     /// `detail` is the code kept in the timeline and the audit line (how the numbers were chosen).
     Approve {
         effect: KindEffect,
@@ -112,7 +155,7 @@ pub enum Decision {
 impl Decision {
     fn target(&self) -> RequestState {
         match self {
-            Decision::StartReview => RequestState::InReview,
+            Decision::StartReview | Decision::Accept { .. } => RequestState::InReview,
             Decision::Approve { .. } => RequestState::Issued,
             Decision::Return { .. } => RequestState::Returned,
             Decision::Decline { .. } => RequestState::Declined,
@@ -125,6 +168,8 @@ impl Decision {
 pub enum Command {
     /// Start a draft; its id comes back in [`Done::request_id`].
     CreateDraft { kind: RequestKind, filed_by: String, filing: Filing, municipality_id: Option<String> },
+    /// Start a draft with its first answers (a card request starts with its reason), in one transaction.
+    StartDraft { filed_by: String, filing: Filing, municipality_id: Option<String>, answers: Answers },
     /// Save a draft's answers (only the filer's own draft).
     SaveDraft { request_id: String, filed_by: String, filing: Filing, answers: Answers },
     /// The filer sends the draft.
@@ -136,6 +181,9 @@ pub enum Command {
     /// An officer's decision; the caller has checked the officer works the request. `officer_id` is `None`
     /// only for history written without an officer's account (demo data of an insurer with no officer).
     Decide { request_id: String, officer_id: Option<String>, decision: Decision },
+    /// A signed report of the issuing body about an express card's production (verified by the caller):
+    /// applied once, in order. `signed_at_ms` is the time it was signed.
+    Production { callback: Callback, signed_at_ms: i64 },
 }
 
 /// A command that went through.
@@ -152,6 +200,12 @@ pub enum Refused {
     NotFound,
     #[error(transparent)]
     Transition(#[from] TransitionRefused),
+    /// The same production report came before: nothing changes.
+    #[error("already applied")]
+    AlreadyApplied,
+    /// Not the next production report (a number skipped or used, a stage out of order, signed too early).
+    #[error("out of order")]
+    OutOfOrder,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -220,31 +274,30 @@ impl<'a> Service<'a> {
                 };
                 Ok(Ok(Done { request_id: insert_draft(conn, &draft, now).await? }))
             }
-            Command::SaveDraft { request_id, filed_by, filing, answers } => {
-                let json = answers.to_json()?;
-                let saved = DraftAnswers {
-                    id: &request_id,
-                    filed_by: &filed_by,
-                    answers_json: &json,
+            Command::StartDraft { filed_by, filing, municipality_id, answers } => {
+                let draft = NewDraft {
+                    kind: answers.kind(),
                     subject_id: &filing.subject_id,
+                    filed_by: &filed_by,
                     filed_as: filing.filed_as,
                     facility_id: filing.facility_id.as_deref(),
-                    insurer_id: answers.insurer_id(),
-                    reason: answers.reason(),
-                    birth_date: answers.birth_date(),
-                    now,
+                    municipality_id: municipality_id.as_deref(),
                 };
-                if !write_draft_answers(conn, &saved).await? {
-                    return Ok(Err(Refused::NotFound));
-                }
-                Ok(Ok(Done { request_id }))
+                let request_id = insert_draft(conn, &draft, now).await?;
+                self.save_draft(conn, request_id, filed_by, filing, answers, now).await
+            }
+            Command::SaveDraft { request_id, filed_by, filing, answers } => {
+                self.save_draft(conn, request_id, filed_by, filing, answers, now).await
             }
             Command::Submit { request_id, by } => {
-                let step = Step { to: RequestState::Submitted, actor_id: Some(&by), by: Actor::Requester, detail: "" };
+                if let Err(refused) = self.submit_effects(conn, &request_id, &by, now).await? {
+                    return Ok(Err(refused));
+                }
+                let step = Step::new(RequestState::Submitted, Some(&by), Actor::Requester, "");
                 self.step(conn, &request_id, step, None, now).await
             }
             Command::Withdraw { request_id, by } => {
-                let step = Step { to: RequestState::Withdrawn, actor_id: Some(&by), by: Actor::Requester, detail: "" };
+                let step = Step::new(RequestState::Withdrawn, Some(&by), Actor::Requester, "");
                 self.step(conn, &request_id, step, None, now).await
             }
             Command::Correct { request_id, by, answers } => {
@@ -257,25 +310,180 @@ impl<'a> Service<'a> {
                     let to = RequestState::Submitted;
                     return Ok(Err(TransitionRefused { from, to, by: Actor::Requester }.into()));
                 }
-                let step = Step {
-                    to: RequestState::Submitted,
-                    actor_id: Some(&by),
-                    by: Actor::Requester,
-                    detail: "corrected",
-                };
+                answers.write_own(conn, &request_id).await?;
+                let step = Step::new(RequestState::Submitted, Some(&by), Actor::Requester, "corrected");
                 self.step(conn, &request_id, step, None, now).await
             }
             Command::Decide { request_id, officer_id, decision } => {
                 let (detail, effect) = match &decision {
                     Decision::StartReview => ("", None),
+                    Decision::Accept { effect } => ("accepted", Some(effect)),
                     Decision::Approve { effect, detail } => (detail.as_str(), Some(effect)),
                     Decision::Return { correction } => (correction.as_str(), None),
                     Decision::Decline { reason_key } => (reason_key.as_str(), None),
                 };
-                let step = Step { to: decision.target(), actor_id: officer_id.as_deref(), by: Actor::Officer, detail };
+                let step = Step::new(decision.target(), officer_id.as_deref(), Actor::Officer, detail);
                 self.step(conn, &request_id, step, effect, now).await
             }
+            Command::Production { callback, signed_at_ms } => self.production(conn, &callback, signed_at_ms, now).await,
         }
+    }
+
+    /// Saves a draft's answers (and the kind's own rows); only the filer's own draft, or a card request
+    /// returned to its filer.
+    async fn save_draft(
+        &self,
+        conn: &mut AnyConnection,
+        request_id: String,
+        filed_by: String,
+        filing: Filing,
+        answers: Answers,
+        now: i64,
+    ) -> Result<Outcome, ServiceError> {
+        let json = answers.to_json()?;
+        let saved = DraftAnswers {
+            id: &request_id,
+            filed_by: &filed_by,
+            answers_json: &json,
+            subject_id: &filing.subject_id,
+            filed_as: filing.filed_as,
+            facility_id: filing.facility_id.as_deref(),
+            insurer_id: answers.insurer_id(),
+            reason: answers.reason(),
+            birth_date: answers.birth_date(),
+            also_returned: answers.editable_when_returned(),
+            now,
+        };
+        if !write_draft_answers(conn, &saved).await? {
+            return Ok(Err(Refused::NotFound));
+        }
+        answers.write_own(conn, &request_id).await?;
+        Ok(Ok(Done { request_id }))
+    }
+
+    /// What sending a request does besides the change of state, by its kind. A card request for a newborn not
+    /// yet known to the portal (filed for the parent themself until now, the child's name in the answers)
+    /// makes the child a person with the parent's `parent` authority and moves the request onto the child; a lost card with the interim
+    /// certificate asked for starts that certificate request (a draft for the same person, its reason
+    /// answered) and links the two.
+    async fn submit_effects(
+        &self,
+        conn: &mut AnyConnection,
+        request_id: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<Result<(), Refused>, ServiceError> {
+        let Some(r) = request_by_id(conn, request_id).await? else { return Ok(Err(Refused::NotFound)) };
+        if r.kind != RequestKind::Card || r.state != RequestState::Draft || r.filed_by != by {
+            return Ok(Ok(()));
+        }
+        let Some(a) = card_answers(conn, request_id).await? else { return Ok(Ok(())) };
+        // A newborn the portal does not know yet: filed for the parent themself, with the child's name given.
+        if a.reason == Some(ExpressReason::Infant) && r.subject_id == r.filed_by && a.child_name.is_some() {
+            let v = |o: &Option<String>| o.clone().unwrap_or_default();
+            let (name, kana, birth, code, address) =
+                (v(&a.child_name), v(&a.child_name_kana), v(&a.child_birth_date), v(&a.postal_code), v(&a.address));
+            let child = NewChild {
+                name: &name,
+                name_kana: &kana,
+                birth_date: &birth,
+                postal_code: &code,
+                address: &address,
+                municipality_id: r.municipality_id.as_deref(),
+            };
+            if make_child_a_person(conn, request_id, by, &child, now).await?.is_none() {
+                return Ok(Err(Refused::NotFound));
+            }
+        }
+        if a.reason == Some(ExpressReason::Lost)
+            && a.interim.as_deref() == Some("yes")
+            && linked_request(conn, request_id).await?.is_none()
+        {
+            let draft = NewDraft {
+                kind: RequestKind::Certificate,
+                subject_id: &r.subject_id,
+                filed_by: by,
+                filed_as: r.filed_as,
+                facility_id: r.facility_id.as_deref(),
+                municipality_id: r.municipality_id.as_deref(),
+            };
+            let interim = insert_draft(conn, &draft, now).await?;
+            let answers = CertificateAnswers {
+                for_whom: Some(r.subject_id.clone()),
+                reason: Some(super::certificate::Reason::LostOrRenewing),
+                ..CertificateAnswers::default()
+            };
+            let filing =
+                Filing { subject_id: r.subject_id.clone(), filed_as: r.filed_as, facility_id: r.facility_id.clone() };
+            let saved =
+                self.save_draft(conn, interim.clone(), by.to_string(), filing, Answers::Certificate(answers), now);
+            if let Err(refused) = saved.await? {
+                return Ok(Err(refused));
+            }
+            link_request(conn, request_id, &interim).await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// One report of the issuing body, applied once and in order: the production's stage, its timeline line,
+    /// the request's state when the card is mailed (InReview → Issued, by the issuing body), the photo's
+    /// deletion when it is delivered, and the applicant's e-mail.
+    async fn production(
+        &self,
+        conn: &mut AnyConnection,
+        cb: &Callback,
+        signed_at_ms: i64,
+        now: i64,
+    ) -> Result<Outcome, ServiceError> {
+        let Some((stage, last_sequence, last_signed_at)) = production_position(conn, &cb.request_id).await? else {
+            return Ok(Err(Refused::NotFound));
+        };
+        if let Some(event) = applied_report(conn, &cb.request_id, cb.sequence).await? {
+            return Ok(Err(if event == cb.event.code() { Refused::AlreadyApplied } else { Refused::OutOfOrder }));
+        }
+        if cb.sequence != last_sequence + 1 || signed_at_ms < last_signed_at || !cb.event.follows(&stage) {
+            return Ok(Err(Refused::OutOfOrder));
+        }
+        if !advance_production(conn, cb, signed_at_ms, last_sequence, now).await? {
+            return Ok(Err(Refused::AlreadyApplied));
+        }
+        let detail = cb.tracking_number.as_deref().or(cb.failure_reason.as_deref()).unwrap_or("");
+        if cb.event == ProductionEvent::Mailed {
+            let step = Step {
+                event: Some(cb.event.code()),
+                decision: Some(cb.event.code()),
+                production: Some(cb),
+                ..Step::new(RequestState::Issued, None, Actor::IssuingBody, detail)
+            };
+            if let Err(refused) = self.step(conn, &cb.request_id, step, None, now).await? {
+                // A card mailed for a request no longer in review: the report does not fit.
+                return Ok(Err(match refused {
+                    Refused::Transition(_) => Refused::OutOfOrder,
+                    other => other,
+                }));
+            }
+        } else {
+            let Some(r) = request_by_id(conn, &cb.request_id).await? else { return Ok(Err(Refused::NotFound)) };
+            touch_request(conn, &r.id, now).await?;
+            let line = NewEvent {
+                request_id: &r.id,
+                at: now,
+                actor_id: None,
+                by: Actor::IssuingBody,
+                event: cb.event.code(),
+                from: None,
+                to: None,
+                detail,
+            };
+            add_event(conn, &line).await?;
+            if let Some(mail) = self.update_mail(conn, &r, r.state, detail, Some(cb), now).await? {
+                enqueue(conn, &mail).await?;
+            }
+        }
+        if cb.event == ProductionEvent::Delivered {
+            delete_photo_of(conn, self.store.card_photo_dir(), &cb.request_id).await?;
+        }
+        Ok(Ok(Done { request_id: cb.request_id.clone() }))
     }
 
     /// One move of state with everything that goes with it.
@@ -298,7 +506,15 @@ impl<'a> Service<'a> {
             Some(KindEffect::IssueCertificate { months, numbers }) => {
                 Some(self.certificate_for(conn, &r, *months, numbers, now).await?)
             }
-            None => None,
+            Some(KindEffect::OrderCard) | None => None,
+        };
+        let order = match effect {
+            Some(KindEffect::OrderCard) => Some(
+                r.municipality_id
+                    .clone()
+                    .ok_or_else(|| ServiceError::Unreadable("a card request without municipality".into()))?,
+            ),
+            _ => None,
         };
         let change = StateChange {
             id: request_id,
@@ -307,22 +523,26 @@ impl<'a> Service<'a> {
             actor_id: step.actor_id,
             by: step.by,
             detail: step.detail,
+            event: step.event,
+            decision: step.decision,
             now,
         };
         if !move_state(conn, &change).await? {
             return Ok(Err(TransitionRefused { from, to: step.to, by: step.by }.into()));
         }
-        let audit_detail = if step.detail.is_empty() {
-            step.to.code().to_string()
-        } else {
-            format!("{}:{}", step.to.code(), step.detail)
-        };
+        let noted = step.decision.unwrap_or(step.detail);
+        let audit_detail =
+            if noted.is_empty() { step.to.code().to_string() } else { format!("{}:{}", step.to.code(), noted) };
         let audit = AuditEntry::new(step.actor_id, "request.state").subject(&r.subject_id).detail(&audit_detail);
         append_audit(conn, &audit.at(now)).await?;
         if let Some(c) = &certificate {
             issue_certificate(conn, Some(request_id), c, Supersedes::RevokingHoldersEarlier, now).await?;
         }
-        if let Some(mail) = self.update_mail(conn, &r, step.to, step.detail).await? {
+        if let Some(municipality_id) = &order {
+            let new = NewOrder { request_id, municipality_id, officer_id: step.actor_id, now, today: jst_day(now) };
+            order_production(conn, &new).await?;
+        }
+        if let Some(mail) = self.update_mail(conn, &r, step.to, step.detail, step.production, now).await? {
             enqueue(conn, &mail).await?;
         }
         Ok(Ok(Done { request_id: request_id.to_string() }))
@@ -336,6 +556,8 @@ impl<'a> Service<'a> {
         r: &RequestRow,
         to: RequestState,
         detail: &str,
+        production: Option<&Callback>,
+        now: i64,
     ) -> Result<Option<NewMail>, ServiceError> {
         let Some(mails) = self.mails else { return Ok(None) };
         let Some((email, preferred_locale)) = filer_contact(conn, &r.filed_by).await? else {
@@ -343,9 +565,11 @@ impl<'a> Service<'a> {
         };
         let to_address = email.parse().map_err(|e| ServiceError::Unreadable(format!("recipient: {e}")))?;
         let reference = r.reference.parse().map_err(|e| ServiceError::Unreadable(format!("reference: {e}")))?;
-        let extra_key = match to {
-            RequestState::Declined => Some(detail),
-            RequestState::Returned => Some(super::certificate::correction_key(Some(detail))),
+        let extra_key = match (r.kind, to) {
+            (_, RequestState::Declined) => Some(detail),
+            (RequestKind::Certificate, RequestState::Returned) => {
+                Some(super::certificate::correction_key(Some(detail)))
+            }
             _ => None,
         };
         let update = RequestUpdate {
@@ -356,7 +580,11 @@ impl<'a> Service<'a> {
             to: &to_address,
             preferred_locale: &preferred_locale,
         };
-        Ok(Some(mails.request_update(&update)?))
+        let text = match r.kind {
+            RequestKind::Certificate => UpdateText::of_state(&update),
+            RequestKind::Card => card_mail_text(&r.id, to, detail, production, now),
+        };
+        Ok(Some(mails.update(&update, &text)?))
     }
 
     /// The certificate an approval issues: the printed items from the request's answers (and the enrolment
@@ -415,6 +643,55 @@ struct Step<'a> {
     actor_id: Option<&'a str>,
     by: Actor,
     detail: &'a str,
+    /// The timeline's event when it is not the state's code, and the decision kept when it is not `detail`.
+    event: Option<&'a str>,
+    decision: Option<&'a str>,
+    /// The issuing body's report the move comes from (its mail says the stage).
+    production: Option<&'a Callback>,
+}
+
+impl<'a> Step<'a> {
+    fn new(to: RequestState, actor_id: Option<&'a str>, by: Actor, detail: &'a str) -> Step<'a> {
+        Step { to, actor_id, by, detail, event: None, decision: None, production: None }
+    }
+}
+
+/// A card request's update mail: its own next steps (the date the card is mailed by, on acceptance), why it
+/// was returned, and the issuing body's stages with the tracking number or why the card could not be made.
+fn card_mail_text<'a>(
+    request_id: &str,
+    to: RequestState,
+    detail: &'a str,
+    production: Option<&'a Callback>,
+    now: i64,
+) -> UpdateText<'a> {
+    let path = format!("express/{request_id}");
+    if let Some(cb) = production {
+        let before_next = match cb.event {
+            ProductionEvent::Mailed => {
+                Some(("express-tracking-number", vec![("number", cb.tracking_number.clone().unwrap_or_default())]))
+            }
+            ProductionEvent::Failed => {
+                Some((crate::issuing::failure_reason_key(cb.failure_reason.as_deref().unwrap_or("other")), Vec::new()))
+            }
+            _ => None,
+        };
+        return UpdateText {
+            headline_key: cb.event.message_key(),
+            next_key: cb.event.next_step_key(),
+            next_date: None,
+            before_next,
+            after_next: None,
+            path,
+        };
+    }
+    let (next_key, next_date) = if to == RequestState::InReview && detail == "accepted" {
+        ("express-next-accepted", Some(Deadlines::from_acceptance(jst_day(now)).limit))
+    } else {
+        (super::card::next_step_key(to), None)
+    };
+    let before_next = (to == RequestState::Returned && !detail.is_empty()).then(|| (detail, Vec::new()));
+    UpdateText { headline_key: to.message_key(), next_key, next_date, before_next, after_next: None, path }
 }
 
 /// The day in Japan at `now` (ms).

@@ -1,18 +1,13 @@
 //! Express card requests on the issuing side: the municipality's queue and decisions, the production at the
 //! issuing body (`card_productions`), its signed callbacks applied once each (`card_production_callbacks`), and
-//! the dashboard's figures. Every stage change writes a timeline line and queues the applicant's e-mail in the
-//! same transaction.
+//! the dashboard's figures. The writes that go with a change of the request (the order on acceptance, each
+//! callback's stage) are the request service's (`requests::service`), in its transaction.
 
 use sqlx::AnyConnection;
 
+use super::Store;
 use super::accounts::{AuditEntry, append_audit};
-use super::outbox::{NewMail, enqueue};
-use super::{Store, new_id};
-use crate::issuing::{Callback, ProductionEvent};
-use crate::requests::{Actor, RequestState, TransitionRefused, check_transition};
-
-/// The actor role written on timeline lines the issuing body causes.
-pub const ISSUING_BODY_ROLE: &str = "issuing_body";
+use crate::issuing::Callback;
 
 /// A card request in the municipality's queue or on its review page.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -45,6 +40,14 @@ const EXPRESS_COLUMNS: &str = "r.id, r.reference, r.state, r.subject_id, p.name 
 const EXPRESS_FROM: &str = "FROM requests r JOIN card_requests c ON c.request_id = r.id \
      JOIN people p ON p.id = r.subject_id LEFT JOIN card_productions cp ON cp.request_id = r.id";
 
+/// Which page of the express queue: the first, the one after a row's (submitted_at, id), or the one before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueuePage<'a> {
+    First,
+    Later((i64, &'a str)),
+    Earlier((i64, &'a str)),
+}
+
 /// A production waiting for the day's capacity, in queue order.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct WaitingRow {
@@ -62,30 +65,6 @@ pub struct OrderRow {
     pub photo_file: Option<String>,
 }
 
-/// What became of one callback.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    /// Applied; the photo file to delete when the card was delivered.
-    Applied { photo_file: Option<String> },
-    /// The same callback came before: nothing changed.
-    AlreadyApplied,
-    /// Not the next report for this request (a lower sequence, a stage out of order, an older timestamp).
-    OutOfOrder,
-    /// No production for this request.
-    UnknownRequest,
-}
-
-/// The officer's acceptance: the request goes to review and its production waits for the issuing body.
-pub struct Acceptance<'a> {
-    pub request_id: &'a str,
-    pub from: RequestState,
-    pub officer_id: &'a str,
-    pub municipality_id: &'a str,
-    pub now_ms: i64,
-    pub today: chrono::NaiveDate,
-    pub mail: Option<NewMail>,
-}
-
 /// One row of the dashboard's counts.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CountRow {
@@ -96,23 +75,50 @@ pub struct CountRow {
 }
 
 impl Store {
-    /// The express card requests of these municipalities still waiting for the officer or being produced:
-    /// oldest first.
-    pub async fn express_queue(&self, municipalities: &[&str]) -> Result<Vec<ExpressRow>, sqlx::Error> {
+    /// One page of the express card requests of these municipalities still waiting for the officer or being
+    /// produced, oldest first. Keyset pagination over (submitted_at, id): `Later(cursor)` reads the rows after
+    /// the cursor, `Earlier(cursor)` those before it (returned oldest first too); `limit + 1` rows are read to
+    /// tell whether there are more that way.
+    pub async fn express_queue(
+        &self,
+        municipalities: &[&str],
+        page: QueuePage<'_>,
+        limit: i64,
+    ) -> Result<Vec<ExpressRow>, sqlx::Error> {
         if municipalities.is_empty() {
             return Ok(Vec::new());
         }
-        let list = placeholders(2, municipalities.len());
+        let list = placeholders(5, municipalities.len());
+        let (keyset, order) = match page {
+            QueuePage::First => ("", "ASC"),
+            QueuePage::Later(_) => {
+                ("AND (COALESCE(r.submitted_at, 0) > $3 OR (COALESCE(r.submitted_at, 0) = $3 AND r.id > $4))", "ASC")
+            }
+            QueuePage::Earlier(_) => {
+                ("AND (COALESCE(r.submitted_at, 0) < $3 OR (COALESCE(r.submitted_at, 0) = $3 AND r.id < $4))", "DESC")
+            }
+        };
+        let (at, id) = match page {
+            QueuePage::First => (0, ""),
+            QueuePage::Later(c) | QueuePage::Earlier(c) => c,
+        };
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {EXPRESS_COLUMNS} {EXPRESS_FROM} WHERE r.kind = $1 AND r.municipality_id IN ({list}) \
              AND (r.state IN ('submitted', 'returned') OR (r.state = 'in_review' AND cp.stage <> 'delivered')) \
-             ORDER BY r.submitted_at, r.id"
+             {keyset} ORDER BY COALESCE(r.submitted_at, 0) {order}, r.id {order} LIMIT $2"
         )))
-        .bind("card");
+        .bind("card")
+        .bind(limit + 1)
+        .bind(at)
+        .bind(id);
         for m in municipalities {
             q = q.bind(*m);
         }
-        q.fetch_all(self.pool()).await
+        let mut rows: Vec<ExpressRow> = q.fetch_all(self.pool()).await?;
+        if matches!(page, QueuePage::Earlier(_)) {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// One express card request, if it belongs to one of these municipalities.
@@ -131,66 +137,6 @@ impl Store {
             q = q.bind(*m);
         }
         q.fetch_optional(self.pool()).await
-    }
-
-    /// Accepts a card request: `from` → InReview under the state machine, its timeline and audit lines, the
-    /// production row (waiting for the issuing body) and the e-mail, in one transaction.
-    pub async fn accept_card_request(&self, a: Acceptance<'_>) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        let to = RequestState::InReview;
-        if let Err(refused) = check_transition(a.from, to, Actor::Officer) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        let moved = sqlx::query(
-            "UPDATE requests SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4 AND kind = 'card'",
-        )
-        .bind(to.code())
-        .bind(a.now_ms)
-        .bind(a.request_id)
-        .bind(a.from.code())
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from: a.from, to, by: Actor::Officer }));
-        }
-        // A request accepted again after a failed production starts a new one.
-        sqlx::query("DELETE FROM card_production_callbacks WHERE request_id = $1")
-            .bind(a.request_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM card_productions WHERE request_id = $1").bind(a.request_id).execute(&mut *tx).await?;
-        sqlx::query(
-            "INSERT INTO card_productions (request_id, municipality_id, stage, accepted_by, accepted_at, accepted_on, updated_at) \
-             VALUES ($1, $2, 'waiting', $3, $4, $5, $4)",
-        )
-        .bind(a.request_id)
-        .bind(a.municipality_id)
-        .bind(a.officer_id)
-        .bind(a.now_ms)
-        .bind(a.today.to_string())
-        .execute(&mut *tx)
-        .await?;
-        add_event(
-            &mut tx,
-            EventLine {
-                request_id: a.request_id,
-                at: a.now_ms,
-                actor_id: Some(a.officer_id),
-                role: Actor::Officer.code(),
-                event: to.code(),
-                from: Some(a.from),
-                to: Some(to),
-                detail: "accepted",
-            },
-        )
-        .await?;
-        audit_state(&mut tx, a.request_id, Some(a.officer_id), "in_review:accepted").await?;
-        if let Some(m) = a.mail {
-            enqueue(&mut tx, &m).await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
     }
 
     /// The productions waiting for the issuing body, in the order they were accepted.
@@ -260,130 +206,6 @@ impl Store {
             .await
     }
 
-    /// Applies one verified callback, once: the stage, its timeline line, the request's state when the card is
-    /// mailed (InReview → Issued), the photo's removal when it is delivered, and the e-mail, in one transaction.
-    /// `signed_at_ms` is the callback's signed timestamp; an older one than the last applied is out of order.
-    pub async fn apply_production_callback(
-        &self,
-        cb: &Callback,
-        signed_at_ms: i64,
-        now_ms: i64,
-        mail: Option<NewMail>,
-    ) -> Result<CallbackOutcome, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let current: Option<(String, i64, i64)> =
-            sqlx::query_as("SELECT stage, last_sequence, last_signed_at FROM card_productions WHERE request_id = $1")
-                .bind(&cb.request_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((stage, last_sequence, last_signed_at)) = current else {
-            tx.rollback().await?;
-            return Ok(CallbackOutcome::UnknownRequest);
-        };
-        let seen: Option<String> =
-            sqlx::query_scalar("SELECT event FROM card_production_callbacks WHERE request_id = $1 AND sequence = $2")
-                .bind(&cb.request_id)
-                .bind(cb.sequence)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(event) = seen {
-            tx.rollback().await?;
-            return Ok(if event == cb.event.code() {
-                CallbackOutcome::AlreadyApplied
-            } else {
-                CallbackOutcome::OutOfOrder
-            });
-        }
-        if cb.sequence != last_sequence + 1 || signed_at_ms < last_signed_at || !cb.event.follows(&stage) {
-            tx.rollback().await?;
-            return Ok(CallbackOutcome::OutOfOrder);
-        }
-        // Guarded by the sequence read above: of two nodes applying the same report, one changes the row.
-        let moved = sqlx::query(
-            "UPDATE card_productions SET stage = $1, last_sequence = $2, last_signed_at = $3, updated_at = $4, \
-             tracking_number = COALESCE($5, tracking_number), failure_reason = COALESCE($6, failure_reason), \
-             mailed_at = CASE WHEN $1 = 'mailed' THEN $4 ELSE mailed_at END, \
-             delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END \
-             WHERE request_id = $7 AND last_sequence = $8",
-        )
-        .bind(cb.event.code())
-        .bind(cb.sequence)
-        .bind(signed_at_ms)
-        .bind(now_ms)
-        .bind(cb.tracking_number.as_deref())
-        .bind(cb.failure_reason.as_deref())
-        .bind(&cb.request_id)
-        .bind(last_sequence)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(CallbackOutcome::AlreadyApplied);
-        }
-        sqlx::query(
-            "INSERT INTO card_production_callbacks (request_id, sequence, event, signed_at, received_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&cb.request_id)
-        .bind(cb.sequence)
-        .bind(cb.event.code())
-        .bind(signed_at_ms)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-        let detail = cb.tracking_number.as_deref().or(cb.failure_reason.as_deref()).unwrap_or("");
-        let (from, to) = if cb.event == ProductionEvent::Mailed {
-            let (from, to) = (RequestState::InReview, RequestState::Issued);
-            if check_transition(from, to, Actor::Officer).is_err() {
-                tx.rollback().await?;
-                return Ok(CallbackOutcome::OutOfOrder);
-            }
-            let issued = sqlx::query(
-                "UPDATE requests SET state = $1, updated_at = $2, decision_reason = $3 WHERE id = $4 AND state = $5",
-            )
-            .bind(to.code())
-            .bind(now_ms)
-            .bind(ProductionEvent::Mailed.code())
-            .bind(&cb.request_id)
-            .bind(from.code())
-            .execute(&mut *tx)
-            .await?;
-            if issued.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(CallbackOutcome::OutOfOrder);
-            }
-            audit_state(&mut tx, &cb.request_id, None, "issued:mailed").await?;
-            (Some(from), Some(to))
-        } else {
-            sqlx::query("UPDATE requests SET updated_at = $1 WHERE id = $2")
-                .bind(now_ms)
-                .bind(&cb.request_id)
-                .execute(&mut *tx)
-                .await?;
-            (None, None)
-        };
-        add_event(
-            &mut tx,
-            EventLine {
-                request_id: &cb.request_id,
-                at: now_ms,
-                actor_id: None,
-                role: ISSUING_BODY_ROLE,
-                event: cb.event.code(),
-                from,
-                to,
-                detail,
-            },
-        )
-        .await?;
-        let photo_file =
-            if cb.event == ProductionEvent::Delivered { take_card_photo(&mut tx, &cb.request_id).await? } else { None };
-        if let Some(m) = mail {
-            enqueue(&mut tx, &m).await?;
-        }
-        tx.commit().await?;
-        Ok(CallbackOutcome::Applied { photo_file })
-    }
-
     /// The `record.viewed` audit line of an officer opening a card request (`what`: `card_request` or
     /// `card_photo`), which the subject sees in their access log.
     pub async fn log_express_view(&self, officer_id: &str, r: &ExpressRow, what: &str) -> Result<(), sqlx::Error> {
@@ -397,14 +219,6 @@ impl Store {
                 .detail(&detail),
         )
         .await
-    }
-
-    /// The reference number and filer of a card request, for its e-mails.
-    pub async fn card_request_filer(&self, request_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT reference, filed_by FROM requests WHERE id = $1 AND kind = 'card'")
-            .bind(request_id)
-            .fetch_optional(self.pool())
-            .await
     }
 
     /// The private file name of a card request's photo, if it has one.
@@ -469,100 +283,108 @@ fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
-/// NULLs the photo column of a delivered card and returns the file name to delete after the commit. (The
-/// residents' side owns photos; this is the issuing side's part of "deleted when the card is delivered".)
-async fn take_card_photo(conn: &mut AnyConnection, request_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let file: Option<Option<String>> = sqlx::query_scalar("SELECT photo_file FROM card_requests WHERE request_id = $1")
-        .bind(request_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE card_requests SET photo_file = NULL WHERE request_id = $1")
-        .bind(request_id)
+/// The production order of an accepted card request, waiting for the issuing body (a request accepted again
+/// after a failed production starts a new one).
+pub(crate) struct NewOrder<'a> {
+    pub request_id: &'a str,
+    pub municipality_id: &'a str,
+    pub officer_id: Option<&'a str>,
+    pub now: i64,
+    pub today: chrono::NaiveDate,
+}
+
+pub(crate) async fn order_production(conn: &mut AnyConnection, o: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM card_production_callbacks WHERE request_id = $1")
+        .bind(o.request_id)
         .execute(&mut *conn)
         .await?;
-    Ok(file.flatten())
-}
-
-struct EventLine<'a> {
-    request_id: &'a str,
-    at: i64,
-    actor_id: Option<&'a str>,
-    role: &'a str,
-    event: &'a str,
-    from: Option<RequestState>,
-    to: Option<RequestState>,
-    detail: &'a str,
-}
-
-async fn add_event(conn: &mut AnyConnection, e: EventLine<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM card_productions WHERE request_id = $1").bind(o.request_id).execute(&mut *conn).await?;
     sqlx::query(
-        "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO card_productions (request_id, municipality_id, stage, accepted_by, accepted_at, accepted_on, updated_at) \
+         VALUES ($1, $2, 'waiting', $3, $4, $5, $4)",
     )
-    .bind(new_id())
-    .bind(e.request_id)
-    .bind(e.at)
-    .bind(e.actor_id)
-    .bind(e.role)
-    .bind(e.event)
-    .bind(e.from.map(|s| s.code()))
-    .bind(e.to.map(|s| s.code()))
-    .bind(e.detail)
+    .bind(o.request_id)
+    .bind(o.municipality_id)
+    .bind(o.officer_id.unwrap_or(""))
+    .bind(o.now)
+    .bind(o.today.to_string())
     .execute(conn)
     .await
     .map(|_| ())
 }
 
-async fn audit_state(
+/// Where a production stands: (stage, last applied sequence, signed time of the last applied report).
+pub(crate) async fn production_position(
     conn: &mut AnyConnection,
     request_id: &str,
-    actor_id: Option<&str>,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    let subject: String = sqlx::query_scalar("SELECT subject_id FROM requests WHERE id = $1")
+) -> Result<Option<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT stage, last_sequence, last_signed_at FROM card_productions WHERE request_id = $1")
         .bind(request_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    append_audit(conn, &AuditEntry::new(actor_id, "request.state").subject(&subject).detail(detail)).await
+        .fetch_optional(conn)
+        .await
 }
 
-/// An officer's return of a card request for correction.
-pub struct CardReturn<'a> {
-    pub request_id: &'a str,
-    pub from: RequestState,
-    pub officer_id: &'a str,
-    /// The return reason's message id, kept as the decision and in the timeline.
-    pub reason: &'a str,
-    pub mail: Option<NewMail>,
-    pub now_ms: i64,
+/// The event of the report with this sequence number, if one was applied.
+pub(crate) async fn applied_report(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    sequence: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT event FROM card_production_callbacks WHERE request_id = $1 AND sequence = $2")
+        .bind(request_id)
+        .bind(sequence)
+        .fetch_optional(conn)
+        .await
 }
 
-impl Store {
-    /// Sends a card request back to the applicant: state and timeline line, audit line and mail, together.
-    pub async fn return_card_request(&self, r: CardReturn<'_>) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        let to = RequestState::Returned;
-        if let Err(refused) = check_transition(r.from, to, Actor::Officer) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        let change = super::requests::StateChange {
-            id: r.request_id,
-            from: r.from,
-            to,
-            actor_id: Some(r.officer_id),
-            by: Actor::Officer,
-            detail: r.reason,
-            now: r.now_ms,
-        };
-        if !super::requests::move_state(&mut tx, &change).await? {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from: r.from, to, by: Actor::Officer }));
-        }
-        audit_state(&mut tx, r.request_id, Some(r.officer_id), &format!("returned:{}", r.reason)).await?;
-        if let Some(mail) = &r.mail {
-            enqueue(&mut tx, mail).await?;
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
+/// Moves the production to the report's stage and keeps the report, guarded by the sequence read before:
+/// of two nodes applying the same report, one changes the row (`false` for the other).
+pub(crate) async fn advance_production(
+    conn: &mut AnyConnection,
+    cb: &Callback,
+    signed_at_ms: i64,
+    last_sequence: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE card_productions SET stage = $1, last_sequence = $2, last_signed_at = $3, updated_at = $4, \
+         tracking_number = COALESCE($5, tracking_number), failure_reason = COALESCE($6, failure_reason), \
+         mailed_at = CASE WHEN $1 = 'mailed' THEN $4 ELSE mailed_at END, \
+         delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END \
+         WHERE request_id = $7 AND last_sequence = $8",
+    )
+    .bind(cb.event.code())
+    .bind(cb.sequence)
+    .bind(signed_at_ms)
+    .bind(now)
+    .bind(cb.tracking_number.as_deref())
+    .bind(cb.failure_reason.as_deref())
+    .bind(&cb.request_id)
+    .bind(last_sequence)
+    .execute(&mut *conn)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
     }
+    sqlx::query(
+        "INSERT INTO card_production_callbacks (request_id, sequence, event, signed_at, received_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&cb.request_id)
+    .bind(cb.sequence)
+    .bind(cb.event.code())
+    .bind(signed_at_ms)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Marks the request changed (a production stage that does not change its state).
+pub(crate) async fn touch_request(conn: &mut AnyConnection, request_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE requests SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(request_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -1,16 +1,15 @@
 //! Express card requests (特急発行): a `requests` row of kind 'card' and its `card_requests` row. Reads by id go
 //! through `Store::visible_request` first (the access policy), then `card_request` for the card's own answers.
-//! Writes are small named steps, so that they can move onto the generic request service as they are.
+//! Writes are small named steps that only the request service (`requests::service`) calls, inside its
+//! transaction; the photo's own file is written here.
 
 use std::path::{Path, PathBuf};
 
 use sqlx::AnyConnection;
 
-use super::outbox::NewMail;
-use super::requests::{Transition, apply_transition};
-use super::{Store, new_id, now_ms};
+use super::{Store, new_id};
 use crate::domain::card_validity::ExpressReason;
-use crate::requests::{Actor, FiledAs, RequestKind, RequestState, TransitionRefused, check_transition};
+use crate::requests::card::CardAnswers;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CardRequestRow {
@@ -28,34 +27,6 @@ impl CardRequestRow {
     pub fn reason(&self) -> Option<ExpressReason> {
         ExpressReason::from_code(&self.reason)
     }
-}
-
-/// A card request being started: who files it, for whom, and why.
-pub struct NewCardDraft<'a> {
-    pub filed_by: &'a str,
-    /// The person the card is for; for a newborn not yet known to the portal, the parent until submission.
-    pub subject_id: &'a str,
-    pub filed_as: &'a str,
-    pub municipality_id: Option<&'a str>,
-    pub reason: ExpressReason,
-}
-
-/// The answers of a card request, as the journey saves them.
-pub struct CardAnswers<'a> {
-    pub trigger_date: &'a str,
-    pub card_type: &'a str,
-    pub photo_exception: &'a str,
-    pub details: &'a str,
-}
-
-/// The child a parent files an infant card for, made a person of the portal on submission.
-pub struct NewChild<'a> {
-    pub name: &'a str,
-    pub name_kana: &'a str,
-    pub birth_date: &'a str,
-    pub postal_code: &'a str,
-    pub address: &'a str,
-    pub municipality_id: Option<&'a str>,
 }
 
 /// The scope of the authority a parent gets over the child they file an infant card for (法定代理人: no proof
@@ -81,118 +52,12 @@ pub fn photo_dir(data_dir: &Path) -> PathBuf {
 }
 
 impl Store {
-    /// Starts a card request: the draft `requests` row and its `card_requests` row, in one transaction.
-    pub async fn create_card_draft(&self, d: &NewCardDraft<'_>) -> Result<String, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let draft = super::requests::NewDraft {
-            kind: RequestKind::Card,
-            subject_id: d.subject_id,
-            filed_by: d.filed_by,
-            filed_as: filed_as(d.filed_as),
-            facility_id: None,
-            municipality_id: d.municipality_id,
-        };
-        let id = super::requests::insert_draft(&mut tx, &draft, self.clock().now_ms()).await?;
-        sqlx::query("UPDATE requests SET reason = $1 WHERE id = $2")
-            .bind(d.reason.code())
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO card_requests (request_id, reason, trigger_date, card_type) VALUES ($1, $2, '', 'standard')",
-        )
-        .bind(&id)
-        .bind(d.reason.code())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// The card's own answers of a request (the caller has checked the viewer may see the request).
     pub async fn card_request(&self, request_id: &str) -> Result<Option<CardRequestRow>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM card_requests WHERE request_id = $1")))
             .bind(request_id)
             .fetch_optional(self.pool())
             .await
-    }
-
-    /// Saves the answers of a card request the filer is filling in (a draft) or correcting (returned).
-    pub async fn save_card_answers(
-        &self,
-        request_id: &str,
-        filed_by: &str,
-        a: &CardAnswers<'_>,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE card_requests SET trigger_date = $1, card_type = $2, photo_exception = $3, details = $4 \
-             WHERE request_id = $5 AND EXISTS (SELECT 1 FROM requests r WHERE r.id = $5 AND r.filed_by = $6 \
-             AND r.state IN ('draft', 'returned'))",
-        )
-        .bind(a.trigger_date)
-        .bind(a.card_type)
-        .bind(a.photo_exception)
-        .bind(a.details)
-        .bind(request_id)
-        .bind(filed_by)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Records the interim certificate request asked for together with a lost card.
-    pub async fn link_card_request(&self, card_request_id: &str, linked_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE card_requests SET linked_request_id = $1 WHERE request_id = $2")
-            .bind(linked_id)
-            .bind(card_request_id)
-            .execute(self.pool())
-            .await
-            .map(|_| ())
-    }
-
-    /// Starts the interim qualification-certificate request (資格確認書) asked for with a lost card: a draft of
-    /// the certificate service for the same person, its reason "lost or renewing" already answered, linked to
-    /// the card request. The filer answers its other questions in the certificate journey.
-    pub async fn start_linked_certificate(
-        &self,
-        card_request_id: &str,
-        subject_id: &str,
-        filed_by: &str,
-        municipality_id: Option<&str>,
-    ) -> Result<String, sqlx::Error> {
-        let filed_as = if subject_id == filed_by { FiledAs::SelfFiled } else { FiledAs::Representative };
-        let now = self.clock().now_ms();
-        let mut tx = self.pool().begin().await?;
-        let draft = super::requests::NewDraft {
-            kind: RequestKind::Certificate,
-            subject_id,
-            filed_by,
-            filed_as,
-            facility_id: None,
-            municipality_id,
-        };
-        let id = super::requests::insert_draft(&mut tx, &draft, now).await?;
-        let answers = serde_json::json!({ "for_whom": subject_id, "reason": "lost-or-renewing" }).to_string();
-        let saved = super::requests::DraftAnswers {
-            id: &id,
-            filed_by,
-            answers_json: &answers,
-            subject_id,
-            filed_as,
-            facility_id: None,
-            insurer_id: None,
-            reason: "lost-or-renewing",
-            birth_date: None,
-            now,
-        };
-        super::requests::write_draft_answers(&mut tx, &saved).await?;
-        sqlx::query("UPDATE card_requests SET linked_request_id = $1 WHERE request_id = $2")
-            .bind(&id)
-            .bind(card_request_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     /// The card request a certificate request was asked for with, if any (for its page to show the link).
@@ -266,81 +131,158 @@ impl Store {
             .await
             .map(|_| ())
     }
-
-    /// Sends an infant card request: the child becomes a person of the portal, the parent gets an approved
-    /// authority over them (法定代理人, no proof document), the request is moved onto the child and submitted,
-    /// all in one transaction.
-    pub async fn submit_infant_card_request(
-        &self,
-        request_id: &str,
-        parent_id: &str,
-        child: &NewChild<'_>,
-        mail: Option<NewMail>,
-    ) -> Result<Result<String, TransitionRefused>, sqlx::Error> {
-        let (from, to, by) = (RequestState::Draft, RequestState::Submitted, Actor::Requester);
-        if let Err(refused) = check_transition(from, to, by) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        let child_id = new_id();
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO people (id, name, name_kana, birth_date, postal_code, address, municipality_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&child_id)
-        .bind(child.name)
-        .bind(child.name_kana)
-        .bind(child.birth_date)
-        .bind(child.postal_code)
-        .bind(child.address)
-        .bind(child.municipality_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO representations (id, representative_id, ward_id, relationship, state, created_at, reason, \
-             scope, proof_state) VALUES ($1, $2, $3, 'parent', 'approved', $4, 'child', $5, 'not_needed')",
-        )
-        .bind(new_id())
-        .bind(parent_id)
-        .bind(&child_id)
-        .bind(now)
-        .bind(PARENT_SCOPE)
-        .execute(&mut *tx)
-        .await?;
-        let moved = sqlx::query(
-            "UPDATE requests SET subject_id = $1, filed_as = 'representative', municipality_id = $2 \
-             WHERE id = $3 AND filed_by = $4 AND state = 'draft' AND kind = 'card'",
-        )
-        .bind(&child_id)
-        .bind(child.municipality_id)
-        .bind(request_id)
-        .bind(parent_id)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() != 1
-            || apply_transition(
-                &mut tx,
-                &Transition { id: request_id, from, to, actor_id: parent_id, by, detail: "", mail },
-                now,
-            )
-            .await?
-            .is_err()
-        {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from, to, by }));
-        }
-        tx.commit().await?;
-        Ok(Ok(child_id))
-    }
 }
 
-/// How a card draft is filed, from its code (`self` for one's own, otherwise for someone one represents).
-fn filed_as(code: &str) -> FiledAs {
-    match code {
-        "self" => FiledAs::SelfFiled,
-        "facility" => FiledAs::Facility,
-        _ => FiledAs::Representative,
+/// The card's answers of a request, with its reason (`None`: no card row).
+pub(crate) async fn card_answers(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Option<CardAnswers>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT reason, details FROM card_requests WHERE request_id = $1")
+            .bind(request_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(reason, details)| {
+        let mut a: CardAnswers = serde_json::from_str(&details).unwrap_or_default();
+        a.reason = ExpressReason::from_code(&reason);
+        a
+    }))
+}
+
+/// Writes a card request's answers and the columns the queue reads from them (the first time, its row).
+pub(crate) async fn write_card_answers(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    reason: ExpressReason,
+    a: &CardAnswers,
+) -> Result<(), sqlx::Error> {
+    let details = serde_json::to_string(a).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let trigger = a.trigger_date(reason).unwrap_or("");
+    let exception = a.photo_exception.as_deref().unwrap_or("");
+    let updated = sqlx::query(
+        "UPDATE card_requests SET reason = $1, trigger_date = $2, card_type = $3, photo_exception = $4, details = $5 \
+         WHERE request_id = $6",
+    )
+    .bind(reason.code())
+    .bind(trigger)
+    .bind(a.card_type_code())
+    .bind(exception)
+    .bind(&details)
+    .bind(request_id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO card_requests (request_id, reason, trigger_date, card_type, photo_exception, details) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(request_id)
+        .bind(reason.code())
+        .bind(trigger)
+        .bind(a.card_type_code())
+        .bind(exception)
+        .bind(&details)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The child a parent files an infant card for, made a person of the portal on submission.
+pub(crate) struct NewChild<'a> {
+    pub name: &'a str,
+    pub name_kana: &'a str,
+    pub birth_date: &'a str,
+    pub postal_code: &'a str,
+    pub address: &'a str,
+    pub municipality_id: Option<&'a str>,
+}
+
+/// The infant's submission: the child becomes a person of the portal, the parent gets an approved authority
+/// over them (法定代理人, no proof document) and the draft moves onto the child. `None` when the draft is not
+/// the parent's (the caller rolls back the person written); the child's id otherwise.
+pub(crate) async fn make_child_a_person(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    parent_id: &str,
+    child: &NewChild<'_>,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let child_id = new_id();
+    // The person first: the request then points at them (a foreign key).
+    sqlx::query(
+        "INSERT INTO people (id, name, name_kana, birth_date, postal_code, address, municipality_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&child_id)
+    .bind(child.name)
+    .bind(child.name_kana)
+    .bind(child.birth_date)
+    .bind(child.postal_code)
+    .bind(child.address)
+    .bind(child.municipality_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let moved = sqlx::query(
+        "UPDATE requests SET subject_id = $1, filed_as = 'representative', municipality_id = $2 \
+         WHERE id = $3 AND filed_by = $4 AND state = 'draft' AND kind = 'card'",
+    )
+    .bind(&child_id)
+    .bind(child.municipality_id)
+    .bind(request_id)
+    .bind(parent_id)
+    .execute(&mut *conn)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO representations (id, representative_id, ward_id, relationship, state, created_at, reason, \
+         scope, proof_state) VALUES ($1, $2, $3, 'parent', 'approved', $4, 'child', $5, 'not_needed')",
+    )
+    .bind(new_id())
+    .bind(parent_id)
+    .bind(&child_id)
+    .bind(now)
+    .bind(PARENT_SCOPE)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(child_id))
+}
+
+/// Links a card request to the interim certificate request asked for with it.
+pub(crate) async fn link_request(conn: &mut AnyConnection, card_id: &str, linked_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE card_requests SET linked_request_id = $1 WHERE request_id = $2")
+        .bind(linked_id)
+        .bind(card_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The request linked to a card request, if any.
+pub(crate) async fn linked_request(conn: &mut AnyConnection, card_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT linked_request_id FROM card_requests WHERE request_id = $1")
+            .bind(card_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// A delivered card's photo goes: the column is emptied and the private file in `dir` deleted, in the
+/// delivery's transaction (a retried delivery finds nothing left to delete).
+pub(crate) async fn delete_photo_of(conn: &mut AnyConnection, dir: &Path, request_id: &str) -> Result<(), sqlx::Error> {
+    let Some(file) = photo_file(&mut *conn, request_id).await? else { return Ok(()) };
+    sqlx::query("UPDATE card_requests SET photo_file = NULL WHERE request_id = $1")
+        .bind(request_id)
+        .execute(&mut *conn)
+        .await?;
+    match std::fs::remove_file(dir.join(&file)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(sqlx::Error::Io(e)),
     }
 }

@@ -5,6 +5,7 @@ use sqlx::AnyConnection;
 
 use super::{Store, now_ms};
 use crate::crypto::SecretKey;
+use crate::domain::card_validity::ExpressReason;
 use crate::requests::certificate::{CertificateAnswers, Contact, Delivery, Reason};
 use crate::requests::service::{Answers, Command, Decision, Filing, KindEffect, Numbers, Service, ServiceError};
 use crate::requests::{FiledAs, RequestKind};
@@ -629,7 +630,7 @@ impl Store {
             insert_request(&service, &mut tx, r, now).await?;
         }
         let interim = insert_request(&service, &mut tx, &INTERIM_CERTIFICATE, now).await?;
-        insert_card_requests(&mut tx, &interim, now).await?;
+        insert_card_requests(&service, &mut tx, &interim, now).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())
@@ -682,9 +683,15 @@ const INTERIM_CERTIFICATE: DemoRequest = request(
     DemoOutcome::Issued(12),
 );
 
-/// 小林 由紀's express card requests: her baby's (sent with the birth registration, waiting for the
-/// municipality) and her lost card's, accepted, linked to the interim certificate `interim`.
-async fn insert_card_requests(conn: &mut AnyConnection, interim: &str, now: i64) -> Result<(), sqlx::Error> {
+/// 小林 由紀's express card requests, written by the request service: her baby's (sent with the birth
+/// registration, waiting for the municipality) and her lost card's, in review, linked to the interim
+/// certificate `interim`.
+async fn insert_card_requests(
+    service: &Service<'_>,
+    conn: &mut AnyConnection,
+    interim: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let day = |ago: i64| (super::today_jst() - chrono::Duration::days(ago)).to_string();
     let baby = crate::requests::card::CardAnswers {
         registration_municipality: Some(MUNICIPALITY.name_ja.to_string()),
@@ -709,68 +716,30 @@ async fn insert_card_requests(conn: &mut AnyConnection, interim: &str, now: i64)
         ..Default::default()
     };
     let cards = [
-        ("p-sora", "representative", "infant", "2026-10-20".to_string(), baby, 2, None, "submitted"),
-        ("p-yuki", "self", "lost", day(3), lost, 3, Some(interim), "in_review"),
+        ("p-sora", FiledAs::Representative, ExpressReason::Infant, baby, 2, None, false),
+        ("p-yuki", FiledAs::SelfFiled, ExpressReason::Lost, lost, 3, Some(interim), true),
     ];
-    for (subject, filed_as, reason, trigger, answers, days_ago, linked, state) in cards {
-        let id = super::new_id();
+    for (subject, filed_as, reason, answers, days_ago, linked, accepted) in cards {
         let submitted = now - days_ago * DAY_MS;
         let created = submitted - 15 * 60_000;
-        let accepted = submitted + 4 * 60 * 60_000;
-        let updated = if state == "in_review" { accepted } else { submitted };
-        sqlx::query(
-            "INSERT INTO requests (id, reference, kind, state, subject_id, filed_by, filed_as, municipality_id, \
-             insurer_id, reason, answers, created_at, updated_at, submitted_at) \
-             VALUES ($1, $2, 'card', $3, $4, 'p-yuki', $5, $6, NULL, $7, '{}', $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(crate::domain::ReferenceNumber::generate().compact())
-        .bind(state)
-        .bind(subject)
-        .bind(filed_as)
-        .bind(MUNICIPALITY.id)
-        .bind(reason)
-        .bind(created)
-        .bind(updated)
-        .bind(submitted)
-        .execute(&mut *conn)
-        .await?;
-        let card_type = answers.card_type.clone().unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO card_requests (request_id, reason, trigger_date, card_type, photo_exception, \
-             linked_request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(reason)
-        .bind(&trigger)
-        .bind(card_type)
-        .bind(answers.photo_exception.clone().unwrap_or_default())
-        .bind(linked)
-        .bind(serde_json::to_string(&answers).expect("answers serialise"))
-        .execute(&mut *conn)
-        .await?;
-        let mut events = vec![
-            (created, Some("p-yuki"), "requester", "created", None, "draft"),
-            (submitted, Some("p-yuki"), "requester", "submitted", Some("draft"), "submitted"),
-        ];
-        if state == "in_review" {
-            events.push((accepted, Some("p-suzuki"), "officer", "in_review", Some("submitted"), "in_review"));
+        let filing = Filing { subject_id: subject.to_string(), filed_as, facility_id: None };
+        let answers = crate::requests::card::CardAnswers { reason: Some(reason), ..answers };
+        let start = Command::StartDraft {
+            filed_by: "p-yuki".to_string(),
+            filing,
+            municipality_id: Some(MUNICIPALITY.id.to_string()),
+            answers: Answers::Card(answers),
+        };
+        let id = run(service, conn, start, created).await?;
+        if let Some(interim) = linked {
+            // Linked before sending, so sending does not start another interim certificate request.
+            super::card_requests::link_request(conn, &id, interim).await?;
         }
-        for (at, actor, role, event, from, to) in events {
-            sqlx::query(
-                "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, \
-                 detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '')",
-            )
-            .bind(super::new_id())
-            .bind(&id)
-            .bind(at)
-            .bind(actor)
-            .bind(role)
-            .bind(event)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *conn)
-            .await?;
+        run(service, conn, Command::Submit { request_id: id.clone(), by: "p-yuki".to_string() }, submitted).await?;
+        if accepted {
+            let officer_id = Some("p-suzuki".to_string());
+            let review = Command::Decide { request_id: id.clone(), officer_id, decision: Decision::StartReview };
+            run(service, conn, review, submitted + 4 * 60 * 60_000).await?;
         }
     }
     Ok(())

@@ -7,9 +7,7 @@ use super::{Store, new_id};
 use crate::access::sql::{Params, Record};
 use crate::access::{self, RecordKind};
 use crate::domain::card_validity::ExpressReason;
-use crate::requests::{Actor, FiledAs, RequestKind, RequestState, TransitionRefused, check_transition};
-use crate::store::accounts::{AuditEntry, append_audit};
-use crate::store::outbox::{NewMail, enqueue};
+use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RequestRow {
@@ -156,6 +154,8 @@ pub struct DraftAnswers<'a> {
     pub reason: &'a str,
     /// The date of birth the answers give (ISO), for finding the request without an account.
     pub birth_date: Option<&'a str>,
+    /// The answers may also change while the request is back with its filer (`Returned`, a card's correction).
+    pub also_returned: bool,
     pub now: i64,
 }
 
@@ -168,6 +168,10 @@ pub struct StateChange<'a> {
     pub by: Actor,
     /// The decision's code (or the event's note), kept in the timeline and as the decision.
     pub detail: &'a str,
+    /// The timeline line's event when it is not the new state's code (the issuing body's `mailed`).
+    pub event: Option<&'a str>,
+    /// The decision kept on the request when it is not `detail`.
+    pub decision: Option<&'a str>,
     pub now: i64,
 }
 
@@ -222,7 +226,8 @@ pub(crate) async fn insert_draft(conn: &mut AnyConnection, d: &NewDraft<'_>, now
 pub(crate) async fn write_draft_answers(conn: &mut AnyConnection, d: &DraftAnswers<'_>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE requests SET answers = $1, subject_id = $2, filed_as = $3, facility_id = $4, insurer_id = $5, reason = $6, \
-         subject_birth_date = $7, updated_at = $8 WHERE id = $9 AND filed_by = $10 AND state = 'draft'",
+         subject_birth_date = $7, updated_at = $8 WHERE id = $9 AND filed_by = $10 \
+         AND (state = 'draft' OR ($11 = 1 AND state = 'returned'))",
     )
     .bind(d.answers_json)
     .bind(d.subject_id)
@@ -234,6 +239,7 @@ pub(crate) async fn write_draft_answers(conn: &mut AnyConnection, d: &DraftAnswe
     .bind(d.now)
     .bind(d.id)
     .bind(d.filed_by)
+    .bind(i64::from(d.also_returned))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -283,7 +289,7 @@ pub(crate) async fn filer_contact(
 pub(crate) async fn move_state(conn: &mut AnyConnection, c: &StateChange<'_>) -> Result<bool, sqlx::Error> {
     let submitted_at = if c.to == RequestState::Submitted { Some(c.now) } else { None };
     let decision = if matches!(c.to, RequestState::Declined | RequestState::Issued | RequestState::Returned) {
-        Some(c.detail)
+        Some(c.decision.unwrap_or(c.detail))
     } else {
         None
     };
@@ -307,7 +313,7 @@ pub(crate) async fn move_state(conn: &mut AnyConnection, c: &StateChange<'_>) ->
         at: c.now,
         actor_id: c.actor_id,
         by: c.by,
-        event: c.to.code(),
+        event: c.event.unwrap_or(c.to.code()),
         from: Some(c.from),
         to: Some(c.to),
         detail: c.detail,
@@ -316,7 +322,8 @@ pub(crate) async fn move_state(conn: &mut AnyConnection, c: &StateChange<'_>) ->
     Ok(true)
 }
 
-async fn add_event(conn: &mut AnyConnection, e: &NewEvent<'_>) -> Result<(), sqlx::Error> {
+/// Writes one timeline line. Only the service calls this.
+pub(crate) async fn add_event(conn: &mut AnyConnection, e: &NewEvent<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO request_events (id, request_id, at, actor_id, actor_role, event, from_state, to_state, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -442,56 +449,4 @@ impl Store {
         .fetch_optional(self.pool())
         .await
     }
-}
-
-/// A move of state written outside the request service: the express card requests, until their answers and
-/// effects are commands of `requests::service` (then this goes).
-pub struct Transition<'a> {
-    pub id: &'a str,
-    pub from: RequestState,
-    pub to: RequestState,
-    pub actor_id: &'a str,
-    pub by: Actor,
-    pub detail: &'a str,
-    pub mail: Option<NewMail>,
-}
-
-impl Store {
-    /// Moves a request under the state machine, with its timeline line, audit line and e-mail in one
-    /// transaction. Fails without writing anything when the state has moved on.
-    pub async fn transition(&self, t: Transition<'_>) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-        if let Err(refused) = check_transition(t.from, t.to, t.by) {
-            return Ok(Err(refused));
-        }
-        let mut tx = self.pool().begin().await?;
-        if apply_transition(&mut tx, &t, self.clock().now_ms()).await?.is_err() {
-            tx.rollback().await?;
-            return Ok(Err(TransitionRefused { from: t.from, to: t.to, by: t.by }));
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
-    }
-}
-
-/// The change of state itself (`move_state`), its audit line and e-mail; the caller owns the transaction.
-pub(crate) async fn apply_transition(
-    conn: &mut AnyConnection,
-    t: &Transition<'_>,
-    now: i64,
-) -> Result<Result<(), TransitionRefused>, sqlx::Error> {
-    let change =
-        StateChange { id: t.id, from: t.from, to: t.to, actor_id: Some(t.actor_id), by: t.by, detail: t.detail, now };
-    if !move_state(&mut *conn, &change).await? {
-        return Ok(Err(TransitionRefused { from: t.from, to: t.to, by: t.by }));
-    }
-    let subject: (String,) =
-        sqlx::query_as("SELECT subject_id FROM requests WHERE id = $1").bind(t.id).fetch_one(&mut *conn).await?;
-    let audit_detail =
-        if t.detail.is_empty() { t.to.code().to_string() } else { format!("{}:{}", t.to.code(), t.detail) };
-    let audit = AuditEntry::new(Some(t.actor_id), "request.state").subject(&subject.0).detail(&audit_detail);
-    append_audit(&mut *conn, &audit.at(now)).await?;
-    if let Some(m) = &t.mail {
-        enqueue(&mut *conn, m).await?;
-    }
-    Ok(Ok(()))
 }

@@ -158,3 +158,12 @@ impl FormState {
         }
     }
 }
+
+/// A keyset cursor `<ms>.<id>` from the query string (a row's `updated_at.id` on `/requests`, `submitted_at.id` in
+/// the express queue); anything else (a tampered cursor) reads as the first page.
+pub fn parse_cursor(raw: &str) -> Option<(i64, &str)> {
+    let (at, id) = raw.split_once('.')?;
+    let at = at.parse().ok()?;
+    let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    id_ok.then_some((at, id))
+}

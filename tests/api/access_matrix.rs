@@ -526,31 +526,7 @@ async fn a_session_acting_for_a_ward_loses_their_records_at_once_when_the_author
 
 /// A card request for `ward` (sent), of `reason`.
 async fn card_request(app: &TestApp, ward: &str, reason: madoguchi::domain::card_validity::ExpressReason) -> String {
-    let id = app
-        .store
-        .create_card_draft(&madoguchi::store::card_requests::NewCardDraft {
-            filed_by: ward,
-            subject_id: ward,
-            filed_as: "self",
-            municipality_id: Some("mun-aoba"),
-            reason,
-        })
-        .await
-        .unwrap();
-    app.store
-        .transition(madoguchi::store::requests::Transition {
-            id: &id,
-            from: madoguchi::requests::RequestState::Draft,
-            to: madoguchi::requests::RequestState::Submitted,
-            actor_id: ward,
-            by: madoguchi::requests::Actor::Requester,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    id
+    crate::helpers::card_request_through_service(app, ward, "mun-aoba", reason, true).await
 }
 
 #[tokio::test]

@@ -350,30 +350,22 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         .unwrap();
     assert_eq!(insurer, "ins-kyokai-tokyo", "not the insurer of the officer who tries it");
     let card = crate::issuing::card_request(app, "p-maria", "mun-other", "submitted", "lost", Some("maria.jpg")).await;
-    let card_draft = |reason| madoguchi::store::card_requests::NewCardDraft {
-        filed_by: "p-maria",
-        subject_id: "p-maria",
-        filed_as: "self",
-        municipality_id: Some("mun-other"),
-        reason,
-    };
-    let card_request =
-        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Lost)).await.unwrap();
-    store
-        .transition(madoguchi::store::requests::Transition {
-            id: &card_request,
-            from: madoguchi::requests::RequestState::Draft,
-            to: madoguchi::requests::RequestState::Submitted,
-            actor_id: "p-maria",
-            by: madoguchi::requests::Actor::Requester,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    let open_card_draft =
-        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Infant)).await.unwrap();
+    let card_request = crate::helpers::card_request_through_service(
+        app,
+        "p-maria",
+        "mun-other",
+        madoguchi::domain::card_validity::ExpressReason::Lost,
+        true,
+    )
+    .await;
+    let open_card_draft = crate::helpers::card_request_through_service(
+        app,
+        "p-maria",
+        "mun-other",
+        madoguchi::domain::card_validity::ExpressReason::Infant,
+        false,
+    )
+    .await;
     Foreigners {
         card,
         card_request,

@@ -2,8 +2,7 @@
 //! page, e-mails and withdrawal; who may see a card request.
 
 use madoguchi::domain::card_validity::ExpressReason;
-use madoguchi::requests::{Actor, RequestState};
-use madoguchi::store::card_requests::NewCardDraft;
+use madoguchi::requests::service::{Command, Decision};
 use madoguchi::store::today_jst;
 use scraper::Html;
 
@@ -147,31 +146,7 @@ async fn a_child_of_one_or_more_is_sent_to_the_normal_application() {
 
 /// A card request for `subject` of `reason`, sent (written straight through the store).
 async fn sent_card_request(app: &TestApp, subject: &str, reason: ExpressReason) -> String {
-    let id = app
-        .store
-        .create_card_draft(&NewCardDraft {
-            filed_by: subject,
-            subject_id: subject,
-            filed_as: "self",
-            municipality_id: Some("mun-aoba"),
-            reason,
-        })
-        .await
-        .unwrap();
-    app.store
-        .transition(madoguchi::store::requests::Transition {
-            id: &id,
-            from: RequestState::Draft,
-            to: RequestState::Submitted,
-            actor_id: subject,
-            by: Actor::Requester,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    id
+    crate::helpers::card_request_through_service(app, subject, "mun-aoba", reason, true).await
 }
 
 #[tokio::test]
@@ -248,19 +223,7 @@ async fn a_lost_card_brings_a_linked_interim_certificate_on_one_timeline() {
     let next = location(&resident.get("/certificates/new").await);
     assert_eq!(next, format!("/certificates/{linked}/insurer"));
     // Send it through the store (its questions are the certificate service's own tests).
-    app.store
-        .transition(madoguchi::store::requests::Transition {
-            id: &linked,
-            from: RequestState::Draft,
-            to: RequestState::Submitted,
-            actor_id: "p-taro",
-            by: Actor::Requester,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
+    crate::helpers::run_command(&app, Command::Submit { request_id: linked.clone(), by: "p-taro".to_string() }).await;
     // The certificate's page shows the card request it was asked for with.
     let cert_page = Html::parse_document(&resident.get(&format!("/requests/{linked}")).await.text().await.unwrap());
     assert_eq!(attr_all(&cert_page, "#linked-card-link", "href"), vec![format!("/express/{id}")]);
@@ -424,19 +387,9 @@ async fn a_returned_card_request_is_corrected_and_sent_again_without_starting_ov
     );
     // Not correctable while it waits.
     assert_eq!(resident.get(&format!("/express/{id}/check")).await.status(), 303);
-    app.store
-        .transition(madoguchi::store::requests::Transition {
-            id: &id,
-            from: RequestState::Submitted,
-            to: RequestState::Returned,
-            actor_id: "p-suzuki",
-            by: Actor::Officer,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
+    let decision = Decision::Return { correction: String::new() };
+    let back = Command::Decide { request_id: id.clone(), officer_id: Some("p-suzuki".to_string()), decision };
+    crate::helpers::run_command(&app, back).await;
     let events_before = app.store.events(&id).await.unwrap().len();
     // The request page offers the correction; the answers are kept.
     let page = Html::parse_document(&resident.get(&format!("/express/{id}")).await.text().await.unwrap());

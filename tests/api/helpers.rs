@@ -312,3 +312,40 @@ pub async fn send_request(app: &TestApp, r: SentRequest<'_>) -> String {
     service.run(Command::Submit { request_id: id.clone(), by: r.filed_by.to_string() }, now).await.unwrap().unwrap();
     id
 }
+
+/// A card request of `reason` that `filer` starts for themself in `municipality` through the request service
+/// (`StartDraft` with the card's answers), and sends (`Submit`) when `send`: the way other code makes one.
+pub async fn card_request_through_service(
+    app: &TestApp,
+    filer: &str,
+    municipality: &str,
+    reason: madoguchi::domain::card_validity::ExpressReason,
+    send: bool,
+) -> String {
+    use madoguchi::requests::service::{Answers, Command, Filing, Service};
+    let service = Service { store: &app.store, mails: None, certificate_key: &app.secret_key };
+    let answers = madoguchi::requests::card::CardAnswers { reason: Some(reason), ..Default::default() };
+    let start = Command::StartDraft {
+        filed_by: filer.to_string(),
+        filing: Filing {
+            subject_id: filer.to_string(),
+            filed_as: madoguchi::requests::FiledAs::SelfFiled,
+            facility_id: None,
+        },
+        municipality_id: Some(municipality.to_string()),
+        answers: Answers::Card(answers),
+    };
+    let now = app.store.clock().now_ms();
+    let id = service.run(start, now).await.unwrap().unwrap().request_id;
+    if send {
+        service.run(Command::Submit { request_id: id.clone(), by: filer.to_string() }, now).await.unwrap().unwrap();
+    }
+    id
+}
+
+/// Runs one command of the request service as the tests' own writer (no e-mail), expecting it to go through.
+pub async fn run_command(app: &TestApp, command: madoguchi::requests::service::Command) {
+    let service =
+        madoguchi::requests::service::Service { store: &app.store, mails: None, certificate_key: &app.secret_key };
+    service.run(command, app.store.clock().now_ms()).await.unwrap().unwrap();
+}

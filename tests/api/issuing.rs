@@ -5,7 +5,7 @@ use madoguchi::issuing::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
 use madoguchi::i18n::Locale;
 use madoguchi::i18n::format::date;
-use scraper::{Html, Selector};
+use scraper::Html;
 
 use crate::helpers::{TestApp, add_other_municipality, select_all, sign_in_as, spawn_app_with};
 
@@ -276,20 +276,15 @@ async fn an_accepted_request_goes_through_the_simulated_issuing_body_to_delivery
     let app =
         spawn_app_with(&[("MADOGUCHI_ISSUING_BODY_KEY", KEY), ("MADOGUCHI_ISSUING_BODY_STEP_SECONDS", "0")]).await;
     write_photo(&app, "taro.jpg");
-    let id = card_request(&app, "p-taro", "mun-aoba", "submitted", "lost", Some("taro.jpg")).await;
-    let officer = sign_in_as(&app, "p-suzuki").await;
+    // A municipality of its own: the demo's card requests (in mun-aoba) stay out of its queue and dashboard.
+    let other = add_other_municipality(&app).await;
+    let id = card_request(&app, "p-taro", "mun-other", "submitted", "lost", Some("taro.jpg")).await;
+    let officer = sign_in_as(&app, &other).await;
     officer.get("/language/en").await;
 
     let queue = Html::parse_document(&officer.get("/office/express").await.text().await.unwrap());
-    // The demo family's card requests share the municipality: look at this request's row only.
-    let row = Selector::parse("tbody tr").unwrap();
-    let ours: Vec<String> = queue
-        .select(&row)
-        .filter(|tr| tr.html().contains(&format!("/office/express/{id}")))
-        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
-        .collect();
-    assert_eq!(ours.len(), 1, "{ours:?}");
-    assert!(ours[0].contains("Not accepted yet"), "{ours:?}");
+    assert_eq!(select_all(&queue, "td a.queue-ref").len(), 1);
+    assert!(select_all(&queue, "td").iter().any(|t| t == "Not accepted yet"));
     let review = officer.get(&format!("/office/express/{id}")).await.text().await.unwrap();
     assert!(review.contains(&format!("/office/express/{id}/photo")), "the photo is shown through its route");
     let photo = officer.get(&format!("/office/express/{id}/photo")).await;
@@ -306,6 +301,10 @@ async fn an_accepted_request_goes_through_the_simulated_issuing_body_to_delivery
         sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
     assert_eq!(state, "issued");
     assert_eq!(app.store.card_photo_file(&id).await.unwrap(), None);
+    let photos = std::path::Path::new(&app.data_dir()).join("card-photos");
+    assert!(std::fs::metadata(photos.join("taro.jpg")).is_err(), "the photo file is deleted on delivery");
+    let gone = officer.get(&format!("/office/express/{id}/photo")).await;
+    assert_eq!(gone.status().as_u16(), 404, "the officer's photo route has nothing left to show");
     let mails = mails_to(&app, "taro@example.jp").await;
     assert_eq!(mails.len(), 4, "accepted, started, mailed, delivered");
     assert!(mails[0].body_text.contains("発行機関へ送りました"), "{}", mails[0].body_text);
@@ -316,14 +315,8 @@ async fn an_accepted_request_goes_through_the_simulated_issuing_body_to_delivery
     assert!(dashboard.contains("Median: 0.0 days"), "{dashboard}");
     assert!(dashboard.contains("Within the one-week promise."));
     let counts = Html::parse_document(&dashboard);
-    let rows: Vec<Vec<String>> = counts
-        .select(&row)
-        .map(|tr| tr.text().map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect())
-        .collect();
-    assert!(
-        rows.contains(&vec!["New card after a loss".to_string(), "Issued".into(), "1".into(), "1".into()]),
-        "{rows:?}"
-    );
+    assert_eq!(select_all(&counts, "tbody th"), vec!["New card after a loss"]);
+    assert_eq!(select_all(&counts, "tbody td"), vec!["Issued", "1", "1"]);
 }
 
 #[tokio::test]
@@ -467,4 +460,44 @@ async fn the_issuing_body_as_its_own_process_takes_signed_orders_only_and_report
     assert_eq!(accept(&officer, &id, false).await.status().as_u16(), 303);
     wait_for_stage(&app, &id, "delivered").await;
     assert_eq!(events(&app, &id).await, vec!["in_review", "production_started", "mailed", "delivered"]);
+}
+
+#[tokio::test]
+async fn the_queue_shows_twenty_requests_a_page_with_links_to_earlier_and_later_ones() {
+    let app = spawn().await;
+    // A municipality of its own, with 45 open card requests (the demo's are another municipality's).
+    let other = add_other_municipality(&app).await;
+    for _ in 0..45 {
+        card_request(&app, "p-taro", "mun-other", "submitted", "lost", None).await;
+    }
+    let officer = sign_in_as(&app, &other).await;
+    let open = |path: String| {
+        let officer = &officer;
+        async move { Html::parse_document(&officer.get(&path).await.text().await.unwrap()) }
+    };
+    let refs = |h: &Html| select_all(h, "td a.queue-ref");
+    let link = |h: &Html, class: &str| crate::helpers::attr_all(h, &format!("nav.pager a.{class}"), "href").pop();
+
+    let first = open("/office/express".to_string()).await;
+    assert_eq!(refs(&first).len(), 20);
+    assert_eq!(link(&first, "pager__earlier"), None, "the first page has nothing earlier");
+    let second = open(link(&first, "pager__later").expect("a later page")).await;
+    assert_eq!(refs(&second).len(), 20);
+    assert!(link(&second, "pager__earlier").is_some());
+    let third = open(link(&second, "pager__later").expect("a third page")).await;
+    assert_eq!(refs(&third).len(), 5);
+    assert_eq!(link(&third, "pager__later"), None, "nothing after the last page");
+    let mut all: Vec<String> = [&first, &second, &third].iter().flat_map(|h| refs(h)).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 45, "every request once");
+
+    // Back from the last page: the second again, in the same order.
+    let back = open(link(&third, "pager__earlier").expect("an earlier page")).await;
+    assert_eq!(refs(&back), refs(&second));
+    let back = open(link(&back, "pager__earlier").expect("the first page")).await;
+    assert_eq!(refs(&back), refs(&first));
+    assert_eq!(link(&back, "pager__earlier"), None, "the first page, reached backwards, has nothing earlier");
+    // A cursor that does not parse shows the first page.
+    assert_eq!(refs(&open("/office/express?after=nonsense".to_string()).await), refs(&first));
 }

@@ -12,14 +12,13 @@ use chrono::NaiveDate;
 use crate::domain::card_validity::{self, ExpressEligibility, ExpressReason};
 use crate::domain::{Furigana, PersonName, PostalCode, WarekiDate};
 use crate::journeys::certificates::SummaryRow;
-use crate::requests::card::{CARD_TYPES, CardAnswers, MAX_PHOTO_BYTES, PHOTO_EXCEPTION_MAX_CHARS, Step};
-use crate::requests::{Actor, FiledAs, RequestKind, RequestState};
-use crate::store::card_requests::{CardRequestRow, NewCardDraft, NewChild};
-use crate::store::outbox::NewMail;
+use crate::requests::card::{CARD_TYPES, CardAnswers, MAX_PHOTO_BYTES, PHOTO_EXCEPTION_MAX_CHARS, Step, next_step_key};
+use crate::requests::service::{Answers, Command, Filing, Service};
+use crate::requests::{FiledAs, RequestKind, RequestState};
+use crate::store::card_requests::CardRequestRow;
 use crate::store::requests::RequestRow;
-use crate::store::requests::Transition;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::multipart;
 use crate::web::page::Page;
 use crate::web::policy::{Routes, SignedIn};
@@ -40,10 +39,6 @@ pub fn routes(routes: &mut Routes) {
         .route("/express/{id}/photo/file", web::get().to(photo_file))
         .route("/express/{id}/{step}", web::get().to(show_step))
         .route("/express/{id}/{step}", web::post().to(save_step));
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
 }
 
 fn reason_key(reason: ExpressReason) -> &'static str {
@@ -93,7 +88,7 @@ async fn new_draft(
     if let Some(d) = state.store.latest_draft(RequestKind::Card, user.id()).await?
         && let Some(card) = state.store.card_request(&d.id).await?.filter(|c| c.reason() == Some(reason))
     {
-        return Ok(see_other(&next_href(&d.id, &card)));
+        return Ok(see_other(next_href(&d.id, &card)));
     }
     let (subject_id, filed_as) = match reason {
         // The child is not a person of the portal yet: the parent until submission.
@@ -101,21 +96,20 @@ async fn new_draft(
         _ if user.subject_id() == user.id() => (user.id(), FiledAs::SelfFiled),
         _ => (user.subject_id(), FiledAs::Representative),
     };
-    let id = state
-        .store
-        .create_card_draft(&NewCardDraft {
-            filed_by: user.id(),
-            subject_id,
-            filed_as: filed_as.code(),
-            municipality_id: user.person.municipality_id.as_deref(),
-            reason,
-        })
-        .await?;
-    Ok(see_other(&next_href(&id, &load_draft(&state, &user, &id).await?.1)))
+    let start = Command::StartDraft {
+        filed_by: user.id().to_string(),
+        filing: Filing { subject_id: subject_id.to_string(), filed_as, facility_id: None },
+        municipality_id: user.person.municipality_id.clone(),
+        answers: Answers::Card(CardAnswers { reason: Some(reason), ..CardAnswers::default() }),
+    };
+    let id = Service::of(&state).run(start, state.clock.now_ms()).await?.map_err(|_| AppError::NotFound)?.request_id;
+    Ok(see_other(next_href(&id, &load_draft(&state, &user, &id).await?.1)))
 }
 
 fn answers_of(card: &CardRequestRow) -> CardAnswers {
-    serde_json::from_str(&card.details).unwrap_or_default()
+    let mut a: CardAnswers = serde_json::from_str(&card.details).unwrap_or_default();
+    a.reason = card.reason();
+    a
 }
 
 fn reason_of(card: &CardRequestRow) -> ExpressReason {
@@ -500,7 +494,7 @@ async fn save_photo(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (_, card) = load_draft(&state, &user, &id).await?;
+    let (draft, card) = load_draft(&state, &user, &id).await?;
     step_of(Step::Photo.slug(), &card)?;
     let change = query.change.is_some();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -544,7 +538,7 @@ async fn save_photo(
     }
     answers.photo_exception = Some(exception).filter(|e| !e.is_empty());
     let reason = reason_of(&card);
-    save(&state, &user, &id, reason, &answers).await?;
+    save(&state, &user, &draft, &answers).await?;
     let next = match (change, answers.first_unanswered(reason)) {
         (_, None) => format!("/express/{id}/check"),
         (true, Some(gap)) => format!("/express/{id}/{}", gap.slug()),
@@ -608,7 +602,7 @@ async fn save_step(
     input: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let (id, slug) = path.into_inner();
-    let (_, card) = load_draft(&state, &user, &id).await?;
+    let (draft, card) = load_draft(&state, &user, &id).await?;
     let step = step_of(&slug, &card)?;
     let reason = reason_of(&card);
     let mut answers = answers_of(&card);
@@ -617,7 +611,7 @@ async fn save_step(
     if form.has_errors() {
         return question_page(page, &id, reason, step, form, change, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    save(&state, &user, &id, reason, &answers).await?;
+    save(&state, &user, &draft, &answers).await?;
     let steps = Step::of(reason);
     let following = steps.iter().position(|s| *s == step).and_then(|i| steps.get(i + 1));
     let next = match (change, answers.first_unanswered(reason)) {
@@ -630,28 +624,20 @@ async fn save_step(
     Ok(see_other(&next))
 }
 
-async fn save(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    reason: ExpressReason,
-    a: &CardAnswers,
-) -> Result<(), AppError> {
-    let details = serde_json::to_string(a).map_err(AppError::internal)?;
-    let saved = state
-        .store
-        .save_card_answers(
-            id,
-            user.id(),
-            &crate::store::card_requests::CardAnswers {
-                trigger_date: a.trigger_date(reason).unwrap_or(""),
-                card_type: a.card_type.as_deref().unwrap_or("standard"),
-                photo_exception: a.photo_exception.as_deref().unwrap_or(""),
-                details: &details,
-            },
-        )
-        .await?;
-    if saved { Ok(()) } else { Err(AppError::NotFound) }
+/// Saves the answers of the filer's draft (or of their returned request) through the service.
+async fn save(state: &AppState, user: &CurrentUser, draft: &RequestRow, a: &CardAnswers) -> Result<(), AppError> {
+    let save = Command::SaveDraft {
+        request_id: draft.id.clone(),
+        filed_by: user.id().to_string(),
+        filing: Filing {
+            subject_id: draft.subject_id.clone(),
+            filed_as: draft.filed_as,
+            facility_id: draft.facility_id.clone(),
+        },
+        answers: Answers::Card(a.clone()),
+    };
+    Service::of(state).run(save, state.clock.now_ms()).await?.map_err(|_| AppError::NotFound)?;
+    Ok(())
 }
 
 /// The answers as summary rows; with `change_in` (a draft id), each row links back to its question.
@@ -772,7 +758,7 @@ async fn check_answers(
     let Some(draft) = draft else {
         // Sent already (a second click, a reload): the request page, not "page not found".
         return if state.store.sent_request_filed_by(&id, user.id()).await? {
-            Ok(see_other(&format!("/express/{id}")))
+            Ok(see_other(format!("/express/{id}")))
         } else {
             Err(AppError::NotFound)
         };
@@ -781,7 +767,7 @@ async fn check_answers(
     let reason = reason_of(&card);
     let answers = answers_of(&card);
     if answers.first_unanswered(reason).is_some() {
-        return Ok(see_other(&next_href(&draft.id, &card)));
+        return Ok(see_other(next_href(&draft.id, &card)));
     }
     let today = state.clock.today();
     let correcting = draft.state == RequestState::Returned;
@@ -793,48 +779,14 @@ async fn check_answers(
     render(&Check { page, id: draft.id, rows, card: card_view, refusal, correcting })
 }
 
-/// The request-update e-mail to `person_id` (if they have an address), in their language.
-async fn update_mail(
-    state: &AppState,
-    page: &Page,
-    person_id: &str,
-    r: &RequestRow,
-    to: RequestState,
-) -> Result<Option<NewMail>, AppError> {
-    let Some(person) = state.store.person(person_id).await? else { return Ok(None) };
-    let Some(email) = person.email else { return Ok(None) };
-    let reference: crate::domain::ReferenceNumber = r.reference.parse().map_err(AppError::internal)?;
-    let locale = crate::i18n::Locale::from_code(&person.preferred_locale).unwrap_or(page.locale);
-    let l10n = &state.localizer;
-    let notice = crate::notify::mail::Notice::request_update(
-        &reference.to_string(),
-        &l10n.plain(locale, to.message_key(), &[]),
-        &l10n.plain(locale, next_key(to), &[]),
-        &format!("{}express/{}", state.settings.base_url, r.id),
-    );
-    Ok(Some(crate::notify::compose_for(state, &email, locale, notice).map_err(AppError::Internal)?))
-}
-
-/// What happens next on a card request, by its state.
-fn next_key(s: RequestState) -> &'static str {
-    match s {
-        RequestState::Submitted => "express-next-submitted",
-        RequestState::InReview => "express-next-in-review",
-        RequestState::Issued => "express-next-issued",
-        RequestState::Returned => "express-next-returned",
-        other => other.next_step_key(),
-    }
-}
-
 async fn submit(
-    page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let sent = format!("/express/{id}?sent=1");
     if let Some(r) = returned_card(&state, &user, &id).await? {
-        return send_correction(&page, &state, &user, &r).await;
+        return send_correction(&state, &user, &r).await;
     }
     let Some(draft) = state.store.request_draft(&id, user.id()).await? else {
         return if state.store.sent_request_filed_by(&id, user.id()).await? {
@@ -847,86 +799,43 @@ async fn submit(
     let reason = reason_of(&card);
     let a = answers_of(&card);
     if a.first_unanswered(reason).is_some() {
-        return Ok(see_other(&next_href(&draft.id, &card)));
+        return Ok(see_other(next_href(&draft.id, &card)));
     }
     // Checked again on sending: a day may have passed since the question was answered.
     if eligibility(reason, &a, state.clock.today()).is_some_and(|e| !e.is_eligible()) {
-        return Ok(see_other(&format!("/express/{}/check", draft.id)));
+        return Ok(see_other(format!("/express/{}/check", draft.id)));
     }
-    let mail = update_mail(&state, &page, user.id(), &draft, RequestState::Submitted).await?;
-    if reason != ExpressReason::Infant {
-        let moved = state
-            .store
-            .transition(Transition {
-                id: &draft.id,
-                from: RequestState::Draft,
-                to: RequestState::Submitted,
-                actor_id: user.id(),
-                by: Actor::Requester,
-                detail: "",
-                mail,
-            })
-            .await?;
-        if moved.is_err() {
-            return if state.store.sent_request_filed_by(&id, user.id()).await? {
-                Ok(see_other(&sent))
-            } else {
-                Err(AppError::NotFound)
-            };
-        }
-        if a.interim.as_deref() == Some("yes") {
-            // The interim certificate: its own request, linked, continued in the certificate journey.
-            let municipality = draft.municipality_id.as_deref();
-            state.store.start_linked_certificate(&draft.id, &draft.subject_id, user.id(), municipality).await?;
-            return Ok(see_other("/certificates/new"));
-        }
-        return Ok(see_other(&sent));
+    // The service makes an infant a person with the parent's authority, or starts the linked interim
+    // certificate of a lost card, in the submission's transaction.
+    let send = Command::Submit { request_id: draft.id.clone(), by: user.id().to_string() };
+    let moved = Service::of(&state).run(send, state.clock.now_ms()).await?;
+    if moved.is_err() {
+        return if state.store.sent_request_filed_by(&id, user.id()).await? {
+            Ok(see_other(&sent))
+        } else {
+            Err(AppError::NotFound)
+        };
     }
-    let v = |o: &Option<String>| o.clone().unwrap_or_default();
-    let (name, kana, birth, code, address) =
-        (v(&a.child_name), v(&a.child_name_kana), v(&a.child_birth_date), v(&a.postal_code), v(&a.address));
-    let child = NewChild {
-        name: &name,
-        name_kana: &kana,
-        birth_date: &birth,
-        postal_code: &code,
-        address: &address,
-        municipality_id: user.person.municipality_id.as_deref(),
-    };
-    let moved = state.store.submit_infant_card_request(&draft.id, user.id(), &child, mail).await?;
-    if moved.is_err() && !state.store.sent_request_filed_by(&id, user.id()).await? {
-        return Err(AppError::NotFound);
+    if reason == ExpressReason::Lost && a.interim.as_deref() == Some("yes") {
+        // The interim certificate: its own request, linked, continued in the certificate journey.
+        return Ok(see_other("/certificates/new"));
     }
     Ok(see_other(&sent))
 }
 
 /// Sends a returned request again with its corrected answers (back to `Submitted`: timeline line "corrected",
 /// audit line and e-mail in one transaction). A click that comes too late sees the page as it is.
-async fn send_correction(
-    page: &Page,
-    state: &AppState,
-    user: &CurrentUser,
-    r: &RequestRow,
-) -> Result<HttpResponse, AppError> {
+async fn send_correction(state: &AppState, user: &CurrentUser, r: &RequestRow) -> Result<HttpResponse, AppError> {
     let card = state.store.card_request(&r.id).await?.ok_or(AppError::NotFound)?;
-    if answers_of(&card).first_unanswered(reason_of(&card)).is_some() {
-        return Ok(see_other(&next_href(&r.id, &card)));
+    let answers = answers_of(&card);
+    if answers.first_unanswered(reason_of(&card)).is_some() {
+        return Ok(see_other(next_href(&r.id, &card)));
     }
-    let mail = update_mail(state, page, user.id(), r, RequestState::Submitted).await?;
-    let moved = state
-        .store
-        .transition(Transition {
-            id: &r.id,
-            from: RequestState::Returned,
-            to: RequestState::Submitted,
-            actor_id: user.id(),
-            by: Actor::Requester,
-            detail: "corrected",
-            mail,
-        })
-        .await?;
-    drop(moved);
-    Ok(see_other(&format!("/express/{}?sent=1", r.id)))
+    let correct =
+        Command::Correct { request_id: r.id.clone(), by: user.id().to_string(), answers: Answers::Card(answers) };
+    // Refused (no longer returned): the request page shows the state it has moved to.
+    let _ = Service::of(state).run(correct, state.clock.now_ms()).await?;
+    Ok(see_other(format!("/express/{}?sent=1", r.id)))
 }
 
 pub struct EventView {
@@ -1065,7 +974,7 @@ async fn detail(
         subject,
         state_key: st.message_key(),
         state_code: st.code(),
-        next_key: next_key(st),
+        next_key: next_step_key(st),
         rows: summary(reason_of(&card), &answers, &page, None),
         card: card_view(&page, answers.child_birth_date.as_deref(), applied),
         events,
@@ -1081,7 +990,6 @@ async fn detail(
 
 /// Withdraws a request still waiting for the municipality (timeline, audit line and e-mail in one transaction).
 async fn withdraw(
-    page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
@@ -1090,20 +998,8 @@ async fn withdraw(
         return Err(AppError::NotFound);
     }
     let r = visible_card(&state, &user, &id).await?;
-    let mail = update_mail(&state, &page, &r.filed_by, &r, RequestState::Withdrawn).await?;
-    let moved = state
-        .store
-        .transition(Transition {
-            id: &r.id,
-            from: RequestState::Submitted,
-            to: RequestState::Withdrawn,
-            actor_id: user.id(),
-            by: Actor::Requester,
-            detail: "",
-            mail,
-        })
-        .await?;
+    let withdraw = Command::Withdraw { request_id: r.id.clone(), by: user.id().to_string() };
+    let _ = Service::of(&state).run(withdraw, state.clock.now_ms()).await?;
     // Refused (no longer waiting): the page shows the state it has moved to.
-    drop(moved);
-    Ok(see_other(&format!("/express/{}", r.id)))
+    Ok(see_other(format!("/express/{}", r.id)))
 }

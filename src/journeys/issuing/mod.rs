@@ -6,12 +6,8 @@ pub mod queue;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::i18n::Locale;
-use crate::issuing::{Callback, ProductionEvent, SIGNATURE_HEADER, SignatureRefused, TIMESTAMP_HEADER, verify};
-use crate::notify::mail::Notice;
-use crate::store::card_production::CallbackOutcome;
-use crate::store::now_ms;
-use crate::store::outbox::NewMail;
+use crate::issuing::{Callback, SIGNATURE_HEADER, SignatureRefused, TIMESTAMP_HEADER, verify};
+use crate::requests::service::{Command, Refused, Service};
 use crate::web::AppState;
 use crate::web::errors::AppError;
 
@@ -35,7 +31,7 @@ async fn callback(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
     use actix_web::http::StatusCode;
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let key = state.settings.express.issuing_body_key.as_deref();
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let signed_at = match verify(key, header(TIMESTAMP_HEADER), header(SIGNATURE_HEADER), &body, now / 1000) {
         Ok(t) => t,
         Err(refused) => {
@@ -51,19 +47,17 @@ async fn callback(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
     let Some(cb) = serde_json::from_slice::<Callback>(&body).ok().filter(Callback::is_well_formed) else {
         return Ok(plain(StatusCode::BAD_REQUEST, "not a production report"));
     };
-    let mail = stage_mail(&state, &cb).await?;
-    let outcome = state.store.apply_production_callback(&cb, signed_at * 1000, now, mail).await?;
-    Ok(match outcome {
-        CallbackOutcome::Applied { photo_file } => {
+    // The stage, its timeline line, the state (mailed), the photo's deletion (delivered) and the e-mail: one
+    // transaction of the request service.
+    let report = Command::Production { callback: cb.clone(), signed_at_ms: signed_at * 1000 };
+    Ok(match Service::of(&state).run(report, now).await? {
+        Ok(_) => {
             tracing::info!(request = %cb.request_id, event = cb.event.code(), "issuing body: stage applied");
-            if let Some(file) = photo_file {
-                delete_photo_file(&state.settings.data_dir, &file);
-            }
             plain(StatusCode::OK, "applied")
         }
-        CallbackOutcome::AlreadyApplied => plain(StatusCode::OK, "already applied"),
-        CallbackOutcome::OutOfOrder => plain(StatusCode::CONFLICT, "out of order"),
-        CallbackOutcome::UnknownRequest => plain(StatusCode::NOT_FOUND, "no such production"),
+        Err(Refused::AlreadyApplied) => plain(StatusCode::OK, "already applied"),
+        Err(Refused::OutOfOrder | Refused::Transition(_)) => plain(StatusCode::CONFLICT, "out of order"),
+        Err(Refused::NotFound) => plain(StatusCode::NOT_FOUND, "no such production"),
     })
 }
 
@@ -74,44 +68,4 @@ pub fn card_photo_path(data_dir: &std::path::Path, file: &str) -> Option<std::pa
         && !file.starts_with('.')
         && file.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     safe.then(|| data_dir.join("card-photos").join(file))
-}
-
-/// Deletes a delivered card's photo. The column is already empty; a file that cannot be removed is logged (by
-/// request, never by content) for the operator.
-fn delete_photo_file(data_dir: &std::path::Path, file: &str) {
-    let Some(path) = card_photo_path(data_dir, file) else { return };
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::error!(cause = %e, "a delivered card's photo could not be deleted"),
-    }
-}
-
-/// The applicant's e-mail about a production stage, in their language (none without an address).
-async fn stage_mail(state: &AppState, cb: &Callback) -> Result<Option<NewMail>, AppError> {
-    let Some((reference, filed_by)) = state.store.card_request_filer(&cb.request_id).await? else { return Ok(None) };
-    let Some(person) = state.store.person(&filed_by).await? else { return Ok(None) };
-    let Some(email) = person.email else { return Ok(None) };
-    let locale = Locale::from_code(&person.preferred_locale).unwrap_or(state.settings.default_locale);
-    let l10n = &state.localizer;
-    let reference = reference.parse::<crate::domain::ReferenceNumber>().map(|r| r.to_string()).unwrap_or(reference);
-    let mut next = l10n.plain(locale, cb.event.next_step_key(), &[]);
-    match cb.event {
-        ProductionEvent::Mailed => {
-            let tracking = cb.tracking_number.clone().unwrap_or_default();
-            next = format!("{} {next}", l10n.plain(locale, "express-tracking-number", &[("number", tracking)]));
-        }
-        ProductionEvent::Failed => {
-            let reason = cb.failure_reason.as_deref().unwrap_or("other");
-            next = format!("{} {next}", l10n.plain(locale, crate::issuing::failure_reason_key(reason), &[]));
-        }
-        _ => {}
-    }
-    let notice = Notice::request_update(
-        &reference,
-        &l10n.plain(locale, cb.event.message_key(), &[]),
-        &next,
-        &format!("{}requests/{}", state.settings.base_url, cb.request_id),
-    );
-    Ok(Some(crate::notify::compose_for(state, &email, locale, notice).map_err(AppError::Internal)?))
 }

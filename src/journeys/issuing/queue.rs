@@ -13,15 +13,11 @@ use chrono::{Months, NaiveDate};
 use crate::domain::express_schedule::{
     Deadlines, LIMIT_DAYS, MailingTimes, TARGET_DAYS, Waiting, expected_mailing_dates,
 };
-use crate::i18n::Locale;
-use crate::notify::mail::Notice;
 use crate::requests::RequestState;
-use crate::store::card_production::CardReturn;
-use crate::store::card_production::{Acceptance, ExpressRow};
-use crate::store::outbox::NewMail;
-use crate::store::{now_ms, today_jst};
+use crate::requests::service::{Command, Decision, KindEffect, Service};
+use crate::store::card_production::{ExpressRow, QueuePage};
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::MunicipalOfficers;
 use crate::web::session::MunicipalOfficer;
@@ -40,10 +36,6 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
         .route("/office/express/{id}/photo", web::get().to(photo))
         .route("/office/express/{id}/accept", web::post().to(accept))
         .route("/office/express/{id}/return", web::post().to(return_for_correction));
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
 fn stage_key(stage: &str) -> &'static str {
@@ -111,15 +103,24 @@ pub struct QueueItem {
 struct Queue {
     page: Page,
     items: Vec<QueueItem>,
+    /// The links to the pages of earlier and later requests, when there are some.
+    earlier: Option<String>,
+    later: Option<String>,
     decided: bool,
     target_days: u64,
     limit_days: u64,
 }
 
 #[derive(serde::Deserialize)]
-pub struct DecidedQuery {
+pub struct QueueQuery {
     decided: Option<String>,
+    /// The cursor (`submitted_at.id`) of the row the page starts after, or ends before.
+    after: Option<String>,
+    before: Option<String>,
 }
+
+/// Requests on one page of the express queue.
+pub const EXPRESS_QUEUE_PAGE_SIZE: i64 = 20;
 
 fn reference_text(reference: &str) -> String {
     reference.parse::<crate::domain::ReferenceNumber>().map(|r| r.to_string()).unwrap_or_else(|_| reference.to_string())
@@ -129,10 +130,34 @@ async fn queue(
     page: Page,
     state: web::Data<AppState>,
     officer: MunicipalOfficer,
-    q: web::Query<DecidedQuery>,
+    q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let today = today_jst();
-    let rows = state.store.express_queue(&officer.municipalities()).await?;
+    let today = state.clock.today();
+    let after = q.after.as_deref().and_then(crate::web::forms::parse_cursor);
+    let before = q.before.as_deref().and_then(crate::web::forms::parse_cursor);
+    let wanted = match (after, before) {
+        (Some(c), _) => QueuePage::Later(c),
+        (None, Some(c)) => QueuePage::Earlier(c),
+        (None, None) => QueuePage::First,
+    };
+    let size = EXPRESS_QUEUE_PAGE_SIZE;
+    let mut rows = state.store.express_queue(&officer.municipalities(), wanted, size).await?;
+    // One row more than a page was read: there are more requests that way.
+    let more = rows.len() as i64 > size;
+    if more {
+        match wanted {
+            QueuePage::Earlier(_) => drop(rows.remove(0)),
+            _ => rows.truncate(size as usize),
+        }
+    }
+    let key = |r: &ExpressRow| format!("{}.{}", r.submitted_at.unwrap_or(0), r.id);
+    let (has_earlier, has_later) = match wanted {
+        QueuePage::First => (false, more),
+        QueuePage::Later(_) => (true, more),
+        QueuePage::Earlier(_) => (more, true),
+    };
+    let earlier = rows.first().filter(|_| has_earlier).map(|r| format!("/office/express?before={}", key(r)));
+    let later = rows.last().filter(|_| has_later).map(|r| format!("/office/express?after={}", key(r)));
     let expected = expected_mailing(&state, today).await?;
     let items = rows
         .into_iter()
@@ -158,7 +183,15 @@ async fn queue(
             }
         })
         .collect();
-    render(&Queue { page, items, decided: q.decided.is_some(), target_days: TARGET_DAYS, limit_days: LIMIT_DAYS })
+    render(&Queue {
+        page,
+        items,
+        earlier,
+        later,
+        decided: q.decided.is_some(),
+        target_days: TARGET_DAYS,
+        limit_days: LIMIT_DAYS,
+    })
 }
 
 /// What the officer must look at before accepting: the data disagree with the card asked for.
@@ -223,7 +256,7 @@ async fn review_page(
 ) -> Result<HttpResponse, AppError> {
     let r = own(state, officer, id).await?;
     state.store.log_express_view(officer.0.id(), &r, "card_request").await?;
-    let today = today_jst();
+    let today = state.clock.today();
     let deadlines = r.accepted_on.as_deref().and_then(parse_date).map(Deadlines::from_acceptance);
     let st = RequestState::from_code(&r.state);
     let may_return = st == Some(RequestState::Submitted)
@@ -293,32 +326,6 @@ async fn photo(
         .body(bytes))
 }
 
-/// The applicant's e-mail about the officer's decision, in their language (none without an address).
-async fn decision_mail(
-    state: &AppState,
-    r: &ExpressRow,
-    to: RequestState,
-    next_key: &str,
-    next_args: &[(&str, String)],
-    extra_key: Option<&str>,
-) -> Result<Option<NewMail>, AppError> {
-    let Some(person) = state.store.person(&r.filed_by).await? else { return Ok(None) };
-    let Some(email) = person.email else { return Ok(None) };
-    let locale = Locale::from_code(&person.preferred_locale).unwrap_or(state.settings.default_locale);
-    let l10n = &state.localizer;
-    let mut next = l10n.plain(locale, next_key, next_args);
-    if let Some(key) = extra_key {
-        next = format!("{} {next}", l10n.plain(locale, key, &[]));
-    }
-    let notice = Notice::request_update(
-        &reference_text(&r.reference),
-        &l10n.plain(locale, to.message_key(), &[]),
-        &next,
-        &format!("{}requests/{}", state.settings.base_url, r.id),
-    );
-    Ok(Some(crate::notify::compose_for(state, &email, locale, notice).map_err(AppError::Internal)?))
-}
-
 #[derive(serde::Deserialize)]
 pub struct AcceptForm {
     /// `yes`: the officer accepts although the data disagree.
@@ -334,7 +341,7 @@ async fn accept(
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
     let r = own(&state, &officer, &id).await?;
-    let today = today_jst();
+    let today = state.clock.today();
     let mut errors = FormState::with_values([("confirm", form.confirm.as_str())]);
     if r.state != RequestState::Submitted.code() {
         errors.error_key("confirm", "express-error-state");
@@ -345,28 +352,10 @@ async fn accept(
         errors.error_key("confirm", "express-error-confirm");
         return review_page(page, &state, &officer, &id, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let by = Deadlines::from_acceptance(today).limit;
-    let mail = {
-        let person = state.store.person(&r.filed_by).await?;
-        let locale = person
-            .as_ref()
-            .and_then(|p| Locale::from_code(&p.preferred_locale))
-            .unwrap_or(state.settings.default_locale);
-        let date = crate::i18n::format::date(locale, by);
-        decision_mail(&state, &r, RequestState::InReview, "express-next-accepted", &[("date", date)], None).await?
-    };
-    let accepted = state
-        .store
-        .accept_card_request(Acceptance {
-            request_id: &r.id,
-            from: RequestState::Submitted,
-            officer_id: officer.0.id(),
-            municipality_id: &r.municipality_id,
-            now_ms: now_ms(),
-            today,
-            mail,
-        })
-        .await?;
+    // To review, the production order and the applicant's e-mail (with the date the card is mailed by).
+    let decision = Decision::Accept { effect: KindEffect::OrderCard };
+    let accept = Command::Decide { request_id: r.id.clone(), officer_id: Some(officer.0.id().to_string()), decision };
+    let accepted = Service::of(&state).run(accept, state.clock.now_ms()).await?;
     if accepted.is_err() {
         errors.error_key("confirm", "express-error-state");
         return review_page(page, &state, &officer, &id, errors, StatusCode::CONFLICT).await;
@@ -393,10 +382,10 @@ async fn return_for_correction(
         errors.error_key("reason", "express-error-reason");
         return review_page(page, &state, &officer, &id, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let Some(from) = RequestState::from_code(&r.state) else { return Err(AppError::NotFound) };
-    let mail = decision_mail(&state, &r, RequestState::Returned, "express-next-returned", &[], Some(reason)).await?;
-    let back = CardReturn { request_id: &r.id, from, officer_id: officer.0.id(), reason, mail, now_ms: now_ms() };
-    let returned = state.store.return_card_request(back).await?;
+    // The reason's message id is kept as the decision: the applicant reads it in their language.
+    let decision = Decision::Return { correction: reason.to_string() };
+    let back = Command::Decide { request_id: r.id.clone(), officer_id: Some(officer.0.id().to_string()), decision };
+    let returned = Service::of(&state).run(back, state.clock.now_ms()).await?;
     if returned.is_err() {
         errors.error_key("reason", "express-error-state");
         return review_page(page, &state, &officer, &id, errors, StatusCode::CONFLICT).await;
@@ -433,7 +422,7 @@ async fn dashboard(
     officer: MunicipalOfficer,
 ) -> Result<HttpResponse, AppError> {
     let municipalities = officer.municipalities();
-    let today = today_jst();
+    let today = state.clock.today();
     let week_start = today.checked_sub_days(chrono::Days::new(6)).unwrap_or(today);
     let rows = state.store.express_counts(&municipalities, start_of_day_ms(today), start_of_day_ms(week_start)).await?;
     let counts = rows
@@ -445,7 +434,7 @@ async fn dashboard(
             week: c.week,
         })
         .collect();
-    let since = now_ms() - 30 * 86_400_000;
+    let since = state.clock.now_ms() - 30 * 86_400_000;
     let times = MailingTimes::from_times(&state.store.mailing_times(&municipalities, since).await?);
     let one_decimal = |d: f64| format!("{:.1}", d);
     render(&Dashboard {

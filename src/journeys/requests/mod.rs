@@ -69,21 +69,13 @@ pub struct ListQuery {
     older: Option<String>,
 }
 
-/// A cursor `updated_at.id` from the query string; anything else (a tampered cursor) reads as the first page.
-fn parse_cursor(raw: &str) -> Option<(i64, &str)> {
-    let (at, id) = raw.split_once('.')?;
-    let at = at.parse().ok()?;
-    let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    id_ok.then_some((at, id))
-}
-
 async fn list(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let after = q.older.as_deref().and_then(parse_cursor);
+    let after = q.older.as_deref().and_then(crate::web::forms::parse_cursor);
     let mut rows = state.store.requests_for(user.id(), after, REQUESTS_PAGE_SIZE).await?;
     let total = state.store.count_requests_for(user.id()).await?;
     let older = if rows.len() as i64 > REQUESTS_PAGE_SIZE {
