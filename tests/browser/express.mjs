@@ -110,6 +110,12 @@ async function answer(page, name, text) {
   await typeOver(page, text);
 }
 
+/** Tab to the field named `name` and type `text` unless it holds something already. */
+async function answerIfEmpty(page, name, text) {
+  await focusWithKeyboard(page, `main [name="${name}"]`);
+  if ((await page.evaluate(() => document.activeElement.value)) === '') await page.keyboard.type(text);
+}
+
 /** From /express, the button of `reason` (infant, lost, newly_registered): a draft, at its first question. */
 async function startExpress(api, reason) {
   const { page, go, pressAndLoad } = api;
@@ -274,7 +280,10 @@ const lost = handover();
 /** The parent and her e-mail, and her language (her account's, which the e-mails follow): 小林 由紀. */
 const PARENT = { id: 'p-yuki', email: 'yuki@example.jp', language: 'ja' };
 /** The resident whose card is lost: 山田 太郎, who files in English. */
-const RESIDENT = { id: 'p-taro', filesIn: 'en', insurer: '138008', symbol: '1234567', number: '42' };
+const RESIDENT = {
+  id: 'p-taro', filesIn: 'en', name: '山田 太郎', kana: 'ヤマダ タロウ', birth: '1985-01-02',
+  insurer: '138008', symbol: '1234567', number: '42',
+};
 
 /**
  * Lost card, with the interim certificate asked for in the same flow: the loss report, suspension, address,
@@ -319,9 +328,13 @@ async function fileLostCard(api) {
   await answer(page, 'symbol', RESIDENT.symbol);
   await answer(page, 'number', RESIDENT.number);
   await pressAndLoad('Enter');
+  // The linked draft skips "for whom", where the journey fills these in from the account: typed if empty.
   await cert('name');
+  await answerIfEmpty(page, 'name', RESIDENT.name);
+  await answerIfEmpty(page, 'name_kana', RESIDENT.kana);
   await next(api);
   await cert('birth-date');
+  await answerIfEmpty(page, 'birth_date', RESIDENT.birth);
   await next(api);
   await cert('delivery');
   await choose(page, 'download');
