@@ -383,6 +383,7 @@ export const expressFlows = [
   {
     name: 'express-infant',
     role: 'parent',
+    lead: PARENT.language,
     before: ['parent', 'municipal-officer'],
     description:
       "a parent files her newborn's express card with the birth registration, the officer accepts it, the issuing body reports it to delivered, and she follows it on the request page and by e-mail",
@@ -413,6 +414,7 @@ export const expressFlows = [
   {
     name: 'express-lost',
     role: 'resident',
+    lead: RESIDENT.filesIn,
     before: ['resident', 'municipal-officer'],
     description:
       'a resident reports a lost card, asks for the interim certificate in the same flow and answers its questions; the card page shows both on one timeline, the certificate page links back',

@@ -28,7 +28,9 @@ const list = (v) => (v || '').split(',').map((r) => r.trim()).filter(Boolean);
 const ONLY = list(process.env.BROWSER_ROLES);
 const ONLY_FLOWS = list(process.env.BROWSER_FLOWS);
 const picked = (name) => (ONLY.length === 0 && ONLY_FLOWS.length === 0) || ONLY.includes(name);
-const flowPicked = (flow) => (ONLY_FLOWS.length ? ONLY_FLOWS.includes(flow.name) : picked(flow.role));
+// A flow also runs when a crawl it must come before (`before`) is picked: that crawl's data is what it leaves.
+const flowPicked = (flow) =>
+  ONLY_FLOWS.includes(flow.name) || (ONLY_FLOWS.length === 0 && picked(flow.role)) || (flow.before ?? []).some((r) => ONLY.includes(r));
 /** Where every crawl starts, and a page that does not exist so the 404 page is checked too. */
 const SEEDS = [
   { path: '/', status: 200 },
@@ -100,24 +102,26 @@ try {
   // every language, and those crawls wait for it: queued after it, they can never hold the workers it needs.
   const chosenFlows = flows.filter(flowPicked);
   const gates = new Map(); // role → [promises of the flows its crawls wait for]
+  // A flow that does its work in one language (`lead`) and checks it in the others runs there first: the
+  // runs that wait for it are queued after every lead, so they do not hold a worker while it has not started.
   const addFlows = (list) => {
-    for (const flow of list) {
+    const runs = list.flatMap((flow) => LOCALES.map((locale) => ({ flow, locale })));
+    runs.sort((a, b) => (a.locale.code === a.flow.lead ? 0 : 1) - (b.locale.code === b.flow.lead ? 0 : 1));
+    for (const { flow, locale } of runs) {
       const role = [...roles, ...flowOnlyRoles].find((r) => r.name === flow.role);
       if (!role) throw new Error(`flow ${flow.name} names the role ${flow.role}, which roles.mjs does not have`);
-      for (const locale of LOCALES) {
-        const part = report.section(`keyboard flow ${flow.name} as ${role.name} in ${locale.code}`);
-        let finished;
-        const done = new Promise((r) => (finished = r));
-        for (const gated of flow.before ?? []) gates.set(gated, [...(gates.get(gated) ?? []), done]);
-        tasks.push(async () => {
-          try {
-            await runFlow({ launched, base: portal.base, flow, role, locale, report: part, titles, shotsDir: SHOTS });
-          } finally {
-            part.flush();
-            finished();
-          }
-        });
-      }
+      const part = report.section(`keyboard flow ${flow.name} as ${role.name} in ${locale.code}`);
+      let finished;
+      const done = new Promise((r) => (finished = r));
+      for (const gated of flow.before ?? []) gates.set(gated, [...(gates.get(gated) ?? []), done]);
+      tasks.push(async () => {
+        try {
+          await runFlow({ launched, base: portal.base, flow, role, locale, report: part, titles, shotsDir: SHOTS });
+        } finally {
+          part.flush();
+          finished();
+        }
+      });
     }
   };
   addFlows(chosenFlows.filter((f) => f.before?.length));
