@@ -156,13 +156,13 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
       screenshot: shotsDir ? join(shotsDir, role.name, locale.code, slugOf(path, state)) : null,
     });
     const at = new URL(result.url);
-    // A form posted to an address under its page's (a review's "accept" and "return") and sent back with its
-    // errors is that page in an error state: its title is the page's, prefixed, not a page of its own.
+    // Forms posted to addresses under their page's (a review's "accept" and "return") and sent back with errors
+    // show that page in an error state, one title for both: one state of the page for the title rules.
     const sentFrom = sentFromPage ?? at.pathname;
     const underIt = kind === 'form' && result.errorState && at.pathname.startsWith(`${sentFrom}/`);
     const titleProblems = titles.check({
       locale: locale.code,
-      path: underIt ? sentFrom : at.pathname,
+      path: underIt ? `${sentFrom}/(a form of it)` : at.pathname,
       state,
       title: result.title,
       errorState: result.errorState,
