@@ -6,11 +6,12 @@ import { focusWithKeyboard, pressUntilFocused } from './lib/keyboard.mjs';
 import { message, visibleText } from './lib/locales.mjs';
 import { addVirtualAuthenticator } from './lib/passkeys.mjs';
 import { newestMailBody, oneAtATime } from './roles.mjs';
+import { expressFlows } from './express.mjs';
 
-const SUBMIT = 'main form button[type="submit"]';
+export const SUBMIT = 'main form button[type="submit"]';
 
 /** Picks a radio button with the keyboard: Tab into the group, then arrow keys until it is the one. */
-async function choose(page, value) {
+export async function choose(page, value) {
   await focusWithKeyboard(page, 'main input[type="radio"]');
   await pressUntilFocused(page, `main input[type="radio"][value="${value}"]`, { key: 'ArrowDown', max: 10 });
   await page.keyboard.press('Space');
@@ -26,18 +27,18 @@ async function selectWithArrows(page, value) {
 }
 
 /** Types into the focused field in place of what it holds (Ctrl+A first, as a person replaces a value). */
-async function typeOver(page, text) {
+export async function typeOver(page, text) {
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(text);
 }
 
 /** Types into the focused field unless the account filled it in already. */
-async function typeIfEmpty(page, text) {
+export async function typeIfEmpty(page, text) {
   if ((await page.evaluate(() => document.activeElement.value)) === '') await page.keyboard.type(text);
 }
 
 /** Throws unless the text the page shows at `selector` includes the message `id` in the flow's locale. */
-async function expectMessage(page, locale, selector, id) {
+export async function expectMessage(page, locale, selector, id) {
   const want = message(locale.code, id).replace(/\{[^}]*\}/g, '').trim();
   const got = await visibleText(page, selector);
   if (!got.includes(want)) throw new Error(`${selector} says "${got}", expected "${want}" (${id})`);
@@ -48,7 +49,7 @@ async function expectMessage(page, locale, selector, id) {
  * flow running at once (BROWSER_CONCURRENCY) would fill in, and send, the same draft.
  */
 const filing = new Map();
-function onePerPerson(person, work) {
+export function onePerPerson(person, work) {
   const run = (filing.get(person) ?? Promise.resolve()).then(work, work);
   filing.set(person, run.catch(() => {}));
   return run;
@@ -408,3 +409,6 @@ async function expectPrintLayout(page) {
     await page.emulateMedia({ media: 'screen' });
   }
 }
+
+// Express card requests (express.mjs): they run before the crawls of the roles they name in `before`.
+flows.push(...expressFlows);

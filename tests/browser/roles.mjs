@@ -106,7 +106,17 @@ export const roles = [
   { name: 'parent', signIn: signInWithCodeOnce('yuki@example.jp'), seeds: [{ path: '/express', status: 200 }] },
   { name: 'facility-staff', signIn: signInByInvitation('p-ken', 'staff@example.jp') },
   { name: 'insurer-officer', signIn: signInByInvitation('p-tanaka', 'kokuho@city.aoba.example.jp') },
-  { name: 'municipal-officer', signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp') },
+  // With express card requests in its queue (the crawler follows each to its review) and on its dashboard: the
+  // demo's, and those the express flows leave (they run first): the lost card's waits for the officer's deliberate
+  // "accept anyway" (no photo, an explanation instead), which a crawler never ticks; the infant's was mailed.
+  {
+    name: 'municipal-officer',
+    signIn: signInByInvitation('p-suzuki', 'officer@city.aoba.example.jp'),
+    seeds: [
+      { path: '/office/express', status: 200, shows: ['tr.queue-row a.queue-ref[href^="/office/express/"]'] },
+      { path: '/office/express/dashboard', status: 200, shows: ['main table tbody tr', 'main ul.list li'] },
+    ],
+  },
   { name: 'admin', signIn: signInByInvitation('p-admin', 'admin@example.jp') },
 ];
 

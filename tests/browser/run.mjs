@@ -10,6 +10,7 @@ import { launchBrowser } from './lib/browser.mjs';
 import { crawl } from './lib/crawl.mjs';
 import { runFlow } from './lib/flow.mjs';
 import { LOCALES } from './lib/locales.mjs';
+import { mailbox } from './lib/mailbox.mjs';
 import { passkeySelfTest } from './lib/passkeys.mjs';
 import { portalBinary, startPortal } from './lib/portal.mjs';
 import { Report, Titles } from './lib/report.mjs';
@@ -21,8 +22,15 @@ const SHOTS = join(import.meta.dirname, 'screenshots');
 const MAX_PAGES = Number(process.env.BROWSER_MAX_PAGES || 200); // per role × locale
 const CONCURRENCY = Math.max(1, Number(process.env.BROWSER_CONCURRENCY || 2));
 // BROWSER_ROLES=resident,admin crawls (and runs the flows of) those roles only: for a quick look while developing.
-const ONLY = (process.env.BROWSER_ROLES || '').split(',').map((r) => r.trim()).filter(Boolean);
-const picked = (name) => ONLY.length === 0 || ONLY.includes(name);
+// BROWSER_FLOWS=express-infant,express-lost runs those flows only, and crawls only the roles BROWSER_ROLES names
+// (none without it).
+const list = (v) => (v || '').split(',').map((r) => r.trim()).filter(Boolean);
+const ONLY = list(process.env.BROWSER_ROLES);
+const ONLY_FLOWS = list(process.env.BROWSER_FLOWS);
+const picked = (name) => (ONLY.length === 0 && ONLY_FLOWS.length === 0) || ONLY.includes(name);
+// A flow also runs when a crawl it must come before (`before`) is picked: that crawl's data is what it leaves.
+const flowPicked = (flow) =>
+  ONLY_FLOWS.includes(flow.name) || (ONLY_FLOWS.length === 0 && picked(flow.role)) || (flow.before ?? []).some((r) => ONLY.includes(r));
 /** Where every crawl starts, and a page that does not exist so the 404 page is checked too. */
 const SEEDS = [
   { path: '/', status: 200 },
@@ -55,6 +63,7 @@ async function pool(tasks, n) {
 async function cleanUp() {
   await launched?.close();
   await portal?.stop();
+  await mailbox.stop();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -77,7 +86,9 @@ try {
     throw new Error('the harness self-test failed, so its verdicts on the portal could not be trusted');
   }
 
-  portal = await startPortal();
+  // The portal sends its e-mail to the suite's own SMTP server, so flows read what people really received.
+  await mailbox.start();
+  portal = await startPortal({ env: { MADOGUCHI_SMTP_URL: mailbox.url } });
   console.log(`\n== the portal at ${portal.base} (fresh data in ${portal.dataDir})`);
   const pk = await passkeySelfTest(launched, portal.base);
   report.add({ kind: 'passkeys', role: 'harness', locale: '-', path: '/', state: 'virtual authenticator', failures: new Map([['passkeys', pk.problems]]), extra: pk.detail });
@@ -86,10 +97,39 @@ try {
   // run at once. On 2 cores the CPU is the limit (axe and full-page PNGs), so more than 2 gains little.
   const titles = new Titles();
   const tasks = [];
+  // A flow may name roles whose crawls must not meet its records (`before`: a crawler sends every form it
+  // finds, so it would send, accept or correct the flow's requests under its feet). Such a flow runs first, in
+  // every language, and those crawls wait for it: queued after it, they can never hold the workers it needs.
+  const chosenFlows = flows.filter(flowPicked);
+  const gates = new Map(); // role → [promises of the flows its crawls wait for]
+  // A flow that does its work in one language (`lead`) and checks it in the others runs there first: the
+  // runs that wait for it are queued after every lead, so they do not hold a worker while it has not started.
+  const addFlows = (list) => {
+    const runs = list.flatMap((flow) => LOCALES.map((locale) => ({ flow, locale })));
+    runs.sort((a, b) => (a.locale.code === a.flow.lead ? 0 : 1) - (b.locale.code === b.flow.lead ? 0 : 1));
+    for (const { flow, locale } of runs) {
+      const role = [...roles, ...flowOnlyRoles].find((r) => r.name === flow.role);
+      if (!role) throw new Error(`flow ${flow.name} names the role ${flow.role}, which roles.mjs does not have`);
+      const part = report.section(`keyboard flow ${flow.name} as ${role.name} in ${locale.code}`);
+      let finished;
+      const done = new Promise((r) => (finished = r));
+      for (const gated of flow.before ?? []) gates.set(gated, [...(gates.get(gated) ?? []), done]);
+      tasks.push(async () => {
+        try {
+          await runFlow({ launched, base: portal.base, flow, role, locale, report: part, titles, shotsDir: SHOTS });
+        } finally {
+          part.flush();
+          finished();
+        }
+      });
+    }
+  };
+  addFlows(chosenFlows.filter((f) => f.before?.length));
   for (const role of roles.filter((r) => picked(r.name))) {
     for (const locale of LOCALES) {
       const part = report.section(`crawl as ${role.name} in ${locale.code}`);
       tasks.push(async () => {
+        await Promise.all(gates.get(role.name) ?? []);
         try {
           await crawl({ launched, base: portal.base, role, locale, seeds: [...SEEDS, ...(role.seeds ?? [])], maxPages: MAX_PAGES, report: part, titles, shotsDir: SHOTS });
         } catch (e) {
@@ -101,20 +141,7 @@ try {
       });
     }
   }
-  for (const flow of flows.filter((f) => picked(f.role))) {
-    const role = [...roles, ...flowOnlyRoles].find((r) => r.name === flow.role);
-    if (!role) throw new Error(`flow ${flow.name} names the role ${flow.role}, which roles.mjs does not have`);
-    for (const locale of LOCALES) {
-      const part = report.section(`keyboard flow ${flow.name} as ${role.name} in ${locale.code}`);
-      tasks.push(async () => {
-        try {
-          await runFlow({ launched, base: portal.base, flow, role, locale, report: part, titles, shotsDir: SHOTS });
-        } finally {
-          part.flush();
-        }
-      });
-    }
-  }
+  addFlows(chosenFlows.filter((f) => !f.before?.length));
   await pool(tasks, CONCURRENCY);
 } catch (e) {
   error = e;

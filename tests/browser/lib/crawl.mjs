@@ -133,8 +133,9 @@ const formStatus = (s) => {
 };
 
 /**
- * Crawls as one role in one locale, in a fresh browser context. `seeds`: [{ path, status }] — "/" (200) and a
- * page that does not exist (404) so the error page is checked too.
+ * Crawls as one role in one locale, in a fresh browser context. `seeds`: [{ path, status, shows? }] — "/" (200)
+ * and a page that does not exist (404) so the error page is checked too; `shows` (CSS selectors) must each
+ * match on the seed's page (`content`), so a page meant to be crawled with data is not crawled empty.
  */
 export async function crawl({ launched, base, role, locale, seeds, maxPages, report, titles, shotsDir }) {
   const origin = new URL(base).origin;
@@ -145,7 +146,7 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
   const rec = await instrument(page);
   const stats = { pages: 0, forms: 0 };
 
-  const record = async ({ kind, path, state, statusOk, extraFailures = [] }) => {
+  const record = async ({ kind, path, state, statusOk, extraFailures = [], sentFromPage = null }) => {
     const result = await checkPage(page, {
       rec,
       origin,
@@ -155,9 +156,13 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
       screenshot: shotsDir ? join(shotsDir, role.name, locale.code, slugOf(path, state)) : null,
     });
     const at = new URL(result.url);
+    // Forms posted to addresses under their page's (a review's "accept" and "return") and sent back with errors
+    // show that page in an error state, one title for both: one state of the page for the title rules.
+    const sentFrom = sentFromPage ?? at.pathname;
+    const underIt = kind === 'form' && result.errorState && at.pathname.startsWith(`${sentFrom}/`);
     const titleProblems = titles.check({
       locale: locale.code,
-      path: at.pathname,
+      path: underIt ? `${sentFrom}/(a form of it)` : at.pathname,
       state,
       title: result.title,
       errorState: result.errorState,
@@ -181,6 +186,7 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
     rec.reset();
     await role.signIn(page, base);
     const expected = new Map(seeds.map((s) => [s.path, s.status]));
+    const shows = new Map(seeds.filter((s) => s.shows).map((s) => [s.path, s.shows]));
     const queue = seeds.map((s) => s.path);
     const seen = new Set(queue);
     const formsDone = new Set();
@@ -203,7 +209,12 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
       stats.pages++;
       rec.reset();
       await page.goto(base + path, { waitUntil: 'load' });
-      await record({ kind: 'page', path, state: 'page', statusOk: pageStatus(expected.get(path) ?? 200) });
+      const missing = [];
+      for (const selector of shows.get(path) ?? []) {
+        if ((await page.locator(selector).count()) === 0) missing.push(`nothing matches ${selector}`);
+      }
+      const extraFailures = missing.length ? [['content', missing]] : [];
+      await record({ kind: 'page', path, state: 'page', statusOk: pageStatus(expected.get(path) ?? 200), extraFailures });
       await follow();
 
       const forms = await collectForms(page);
@@ -217,7 +228,15 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
           stats.forms++;
           const state = `form${forms.length > 1 ? f.index + 1 : ''}-${mode}`;
           await page.goto(base + path, { waitUntil: 'load' });
-          const form = page.locator('form').nth(f.index);
+          // Found again by what it is, not where it was: another crawl (the same officer in another language,
+          // say) may have decided the record meanwhile, and its form is gone or another one is in its place.
+          const now = (await collectForms(page)).find((g) => g.action === f.action && g.method === f.method && g.fields.join(',') === f.fields.join(','));
+          if (!now) {
+            report.note(`${role.name}/${locale.code}: ${id} on ${path} was gone when it was to be sent ${mode} (the record moved on)`);
+            break;
+          }
+          const form = page.locator('form').nth(now.index);
+          const sentFromPage = new URL(page.url()).pathname;
           // A form inside a closed disclosure (<details>) is opened first, as a person would.
           await form.evaluate((el) => {
             for (let d = el.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
@@ -239,7 +258,7 @@ export async function crawl({ launched, base, role, locale, seeds, maxPages, rep
             });
             continue;
           }
-          const result = await record({ kind: 'form', path, state, statusOk: formStatus });
+          const result = await record({ kind: 'form', path, state, statusOk: formStatus, sentFromPage });
           await follow();
           // A form that leads to another page (a confirmation) makes that page part of the crawl.
           const at = new URL(result.url);

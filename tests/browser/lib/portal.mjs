@@ -34,9 +34,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs `MADOGUCHI_BIN` (default target/debug/madoguchi). The base URL is http://localhost:PORT, not 127.0.0.1:
- * passkeys need a domain as relying-party id.
+ * passkeys need a domain as relying-party id. `env`: more settings (MADOGUCHI_SMTP_URL, say).
  */
-export async function startPortal({ bin = process.env.MADOGUCHI_BIN, timeoutMs = 60_000 } = {}) {
+export async function startPortal({ bin = process.env.MADOGUCHI_BIN, timeoutMs = 60_000, env: extra = {} } = {}) {
   const binary = portalBinary(bin);
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'madoguchi-browser-'));
@@ -52,6 +52,10 @@ export async function startPortal({ bin = process.env.MADOGUCHI_BIN, timeoutMs =
     MADOGUCHI_DATA_DIR: dataDir,
     MADOGUCHI_DEMO: 'true',
     MADOGUCHI_LOG: process.env.MADOGUCHI_BROWSER_LOG || 'warn',
+    // The simulated issuing body (a background task in demo mode) takes a second a stage, not 20: a flow
+    // follows an express card from acceptance to delivery in seconds.
+    MADOGUCHI_ISSUING_BODY_STEP_SECONDS: '1',
+    ...extra,
   });
   const child = spawn(binary, ['serve'], { env, stdio: ['ignore', log.fd, log.fd] });
   let exited = null;
