@@ -357,3 +357,88 @@ async fn the_registration_page_names_insurers_in_the_readers_language() {
     assert_eq!(text.matches("あおば市の 国民健康保険").count(), 2, "{text}");
     assert!(!has_iso_date(&text), "{text}");
 }
+
+/// Posts to `path` with the session's CSRF token (taken from the signed-in page's sign-out form).
+async fn post_signed_in(app: &TestApp, path: &str) -> reqwest::Response {
+    let token = app.csrf_token("/requests").await;
+    app.post_form(path, &[("csrf_token", token.as_str())]).await
+}
+
+async fn state_of(app: &TestApp, id: &str) -> String {
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(id).fetch_one(app.store.pool()).await.unwrap();
+    state
+}
+
+#[tokio::test]
+async fn the_request_pages_say_what_to_do_meanwhile_and_withdrawing_asks_first_then_works() {
+    use crate::enrolments::{sent_request, taro_at_aoba};
+    use madoguchi::requests::service::{Command, Decision};
+    let app = spawn_app().await;
+    let id = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    for lang in LOCALES {
+        for path in [format!("/requests/{id}/confirmation"), format!("/requests/{id}")] {
+            let (html, _) = page_in(&taro, lang, &path).await;
+            assert_eq!(select_all(&html, "#meanwhile-delivery").len(), 1, "{lang} {path}: how long it takes");
+            assert_eq!(select_all(&html, "#meanwhile-clinic").len(), 1, "{lang} {path}: what to show meanwhile");
+            let tel = attr_all(&html, "#meanwhile-call a", "href");
+            assert_eq!(tel, vec!["tel:+81120000111"], "{lang} {path}: the request's insurer to call");
+            let withdraw = attr_all(&html, "#withdraw-link", "href");
+            assert_eq!(withdraw, vec![format!("/requests/{id}/withdraw")], "{lang} {path}");
+        }
+    }
+    // The first step only asks: nothing is withdrawn by opening it.
+    let (html, _) = page_in(&taro, "en", &format!("/requests/{id}/withdraw")).await;
+    assert_eq!(select_all(&html, "#withdraw-confirm").len(), 1);
+    assert_eq!(attr_all(&html, "#withdraw-keep", "href"), vec![format!("/requests/{id}")]);
+    assert_eq!(state_of(&app, &id).await, "submitted");
+    // Somebody else cannot withdraw it.
+    let tanaka = sign_in_as(&app, "p-tanaka").await;
+    let path = format!("/requests/{id}/withdraw");
+    assert_eq!(post_signed_in(&tanaka, &path).await.status(), 404, "an officer");
+    assert_eq!(state_of(&app, &id).await, "submitted");
+    // The second step withdraws, through the service (timeline and all).
+    let res = post_signed_in(&taro, &path).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/requests/{id}"));
+    assert_eq!(state_of(&app, &id).await, "withdrawn");
+    let (html, _) = page_in(&taro, "en", &format!("/requests/{id}")).await;
+    assert!(select_all(&html, "#meanwhile").is_empty(), "nothing to wait for");
+    assert!(select_all(&html, ".timeline li").iter().any(|l| l.contains("withdrawn") || l.contains("Withdrawn")));
+    assert_eq!(taro.get(&path).await.status(), 303, "nothing left to withdraw");
+
+    // A draft is given up the same way; a request the insurer is deciding is not withdrawn.
+    let service = crate::helpers::requests(&app);
+    let now = madoguchi::store::now_ms();
+    let second = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let start = Command::Decide {
+        request_id: second.clone(),
+        officer_id: Some("p-tanaka".into()),
+        decision: Decision::StartReview,
+    };
+    service.run(start, now).await.unwrap().unwrap();
+    let (html, _) = page_in(&taro, "ja", &format!("/requests/{second}")).await;
+    assert!(select_all(&html, "#withdraw-link").is_empty(), "not while the insurer decides");
+    assert_eq!(select_all(&html, "#meanwhile-delivery").len(), 1, "still waiting");
+    let refused = post_signed_in(&taro, &format!("/requests/{second}/withdraw")).await;
+    assert_eq!(refused.status(), 303);
+    assert_eq!(state_of(&app, &second).await, "in_review");
+    let create = Command::CreateDraft {
+        kind: madoguchi::requests::RequestKind::Certificate,
+        filed_by: "p-taro".into(),
+        filing: madoguchi::requests::service::Filing {
+            subject_id: "p-taro".into(),
+            filed_as: madoguchi::requests::FiledAs::SelfFiled,
+            facility_id: None,
+        },
+        municipality_id: Some("mun-aoba".into()),
+    };
+    let draft = service.run(create, now).await.unwrap().unwrap().request_id;
+    let (html, _) = page_in(&taro, "ja-easy", &format!("/requests/{draft}/withdraw")).await;
+    assert_eq!(attr_all(&html, "#withdraw-keep", "href"), vec![format!("/certificates/{draft}/check")]);
+    let res = post_signed_in(&taro, &format!("/requests/{draft}/withdraw")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/requests");
+    assert_eq!(state_of(&app, &draft).await, "withdrawn");
+}
