@@ -38,3 +38,8 @@ usability-withdraw-confirm = Withdraw the request
 usability-withdraw-keep = Keep the request and go back
 usability-withdraw-draft-lead = If you do not want to send it, you can give up this request.
 usability-withdraw-draft-link = Give up without sending
+
+usability-need-heading = Do you need a certificate?
+usability-need-not-needed = You do not need a certificate now. Your My Number Card is registered as your health insurance card with { $insurer }. Show the card at the clinic. You will need a certificate if one of the cases below happens to you, for example if you lose your card.
+usability-need-not-yet-registered = Your My Number Card is registered as your health insurance card, but { $insurer } has not finished registering you yet. Until it has, you can ask for a certificate.
+usability-need-card-not-registered = Your My Number Card is not registered as your health insurance card with { $insurer }. To use your insurance at the clinic, you need a certificate.

@@ -38,3 +38,8 @@ usability-withdraw-confirm = やめる
 usability-withdraw-keep = やめないで もどる
 usability-withdraw-draft-lead = [送|おく]らない ときは、 この もうしこみを やめる ことが できます。
 usability-withdraw-draft-link = [送|おく]らないで やめる
+
+usability-need-heading = [資格確認書|しかくかくにんしょ]は [必要|ひつよう]ですか
+usability-need-not-needed = あなたは いま [資格確認書|しかくかくにんしょ]は いりません。 マイナンバーカードが { $insurer }の [保険証|ほけんしょう]に なって います。 [病院|びょういん]では マイナンバーカードを [使|つか]って ください。 カードを なくした ときなど、 [下|した]の どれかの ときは [必要|ひつよう]です。
+usability-need-not-yet-registered = マイナンバーカードは [保険証|ほけんしょう]に なって います。 でも { $insurer }の [登録|とうろく]は まだ [終|お]わって いません。 [終|お]わるまでは [資格確認書|しかくかくにんしょ]を もうしこむ ことが できます。
+usability-need-card-not-registered = マイナンバーカードは { $insurer }の [保険証|ほけんしょう]に なって いません。 [病院|びょういん]で [保険|ほけん]を [使|つか]うには [資格確認書|しかくかくにんしょ]が [必要|ひつよう]です。

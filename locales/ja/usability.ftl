@@ -38,3 +38,8 @@ usability-withdraw-confirm = 取り下げる
 usability-withdraw-keep = 取り下げないで戻る
 usability-withdraw-draft-lead = 送信しないときは、この申請をやめることができます。
 usability-withdraw-draft-link = 送信しないでやめる
+
+usability-need-heading = 資格確認書は必要ですか
+usability-need-not-needed = あなたは今、資格確認書はいりません。{ $insurer }で、マイナンバーカードが保険証として登録されています。病院や診療所ではマイナンバーカードを使ってください。カードをなくしたときなど、下のどれかに当たるときは必要になります。
+usability-need-not-yet-registered = マイナンバーカードは保険証として登録されていますが、{ $insurer }の登録がまだ終わっていません。終わるまでは、資格確認書を申請できます。
+usability-need-card-not-registered = { $insurer }では、マイナンバーカードが保険証として登録されていません。病院や診療所で保険を使うには、資格確認書が必要です。

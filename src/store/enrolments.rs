@@ -148,6 +148,8 @@ pub struct OwnEnrolmentRow {
     pub notified_on: String,
     pub via_employer: i64,
     pub registered_on: Option<String>,
+    /// 1: the member's My Number Card is registered as their insurance card.
+    pub card_registered: i64,
 }
 
 /// Records shown in a list at once; the page says how many there are in all.
@@ -306,7 +308,7 @@ impl Store {
     ) -> Result<Vec<OwnEnrolmentRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT e.id, i.name_ja AS insurer_name_ja, i.name_en AS insurer_name_en, i.name_easy AS insurer_name_easy, e.qualified_on, e.notified_on, \
-             e.via_employer, e.registered_on FROM enrolments e JOIN insurers i ON i.id = e.insurer_id \
+             e.via_employer, e.registered_on, e.card_registered FROM enrolments e JOIN insurers i ON i.id = e.insurer_id \
              WHERE e.person_id = $1 AND (e.ended_on IS NULL OR e.ended_on >= $2) ORDER BY e.qualified_on DESC, e.id",
         )
         .bind(person_id)

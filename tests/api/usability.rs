@@ -442,3 +442,27 @@ async fn the_request_pages_say_what_to_do_meanwhile_and_withdrawing_asks_first_t
     assert_eq!(res.headers()["location"], "/requests");
     assert_eq!(state_of(&app, &draft).await, "withdrawn");
 }
+
+#[tokio::test]
+async fn the_certificates_page_answers_first_whether_the_signed_in_person_needs_one() {
+    let app = spawn_app().await;
+    // Taro's card is his insurance card with Aoba's national health insurance, which has registered him.
+    let taro = sign_in_as(&app, "p-taro").await;
+    for lang in LOCALES {
+        let (html, _) = page_in(&taro, lang, "/certificates").await;
+        assert_eq!(attr_all(&html, "#need-answer", "data-need"), vec!["not-needed"], "{lang}");
+        let first = attr_all(&html, "main h1 + *", "id");
+        assert_eq!(first, vec!["need-answer"], "{lang}: the answer comes first");
+    }
+    let (html, _) = page_in(&taro, "en", "/certificates").await;
+    let answer = select_all(&html, "#need-answer p").join(" ");
+    assert!(answer.contains("do not need") && answer.contains("Aoba City National Health Insurance"), "{answer}");
+    // Hanako's record has no card registered: she needs one.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let (html, _) = page_in(&hanako, "ja", "/certificates").await;
+    assert_eq!(attr_all(&html, "#need-answer", "data-need"), vec!["card-not-registered"]);
+    // Signed out, the portal knows nothing: the general explanation only.
+    let res = app.get("/certificates").await;
+    let html = Html::parse_document(&res.text().await.unwrap());
+    assert!(select_all(&html, "#need-answer").is_empty());
+}
