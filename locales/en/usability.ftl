@@ -43,3 +43,9 @@ usability-need-heading = Do you need a certificate?
 usability-need-not-needed = You do not need a certificate now. Your My Number Card is registered as your health insurance card with { $insurer }. Show the card at the clinic. You will need a certificate if one of the cases below happens to you, for example if you lose your card.
 usability-need-not-yet-registered = Your My Number Card is registered as your health insurance card, but { $insurer } has not finished registering you yet. Until it has, you can ask for a certificate.
 usability-need-card-not-registered = Your My Number Card is not registered as your health insurance card with { $insurer }. To use your insurance at the clinic, you need a certificate.
+
+usability-check-numbers-heading = The numbers differ from your insurer’s record
+usability-check-numbers-lead = Your insurer’s record gives these numbers, which are not the ones you typed. Check them against your insurance card or your insurer’s letters.
+usability-check-numbers-change = Correct the symbol, number and branch number
+usability-check-open-heading = A request to the same insurer is not finished yet
+usability-check-open-lead = There is already a request for this person to the same insurer. Until it is finished, you may not need another one.

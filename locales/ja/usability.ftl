@@ -43,3 +43,9 @@ usability-need-heading = 資格確認書は必要ですか
 usability-need-not-needed = あなたは今、資格確認書はいりません。{ $insurer }で、マイナンバーカードが保険証として登録されています。病院や診療所ではマイナンバーカードを使ってください。カードをなくしたときなど、下のどれかに当たるときは必要になります。
 usability-need-not-yet-registered = マイナンバーカードは保険証として登録されていますが、{ $insurer }の登録がまだ終わっていません。終わるまでは、資格確認書を申請できます。
 usability-need-card-not-registered = { $insurer }では、マイナンバーカードが保険証として登録されていません。病院や診療所で保険を使うには、資格確認書が必要です。
+
+usability-check-numbers-heading = 番号が医療保険者の記録と違います
+usability-check-numbers-lead = あなたが加入している医療保険者の記録では、記号・番号・枝番は次のとおりです。入力した番号と違います。保険証や通知を見て、確かめてください。
+usability-check-numbers-change = 記号・番号・枝番を直す
+usability-check-open-heading = 同じ医療保険者への申請がまだ終わっていません
+usability-check-open-lead = この人について、同じ医療保険者への申請がもうあります。その申請が終わるまで、新しい申請はいらないかもしれません。

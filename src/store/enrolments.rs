@@ -301,6 +301,24 @@ impl Store {
     }
 
     /// The records that name this person as the member, whose cover has not ended before `today`, newest first.
+    /// The person's own record in term at one insurer (the newest), for their check-your-answers page.
+    pub async fn own_enrolment_at(
+        &self,
+        person_id: &str,
+        insurer_id: &str,
+        today: &str,
+    ) -> Result<Option<EnrolmentRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM enrolments WHERE person_id = $1 AND insurer_id = $2 \
+             AND (ended_on IS NULL OR ended_on >= $3) ORDER BY qualified_on DESC, id LIMIT 1"
+        )))
+        .bind(person_id)
+        .bind(insurer_id)
+        .bind(today)
+        .fetch_optional(self.pool())
+        .await
+    }
+
     pub async fn enrolments_of_person(
         &self,
         person_id: &str,

@@ -359,7 +359,7 @@ async fn the_registration_page_names_insurers_in_the_readers_language() {
 }
 
 /// Posts to `path` with the session's CSRF token (taken from the signed-in page's sign-out form).
-async fn post_signed_in(app: &TestApp, path: &str) -> reqwest::Response {
+pub async fn post_signed_in(app: &TestApp, path: &str) -> reqwest::Response {
     let token = app.csrf_token("/requests").await;
     app.post_form(path, &[("csrf_token", token.as_str())]).await
 }
@@ -465,4 +465,60 @@ async fn the_certificates_page_answers_first_whether_the_signed_in_person_needs_
     let res = app.get("/certificates").await;
     let html = Html::parse_document(&res.text().await.unwrap());
     assert!(select_all(&html, "#need-answer").is_empty());
+}
+
+/// A draft for `subject` with these answers, saved through the service as the question pages do.
+async fn draft_with(
+    app: &TestApp,
+    subject: &str,
+    answers: madoguchi::requests::certificate::CertificateAnswers,
+) -> String {
+    use madoguchi::requests::service::{Answers, Command, Filing};
+    let service = crate::helpers::requests(app);
+    let now = madoguchi::store::now_ms();
+    let filing =
+        Filing { subject_id: subject.into(), filed_as: madoguchi::requests::FiledAs::SelfFiled, facility_id: None };
+    let create = Command::CreateDraft {
+        kind: madoguchi::requests::RequestKind::Certificate,
+        filed_by: subject.into(),
+        filing: filing.clone(),
+        municipality_id: Some("mun-aoba".into()),
+    };
+    let id = service.run(create, now).await.unwrap().unwrap().request_id;
+    let save = Command::SaveDraft {
+        request_id: id.clone(),
+        filed_by: subject.into(),
+        filing,
+        answers: Answers::Certificate(answers),
+    };
+    service.run(save, now).await.unwrap().unwrap();
+    id
+}
+
+#[tokio::test]
+async fn check_your_answers_says_when_the_record_has_other_numbers_or_a_request_is_open() {
+    use crate::enrolments::{sent_request, taro_at_aoba};
+    use madoguchi::requests::certificate::CertificateAnswers;
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    // As typed on his card: nothing to say.
+    let right = draft_with(&app, "p-taro", taro_at_aoba()).await;
+    let (html, _) = page_in(&taro, "en", &format!("/certificates/{right}/check")).await;
+    assert!(select_all(&html, "#numbers-differ").is_empty());
+    assert!(select_all(&html, "#open-requests").is_empty());
+    let withdraw = crate::usability::post_signed_in(&taro, &format!("/requests/{right}/withdraw")).await;
+    assert_eq!(withdraw.status(), 303);
+
+    // Another number than his record's, and a request to the same insurer already waiting.
+    let open = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let wrong = draft_with(&app, "p-taro", CertificateAnswers { number: Some("99".into()), ..taro_at_aoba() }).await;
+    for lang in LOCALES {
+        let (html, _) = page_in(&taro, lang, &format!("/certificates/{wrong}/check")).await;
+        assert_eq!(select_all(&html, "#numbers-differ .record-number"), vec!["1234567", "42", "01"], "{lang}");
+        assert_eq!(
+            attr_all(&html, "#numbers-differ a", "href"),
+            vec![format!("/certificates/{wrong}/insured?change=1")]
+        );
+        assert_eq!(attr_all(&html, "#open-requests a", "href"), vec![format!("/requests/{open}")], "{lang}");
+    }
 }

@@ -273,6 +273,36 @@ struct Check {
     page: Page,
     id: String,
     rows: Vec<SummaryRow>,
+    /// The insurer's record of the person gives other numbers than typed: (label key, the record's value).
+    record_numbers: Vec<(&'static str, String)>,
+    /// The person's requests to the same insurer that are not finished yet.
+    open_requests: Vec<crate::journeys::requests::OtherRequestLink>,
+}
+
+/// The record's 記号・番号・枝番 when the person's own record at the insurer differs from the typed ones.
+async fn record_numbers_if_other(
+    state: &AppState,
+    draft: &RequestRow,
+    a: &CertificateAnswers,
+) -> Result<Vec<(&'static str, String)>, AppError> {
+    let Some(insurer) = a.insurer_id.as_deref() else { return Ok(Vec::new()) };
+    let today = state.clock.today().to_string();
+    let Some(record) = state.store.own_enrolment_at(&draft.subject_id, insurer, &today).await? else {
+        return Ok(Vec::new());
+    };
+    let typed = |o: &Option<String>| o.clone().unwrap_or_default();
+    let same = typed(&a.symbol) == record.symbol && typed(&a.number) == record.number && {
+        // A branch number not asked for (the insurer uses none) is not a difference.
+        a.branch.is_none() || typed(&a.branch) == record.branch
+    };
+    if same {
+        return Ok(Vec::new());
+    }
+    Ok(vec![
+        ("office-cert-item-symbol", record.symbol),
+        ("office-cert-item-number", record.number),
+        ("office-cert-item-branch", record.branch),
+    ])
 }
 
 async fn check_answers(
@@ -287,7 +317,23 @@ async fn check_answers(
     };
     let ctx = steps::Context::load(&state, &user).await?;
     let rows = summary(&answers, &ctx, &page, Some(&draft.id));
-    render(&Check { page, id: draft.id, rows })
+    let record_numbers = record_numbers_if_other(&state, &draft, &answers).await?;
+    let open_requests = state
+        .store
+        .other_unfinished_requests(&draft.id)
+        .await?
+        .into_iter()
+        .map(|o| crate::journeys::requests::OtherRequestLink {
+            href: format!("/requests/{}", o.id),
+            reference: o
+                .reference
+                .parse::<crate::domain::ReferenceNumber>()
+                .map(|r| r.to_string())
+                .unwrap_or(o.reference),
+            state_key: o.state.message_key(),
+        })
+        .collect();
+    render(&Check { page, id: draft.id, rows, record_numbers, open_requests })
 }
 
 async fn submit(
