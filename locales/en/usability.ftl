@@ -49,3 +49,5 @@ usability-check-numbers-lead = Your insurer’s record gives these numbers, whic
 usability-check-numbers-change = Correct the symbol, number and branch number
 usability-check-open-heading = A request to the same insurer is not finished yet
 usability-check-open-lead = There is already a request for this person to the same insurer. Until it is finished, you may not need another one.
+
+usability-error-summary-missing = Some answers are missing

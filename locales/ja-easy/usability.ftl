@@ -49,3 +49,5 @@ usability-check-numbers-lead = [保険|ほけん]の ところの [記録|きろ
 usability-check-numbers-change = [番号|ばんごう]を なおす
 usability-check-open-heading = おなじ [保険|ほけん]の ところへの もうしこみが まだ [終|お]わって いません
 usability-check-open-lead = この [人|ひと]の もうしこみが もう あります。 その もうしこみが [終|お]わるまで、 あたらしい もうしこみは いらないかも しれません。
+
+usability-error-summary-missing = まだ [答|こた]えて いない ところが あります

@@ -49,3 +49,5 @@ usability-check-numbers-lead = あなたが加入している医療保険者の�
 usability-check-numbers-change = 記号・番号・枝番を直す
 usability-check-open-heading = 同じ医療保険者への申請がまだ終わっていません
 usability-check-open-lead = この人について、同じ医療保険者への申請がもうあります。その申請が終わるまで、新しい申請はいらないかもしれません。
+
+usability-error-summary-missing = まだ答えていない質問があります

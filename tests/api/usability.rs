@@ -522,3 +522,45 @@ async fn check_your_answers_says_when_the_record_has_other_numbers_or_a_request_
         assert_eq!(attr_all(&html, "#open-requests a", "href"), vec![format!("/requests/{open}")], "{lang}");
     }
 }
+
+fn location_of(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_single_option_is_chosen_already_and_an_empty_answer_is_asked_for_not_checked() {
+    let app = spawn_app().await;
+    // Taro acts for nobody: the only person he can ask for is himself, chosen already.
+    let taro = sign_in_as(&app, "p-taro").await;
+    let first = location_of(&taro.get("/certificates/new").await);
+    assert!(first.ends_with("/for-whom"), "{first}");
+    let (html, _) = page_in(&taro, "en", &first).await;
+    assert_eq!(attr_all(&html, "input[name=for_whom]", "value"), vec!["p-taro"]);
+    assert_eq!(attr_all(&html, "input[name=for_whom][checked]", "value"), vec!["p-taro"]);
+    // Hanako may also ask for her ward: she chooses.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let hers = location_of(&hanako.get("/certificates/new").await);
+    let (html, _) = page_in(&hanako, "en", &hers).await;
+    assert_eq!(attr_all(&html, "input[name=for_whom]", "value").len(), 2);
+    assert!(attr_all(&html, "input[name=for_whom][checked]", "value").is_empty());
+
+    // Nothing written: the summary asks for the answer; something written wrongly: check it.
+    let base = first.trim_end_matches("/for-whom").to_string();
+    for (lang, missing, check) in [
+        ("ja", "まだ答えていない質問があります", "入力内容を確認してください"),
+        ("ja-easy", "まだ答えていないところがあります", "書いたことを見てください"),
+        ("en", "Some answers are missing", "There is a problem"),
+    ] {
+        assert_eq!(taro.get(&format!("/language/{lang}?back=/")).await.status(), 303);
+        let res = answer(&taro, &format!("{base}/reason"), &[("reason", "")]).await;
+        assert_eq!(res.status(), 422);
+        let html = Html::parse_document(&res.text().await.unwrap());
+        let title = text_of(&html, "#error-summary-title").join("").replace(' ', "");
+        assert_eq!(title, missing.replace(' ', ""), "{lang}");
+        let res = answer(&taro, &format!("{base}/name"), &[("name", "山田 太郎"), ("name_kana", "abc")]).await;
+        assert_eq!(res.status(), 422);
+        let html = Html::parse_document(&res.text().await.unwrap());
+        let title = text_of(&html, "#error-summary-title").join("").replace(' ', "");
+        assert_eq!(title, check.replace(' ', ""), "{lang}");
+    }
+}
