@@ -564,3 +564,19 @@ async fn a_single_option_is_chosen_already_and_an_empty_answer_is_asked_for_not_
         assert_eq!(title, check.replace(' ', ""), "{lang}");
     }
 }
+
+#[tokio::test]
+async fn an_authority_that_lapsed_says_the_day_it_ended() {
+    let app = spawn_app().await;
+    let last_day = (madoguchi::store::today_jst() - chrono::Duration::days(3)).to_string();
+    sqlx::query("UPDATE representations SET ends_on = $1 WHERE representative_id = 'p-hanako'")
+        .bind(&last_day)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let shown = madoguchi::i18n::format::date_iso(madoguchi::i18n::Locale::Ja, &last_day);
+    let (html, _) = page_in(&hanako, "ja", "/account/representation").await;
+    let text = main_text(&html);
+    assert!(text.contains(&format!("{shown} に終了しました")), "{text}");
+}
