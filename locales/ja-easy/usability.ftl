@@ -23,3 +23,31 @@ account-birth-date = [生|う]まれた [日|ひ]
 account-language = [言葉|ことば]
 account-language-hint = ページと メールは この [言葉|ことば]です。
 account-language-change = { $language }に かえる
+
+usability-wait-heading = [届|とど]くまで
+usability-wait-post = [保険|ほけん]の ところが きめてから 1[週間|しゅうかん]ぐらいで、 [資格確認書|しかくかくにんしょ]が [郵便|ゆうびん]で [届|とど]きます。
+usability-wait-download = [保険|ほけん]の ところが きめたら、 すぐに この ページから [資格確認書|しかくかくにんしょ]を ダウンロード できます。
+usability-wait-clinic = [届|とど]く [前|まえ]に [病院|びょういん]に [行|い]く ときは、 [受付|うけつけ]で 「[資格確認書|しかくかくにんしょ]を もうしこんで います」と [言|い]って ください。 マイナンバーカードを [保険証|ほけんしょう]に して いる [人|ひと]は、 カードを [見|み]せて ください。 お[金|かね]を ぜんぶ [払|はら]った ときは、 あとで [保険|ほけん]の ところに [返|かえ]して もらう ことが できます。
+usability-wait-call = この もうしこみの ことを [聞|き]きたい ときは、 [電話|でんわ]して ください。
+usability-withdraw-lead = [資格確認書|しかくかくにんしょ]が いらなく なった ときは、 もうしこみを やめる ことが できます。
+usability-withdraw-link = もうしこみを やめる
+usability-withdraw-heading = この もうしこみを やめますか
+usability-withdraw-what = やめると、 [保険|ほけん]の ところは この もうしこみを [見|み]ません。 やめた もうしこみは もとに もどせません。
+usability-withdraw-again = また [必要|ひつよう]に なったら、 もう[一度|いちど] もうしこむ ことが できます。
+usability-withdraw-confirm = やめる
+usability-withdraw-keep = やめないで もどる
+usability-withdraw-draft-lead = [送|おく]らない ときは、 この もうしこみを やめる ことが できます。
+usability-withdraw-draft-link = [送|おく]らないで やめる
+
+usability-need-heading = [資格確認書|しかくかくにんしょ]は [必要|ひつよう]ですか
+usability-need-not-needed = あなたは いま [資格確認書|しかくかくにんしょ]は いりません。 マイナンバーカードが { $insurer }の [保険証|ほけんしょう]に なって います。 [病院|びょういん]では マイナンバーカードを [使|つか]って ください。 カードを なくした ときなど、 [下|した]の どれかの ときは [必要|ひつよう]です。
+usability-need-not-yet-registered = マイナンバーカードは [保険証|ほけんしょう]に なって います。 でも { $insurer }の [登録|とうろく]は まだ [終|お]わって いません。 [終|お]わるまでは [資格確認書|しかくかくにんしょ]を もうしこむ ことが できます。
+usability-need-card-not-registered = マイナンバーカードは { $insurer }の [保険証|ほけんしょう]に なって いません。 [病院|びょういん]で [保険|ほけん]を [使|つか]うには [資格確認書|しかくかくにんしょ]が [必要|ひつよう]です。
+
+usability-check-numbers-heading = [番号|ばんごう]が [保険|ほけん]の ところの [記録|きろく]と ちがいます
+usability-check-numbers-lead = [保険|ほけん]の ところの [記録|きろく]では、 [番号|ばんごう]は [下|した]の とおりです。 あなたが [入|い]れた [番号|ばんごう]と ちがいます。 [保険証|ほけんしょう]や お[知|し]らせを [見|み]て ください。
+usability-check-numbers-change = [番号|ばんごう]を なおす
+usability-check-open-heading = おなじ [保険|ほけん]の ところへの もうしこみが まだ [終|お]わって いません
+usability-check-open-lead = この [人|ひと]の もうしこみが もう あります。 その もうしこみが [終|お]わるまで、 あたらしい もうしこみは いらないかも しれません。
+
+usability-error-summary-missing = まだ [答|こた]えて いない ところが あります

@@ -183,7 +183,11 @@ pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Resu
         Actor::Requester => {
             matches!(
                 (from, to),
-                (Draft, Submitted) | (Submitted, Withdrawn) | (Returned, Submitted) | (Returned, Withdrawn)
+                (Draft, Submitted)
+                    | (Draft, Withdrawn)
+                    | (Submitted, Withdrawn)
+                    | (Returned, Submitted)
+                    | (Returned, Withdrawn)
             )
         }
         Actor::Officer => matches!(
@@ -234,6 +238,8 @@ mod tests {
         use RequestState::*;
         assert!(check_transition(Draft, Submitted, Actor::Requester).is_ok());
         assert!(check_transition(Submitted, Withdrawn, Actor::Requester).is_ok());
+        assert!(check_transition(Draft, Withdrawn, Actor::Requester).is_ok(), "a draft given up");
+        assert!(check_transition(InReview, Withdrawn, Actor::Requester).is_err(), "not while the insurer decides");
         assert!(check_transition(Submitted, Issued, Actor::Requester).is_err(), "nobody approves their own request");
         assert!(check_transition(Draft, Issued, Actor::Officer).is_err(), "officers never see drafts");
         assert!(check_transition(InReview, Issued, Actor::Officer).is_ok());

@@ -148,6 +148,8 @@ pub struct OwnEnrolmentRow {
     pub notified_on: String,
     pub via_employer: i64,
     pub registered_on: Option<String>,
+    /// 1: the member's My Number Card is registered as their insurance card.
+    pub card_registered: i64,
 }
 
 /// Records shown in a list at once; the page says how many there are in all.
@@ -299,6 +301,24 @@ impl Store {
     }
 
     /// The records that name this person as the member, whose cover has not ended before `today`, newest first.
+    /// The person's own record in term at one insurer (the newest), for their check-your-answers page.
+    pub async fn own_enrolment_at(
+        &self,
+        person_id: &str,
+        insurer_id: &str,
+        today: &str,
+    ) -> Result<Option<EnrolmentRow>, sqlx::Error> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM enrolments WHERE person_id = $1 AND insurer_id = $2 \
+             AND (ended_on IS NULL OR ended_on >= $3) ORDER BY qualified_on DESC, id LIMIT 1"
+        )))
+        .bind(person_id)
+        .bind(insurer_id)
+        .bind(today)
+        .fetch_optional(self.pool())
+        .await
+    }
+
     pub async fn enrolments_of_person(
         &self,
         person_id: &str,
@@ -306,7 +326,7 @@ impl Store {
     ) -> Result<Vec<OwnEnrolmentRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT e.id, i.name_ja AS insurer_name_ja, i.name_en AS insurer_name_en, i.name_easy AS insurer_name_easy, e.qualified_on, e.notified_on, \
-             e.via_employer, e.registered_on FROM enrolments e JOIN insurers i ON i.id = e.insurer_id \
+             e.via_employer, e.registered_on, e.card_registered FROM enrolments e JOIN insurers i ON i.id = e.insurer_id \
              WHERE e.person_id = $1 AND (e.ended_on IS NULL OR e.ended_on >= $2) ORDER BY e.qualified_on DESC, e.id",
         )
         .bind(person_id)

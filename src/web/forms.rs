@@ -69,6 +69,12 @@ impl FormState {
         !self.errors.is_empty()
     }
 
+    /// Every field with an error was left empty: the summary then asks for the missing answers instead of
+    /// asking to check what was written.
+    pub fn only_missing(&self) -> bool {
+        self.has_errors() && self.errors.iter().all(|(field, _, _)| self.value(field).trim().is_empty())
+    }
+
     /// What was typed in `field`, to put back in the input.
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map(String::as_str).unwrap_or("")

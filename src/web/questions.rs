@@ -32,7 +32,8 @@ pub struct QuestionPage {
 
 impl QuestionPage {
     /// A question of a service: captioned with the service's name, titled "heading – service".
-    pub fn of_service(page: Page, form: FormState, service_key: &'static str, question: Question) -> QuestionPage {
+    pub fn of_service(page: Page, mut form: FormState, service_key: &'static str, question: Question) -> QuestionPage {
+        preselect_only_choices(&mut form, &question);
         let title = format!("{} – {}", page.t_plain(question.heading_key), page.t_plain(service_key));
         let caption = page.t(service_key);
         QuestionPage { page, form, title, caption, question }
@@ -47,9 +48,25 @@ impl QuestionPage {
         (n, total): (u8, u8),
         question: Question,
     ) -> QuestionPage {
+        let mut form = form;
+        preselect_only_choices(&mut form, &question);
         let title = page.t_plain(title_key);
         let caption = Safe(page.message_html(step_key, &[("n", n.to_string()), ("total", total.to_string())]));
         QuestionPage { page, form, title, caption, question }
+    }
+}
+
+/// A question with a single option has one possible answer: it is chosen already, and the person only
+/// confirms it. An answer given, or an error beside the field, is left as it is.
+fn preselect_only_choices(form: &mut FormState, question: &Question) {
+    for field in &question.fields {
+        if let Field::Radios { name, choices, .. } | Field::Select { name, choices, .. } = field
+            && let [only] = choices.as_slice()
+            && form.value(name).is_empty()
+            && !form.has_error(name)
+        {
+            form.set(name, &only.value);
+        }
     }
 }
 

@@ -151,6 +151,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/office/express/{id}/photo", Foreign),
     ("post", "/office/express/{id}/accept", Foreign),
     ("post", "/office/express/{id}/return", Foreign),
+    ("get", "/requests/{id}/withdraw", Foreign),
+    ("post", "/requests/{id}/withdraw", Foreign),
 ];
 
 /// Every `.route("…", web::method()` in the source: each journey adds its routes to the group of a policy

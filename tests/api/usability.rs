@@ -357,3 +357,226 @@ async fn the_registration_page_names_insurers_in_the_readers_language() {
     assert_eq!(text.matches("あおば市の 国民健康保険").count(), 2, "{text}");
     assert!(!has_iso_date(&text), "{text}");
 }
+
+/// Posts to `path` with the session's CSRF token (taken from the signed-in page's sign-out form).
+pub async fn post_signed_in(app: &TestApp, path: &str) -> reqwest::Response {
+    let token = app.csrf_token("/requests").await;
+    app.post_form(path, &[("csrf_token", token.as_str())]).await
+}
+
+async fn state_of(app: &TestApp, id: &str) -> String {
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM requests WHERE id = $1").bind(id).fetch_one(app.store.pool()).await.unwrap();
+    state
+}
+
+#[tokio::test]
+async fn the_request_pages_say_what_to_do_meanwhile_and_withdrawing_asks_first_then_works() {
+    use crate::enrolments::{sent_request, taro_at_aoba};
+    use madoguchi::requests::service::{Command, Decision};
+    let app = spawn_app().await;
+    let id = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    for lang in LOCALES {
+        for path in [format!("/requests/{id}/confirmation"), format!("/requests/{id}")] {
+            let (html, _) = page_in(&taro, lang, &path).await;
+            assert_eq!(select_all(&html, "#meanwhile-delivery").len(), 1, "{lang} {path}: how long it takes");
+            assert_eq!(select_all(&html, "#meanwhile-clinic").len(), 1, "{lang} {path}: what to show meanwhile");
+            let tel = attr_all(&html, "#meanwhile-call a", "href");
+            assert_eq!(tel, vec!["tel:+81120000111"], "{lang} {path}: the request's insurer to call");
+            let withdraw = attr_all(&html, "#withdraw-link", "href");
+            assert_eq!(withdraw, vec![format!("/requests/{id}/withdraw")], "{lang} {path}");
+        }
+    }
+    // The first step only asks: nothing is withdrawn by opening it.
+    let (html, _) = page_in(&taro, "en", &format!("/requests/{id}/withdraw")).await;
+    assert_eq!(select_all(&html, "#withdraw-confirm").len(), 1);
+    assert_eq!(attr_all(&html, "#withdraw-keep", "href"), vec![format!("/requests/{id}")]);
+    assert_eq!(state_of(&app, &id).await, "submitted");
+    // Somebody else cannot withdraw it.
+    let tanaka = sign_in_as(&app, "p-tanaka").await;
+    let path = format!("/requests/{id}/withdraw");
+    assert_eq!(post_signed_in(&tanaka, &path).await.status(), 404, "an officer");
+    assert_eq!(state_of(&app, &id).await, "submitted");
+    // The second step withdraws, through the service (timeline and all).
+    let res = post_signed_in(&taro, &path).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/requests/{id}"));
+    assert_eq!(state_of(&app, &id).await, "withdrawn");
+    let (html, _) = page_in(&taro, "en", &format!("/requests/{id}")).await;
+    assert!(select_all(&html, "#meanwhile").is_empty(), "nothing to wait for");
+    assert!(select_all(&html, ".timeline li").iter().any(|l| l.contains("withdrawn") || l.contains("Withdrawn")));
+    assert_eq!(taro.get(&path).await.status(), 303, "nothing left to withdraw");
+
+    // A draft is given up the same way; a request the insurer is deciding is not withdrawn.
+    let service = crate::helpers::requests(&app);
+    let now = madoguchi::store::now_ms();
+    let second = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let start = Command::Decide {
+        request_id: second.clone(),
+        officer_id: Some("p-tanaka".into()),
+        decision: Decision::StartReview,
+    };
+    service.run(start, now).await.unwrap().unwrap();
+    let (html, _) = page_in(&taro, "ja", &format!("/requests/{second}")).await;
+    assert!(select_all(&html, "#withdraw-link").is_empty(), "not while the insurer decides");
+    assert_eq!(select_all(&html, "#meanwhile-delivery").len(), 1, "still waiting");
+    let refused = post_signed_in(&taro, &format!("/requests/{second}/withdraw")).await;
+    assert_eq!(refused.status(), 303);
+    assert_eq!(state_of(&app, &second).await, "in_review");
+    let create = Command::CreateDraft {
+        kind: madoguchi::requests::RequestKind::Certificate,
+        filed_by: "p-taro".into(),
+        filing: madoguchi::requests::service::Filing {
+            subject_id: "p-taro".into(),
+            filed_as: madoguchi::requests::FiledAs::SelfFiled,
+            facility_id: None,
+        },
+        municipality_id: Some("mun-aoba".into()),
+    };
+    let draft = service.run(create, now).await.unwrap().unwrap().request_id;
+    let (html, _) = page_in(&taro, "ja-easy", &format!("/requests/{draft}/withdraw")).await;
+    assert_eq!(attr_all(&html, "#withdraw-keep", "href"), vec![format!("/certificates/{draft}/check")]);
+    let res = post_signed_in(&taro, &format!("/requests/{draft}/withdraw")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/requests");
+    assert_eq!(state_of(&app, &draft).await, "withdrawn");
+}
+
+#[tokio::test]
+async fn the_certificates_page_answers_first_whether_the_signed_in_person_needs_one() {
+    let app = spawn_app().await;
+    // Taro's card is his insurance card with Aoba's national health insurance, which has registered him.
+    let taro = sign_in_as(&app, "p-taro").await;
+    for lang in LOCALES {
+        let (html, _) = page_in(&taro, lang, "/certificates").await;
+        assert_eq!(attr_all(&html, "#need-answer", "data-need"), vec!["not-needed"], "{lang}");
+        let first = attr_all(&html, "main h1 + *", "id");
+        assert_eq!(first, vec!["need-answer"], "{lang}: the answer comes first");
+    }
+    let (html, _) = page_in(&taro, "en", "/certificates").await;
+    let answer = select_all(&html, "#need-answer p").join(" ");
+    assert!(answer.contains("do not need") && answer.contains("Aoba City National Health Insurance"), "{answer}");
+    // Hanako's record has no card registered: she needs one.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let (html, _) = page_in(&hanako, "ja", "/certificates").await;
+    assert_eq!(attr_all(&html, "#need-answer", "data-need"), vec!["card-not-registered"]);
+    // Signed out, the portal knows nothing: the general explanation only.
+    let res = app.get("/certificates").await;
+    let html = Html::parse_document(&res.text().await.unwrap());
+    assert!(select_all(&html, "#need-answer").is_empty());
+}
+
+/// A draft for `subject` with these answers, saved through the service as the question pages do.
+async fn draft_with(
+    app: &TestApp,
+    subject: &str,
+    answers: madoguchi::requests::certificate::CertificateAnswers,
+) -> String {
+    use madoguchi::requests::service::{Answers, Command, Filing};
+    let service = crate::helpers::requests(app);
+    let now = madoguchi::store::now_ms();
+    let filing =
+        Filing { subject_id: subject.into(), filed_as: madoguchi::requests::FiledAs::SelfFiled, facility_id: None };
+    let create = Command::CreateDraft {
+        kind: madoguchi::requests::RequestKind::Certificate,
+        filed_by: subject.into(),
+        filing: filing.clone(),
+        municipality_id: Some("mun-aoba".into()),
+    };
+    let id = service.run(create, now).await.unwrap().unwrap().request_id;
+    let save = Command::SaveDraft {
+        request_id: id.clone(),
+        filed_by: subject.into(),
+        filing,
+        answers: Answers::Certificate(answers),
+    };
+    service.run(save, now).await.unwrap().unwrap();
+    id
+}
+
+#[tokio::test]
+async fn check_your_answers_says_when_the_record_has_other_numbers_or_a_request_is_open() {
+    use crate::enrolments::{sent_request, taro_at_aoba};
+    use madoguchi::requests::certificate::CertificateAnswers;
+    let app = spawn_app().await;
+    let taro = sign_in_as(&app, "p-taro").await;
+    // As typed on his card: nothing to say.
+    let right = draft_with(&app, "p-taro", taro_at_aoba()).await;
+    let (html, _) = page_in(&taro, "en", &format!("/certificates/{right}/check")).await;
+    assert!(select_all(&html, "#numbers-differ").is_empty());
+    assert!(select_all(&html, "#open-requests").is_empty());
+    let withdraw = crate::usability::post_signed_in(&taro, &format!("/requests/{right}/withdraw")).await;
+    assert_eq!(withdraw.status(), 303);
+
+    // Another number than his record's, and a request to the same insurer already waiting.
+    let open = sent_request(&app, "p-taro", "ins-aoba-kokuho", taro_at_aoba()).await;
+    let wrong = draft_with(&app, "p-taro", CertificateAnswers { number: Some("99".into()), ..taro_at_aoba() }).await;
+    for lang in LOCALES {
+        let (html, _) = page_in(&taro, lang, &format!("/certificates/{wrong}/check")).await;
+        assert_eq!(select_all(&html, "#numbers-differ .record-number"), vec!["1234567", "42", "01"], "{lang}");
+        assert_eq!(
+            attr_all(&html, "#numbers-differ a", "href"),
+            vec![format!("/certificates/{wrong}/insured?change=1")]
+        );
+        assert_eq!(attr_all(&html, "#open-requests a", "href"), vec![format!("/requests/{open}")], "{lang}");
+    }
+}
+
+fn location_of(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_single_option_is_chosen_already_and_an_empty_answer_is_asked_for_not_checked() {
+    let app = spawn_app().await;
+    // Taro acts for nobody: the only person he can ask for is himself, chosen already.
+    let taro = sign_in_as(&app, "p-taro").await;
+    let first = location_of(&taro.get("/certificates/new").await);
+    assert!(first.ends_with("/for-whom"), "{first}");
+    let (html, _) = page_in(&taro, "en", &first).await;
+    assert_eq!(attr_all(&html, "input[name=for_whom]", "value"), vec!["p-taro"]);
+    assert_eq!(attr_all(&html, "input[name=for_whom][checked]", "value"), vec!["p-taro"]);
+    // Hanako may also ask for her ward: she chooses.
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let hers = location_of(&hanako.get("/certificates/new").await);
+    let (html, _) = page_in(&hanako, "en", &hers).await;
+    assert_eq!(attr_all(&html, "input[name=for_whom]", "value").len(), 2);
+    assert!(attr_all(&html, "input[name=for_whom][checked]", "value").is_empty());
+
+    // Nothing written: the summary asks for the answer; something written wrongly: check it.
+    let base = first.trim_end_matches("/for-whom").to_string();
+    for (lang, missing, check) in [
+        ("ja", "まだ答えていない質問があります", "入力内容を確認してください"),
+        ("ja-easy", "まだ答えていないところがあります", "書いたことを見てください"),
+        ("en", "Some answers are missing", "There is a problem"),
+    ] {
+        assert_eq!(taro.get(&format!("/language/{lang}?back=/")).await.status(), 303);
+        let res = answer(&taro, &format!("{base}/reason"), &[("reason", "")]).await;
+        assert_eq!(res.status(), 422);
+        let html = Html::parse_document(&res.text().await.unwrap());
+        let title = text_of(&html, "#error-summary-title").join("").replace(' ', "");
+        assert_eq!(title, missing.replace(' ', ""), "{lang}");
+        let res = answer(&taro, &format!("{base}/name"), &[("name", "山田 太郎"), ("name_kana", "abc")]).await;
+        assert_eq!(res.status(), 422);
+        let html = Html::parse_document(&res.text().await.unwrap());
+        let title = text_of(&html, "#error-summary-title").join("").replace(' ', "");
+        assert_eq!(title, check.replace(' ', ""), "{lang}");
+    }
+}
+
+#[tokio::test]
+async fn an_authority_that_lapsed_says_the_day_it_ended() {
+    let app = spawn_app().await;
+    let last_day = (madoguchi::store::today_jst() - chrono::Duration::days(3)).to_string();
+    sqlx::query("UPDATE representations SET ends_on = $1 WHERE representative_id = 'p-hanako'")
+        .bind(&last_day)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let hanako = sign_in_as(&app, "p-hanako").await;
+    let shown = madoguchi::i18n::format::date_iso(madoguchi::i18n::Locale::Ja, &last_day);
+    let (html, _) = page_in(&hanako, "ja", "/account/representation").await;
+    let text = main_text(&html);
+    assert!(text.contains(&format!("{shown} に終了しました")), "{text}");
+}

@@ -12,6 +12,7 @@ use askama::Template;
 use crate::requests::certificate::{CertificateAnswers, Step};
 use crate::requests::service::{Answers, Command, Filing, Service};
 use crate::requests::{FiledAs, RequestKind, RequestState};
+use crate::store::enrolments::OwnEnrolmentRow;
 use crate::store::now_ms;
 use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
@@ -63,11 +64,65 @@ struct Start {
     page: Page,
     /// Officers work requests rather than file them: they are sent to the office instead.
     may_file: bool,
+    need: Option<NeedAnswer>,
 }
 
-async fn start_page(page: Page, user: Option<CurrentUser>) -> Result<HttpResponse, AppError> {
-    let may_file = user.is_none_or(|u| crate::requests::may_file(&u.roles));
-    render(&Start { page, may_file })
+/// "Do I need a certificate?", answered from the signed-in person's enrolment records.
+pub struct NeedAnswer {
+    /// `not-needed`, `not-yet-registered` or `card-not-registered`.
+    pub code: &'static str,
+    pub key: &'static str,
+    /// The insurer the answer is about, in the reader's language.
+    pub insurer: String,
+}
+
+impl NeedAnswer {
+    /// From the records in term: a card registered as the insurance card with an insurer that has registered the
+    /// person for the online checks needs no certificate; a card registered but not yet the insurer's
+    /// registration does, for now; a record without the card registered does.
+    fn of(records: &[OwnEnrolmentRow], page: &Page) -> Option<NeedAnswer> {
+        let card_ready = |e: &&OwnEnrolmentRow| e.card_registered == 1 && e.registered_on.is_some();
+        let card_waiting = |e: &&OwnEnrolmentRow| e.card_registered == 1;
+        let (code, key, e) = if let Some(e) = records.iter().find(card_ready) {
+            ("not-needed", "usability-need-not-needed", e)
+        } else if let Some(e) = records.iter().find(card_waiting) {
+            ("not-yet-registered", "usability-need-not-yet-registered", e)
+        } else {
+            ("card-not-registered", "usability-need-card-not-registered", records.first()?)
+        };
+        let name = crate::i18n::names::LocalName {
+            ja: &e.insurer_name_ja,
+            en: &e.insurer_name_en,
+            easy: &e.insurer_name_easy,
+        };
+        Some(NeedAnswer { code, key, insurer: name.plain(page.locale) })
+    }
+}
+
+/// The answer for the person the signed-in user acts as (a ward only under an authority covering certificates).
+async fn need_answer(state: &AppState, page: &Page, user: &CurrentUser) -> Result<Option<NeedAnswer>, AppError> {
+    if let Some(ward) = &user.acting_for {
+        let covered =
+            state.store.wards_covering(user.id(), crate::access::RecordKind::QualificationCertificate).await?;
+        if !covered.iter().any(|w| w.ward_id == ward.ward_id) {
+            return Ok(None);
+        }
+    }
+    let records = state.store.enrolments_of_person(user.subject_id(), &state.clock.today().to_string()).await?;
+    Ok(NeedAnswer::of(&records, page))
+}
+
+async fn start_page(
+    page: Page,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<HttpResponse, AppError> {
+    let may_file = user.as_ref().is_none_or(|u| crate::requests::may_file(&u.roles));
+    let need = match &user {
+        Some(u) if may_file => need_answer(&state, &page, u).await?,
+        _ => None,
+    };
+    render(&Start { page, may_file, need })
 }
 
 /// Continues the person's draft, or starts one, at the first question not yet answered.
@@ -218,6 +273,36 @@ struct Check {
     page: Page,
     id: String,
     rows: Vec<SummaryRow>,
+    /// The insurer's record of the person gives other numbers than typed: (label key, the record's value).
+    record_numbers: Vec<(&'static str, String)>,
+    /// The person's requests to the same insurer that are not finished yet.
+    open_requests: Vec<crate::journeys::requests::OtherRequestLink>,
+}
+
+/// The record's 記号・番号・枝番 when the person's own record at the insurer differs from the typed ones.
+async fn record_numbers_if_other(
+    state: &AppState,
+    draft: &RequestRow,
+    a: &CertificateAnswers,
+) -> Result<Vec<(&'static str, String)>, AppError> {
+    let Some(insurer) = a.insurer_id.as_deref() else { return Ok(Vec::new()) };
+    let today = state.clock.today().to_string();
+    let Some(record) = state.store.own_enrolment_at(&draft.subject_id, insurer, &today).await? else {
+        return Ok(Vec::new());
+    };
+    let typed = |o: &Option<String>| o.clone().unwrap_or_default();
+    let same = typed(&a.symbol) == record.symbol && typed(&a.number) == record.number && {
+        // A branch number not asked for (the insurer uses none) is not a difference.
+        a.branch.is_none() || typed(&a.branch) == record.branch
+    };
+    if same {
+        return Ok(Vec::new());
+    }
+    Ok(vec![
+        ("office-cert-item-symbol", record.symbol),
+        ("office-cert-item-number", record.number),
+        ("office-cert-item-branch", record.branch),
+    ])
 }
 
 async fn check_answers(
@@ -232,7 +317,23 @@ async fn check_answers(
     };
     let ctx = steps::Context::load(&state, &user).await?;
     let rows = summary(&answers, &ctx, &page, Some(&draft.id));
-    render(&Check { page, id: draft.id, rows })
+    let record_numbers = record_numbers_if_other(&state, &draft, &answers).await?;
+    let open_requests = state
+        .store
+        .other_unfinished_requests(&draft.id)
+        .await?
+        .into_iter()
+        .map(|o| crate::journeys::requests::OtherRequestLink {
+            href: format!("/requests/{}", o.id),
+            reference: o
+                .reference
+                .parse::<crate::domain::ReferenceNumber>()
+                .map(|r| r.to_string())
+                .unwrap_or(o.reference),
+            state_key: o.state.message_key(),
+        })
+        .collect();
+    render(&Check { page, id: draft.id, rows, record_numbers, open_requests })
 }
 
 async fn submit(

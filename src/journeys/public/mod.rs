@@ -1,7 +1,7 @@
 //! Pages anyone can read without signing in: the start page, the accessibility statement, privacy, contact
 //! (with a feedback form), a 和暦/西暦 date converter, and the verification of a certificate by its code.
 
-mod contact;
+pub(crate) mod contact;
 mod dates;
 mod verify;
 

@@ -8,16 +8,18 @@ use askama::Template;
 use crate::accounts::Role;
 use crate::domain::{ReferenceNumber, WarekiDate};
 use crate::journeys::certificates::{SummaryRow, answers_of, summary};
+use crate::journeys::public::contact::Dial;
 use crate::requests::certificate::MAX_VALIDITY_MONTHS;
-use crate::requests::{RequestKind, RequestState};
+use crate::requests::service::{Command, Service};
+use crate::requests::{Actor, RequestKind, RequestState, check_transition};
 use crate::store::now_ms;
 use crate::store::requests::RequestRow;
 use crate::web::errors::AppError;
-use crate::web::forms::FormState;
+use crate::web::forms::{FormState, see_other};
 use crate::web::page::Page;
 use crate::web::policy::{Routes, SignedIn};
 use crate::web::session::CurrentUser;
-use crate::web::views::{download_href, letter_href};
+use crate::web::views::{HELP_LINE, download_href, letter_href};
 use crate::web::{AppState, render, render_with_status};
 
 pub fn routes(routes: &mut Routes) {
@@ -25,7 +27,9 @@ pub fn routes(routes: &mut Routes) {
         .require::<SignedIn>()
         .route("/requests", web::get().to(list))
         .route("/requests/{id}", web::get().to(detail))
-        .route("/requests/{id}/confirmation", web::get().to(confirmation));
+        .route("/requests/{id}/confirmation", web::get().to(confirmation))
+        .route("/requests/{id}/withdraw", web::get().to(withdraw_form))
+        .route("/requests/{id}/withdraw", web::post().to(withdraw));
     routes.public().route("/track", web::get().to(track_form)).route("/track", web::post().to(track));
 }
 
@@ -150,6 +154,57 @@ struct Detail {
     correction: Option<CorrectionView>,
     /// The express card request this certificate was asked for with (a lost card), if the viewer may see it.
     linked_card: Option<OtherRequestLink>,
+    /// For the requester side of an unfinished request: what to do while it waits, and how to withdraw it.
+    meanwhile: Option<Meanwhile>,
+}
+
+/// What the requester side reads while a request waits: how long it takes to arrive, what to show at the clinic
+/// meanwhile, whom to call, and (while the state machine allows it) how to withdraw.
+pub struct Meanwhile {
+    pub delivery_key: &'static str,
+    /// The insurer's name (HTML, readings as ruby); `None` when the help line is given instead.
+    pub call_name: Option<String>,
+    pub call: Dial,
+    pub withdraw_href: Option<String>,
+}
+
+/// The requester may withdraw a request in this state (the state machine decides).
+fn withdrawable(st: RequestState) -> bool {
+    check_transition(st, RequestState::Withdrawn, Actor::Requester).is_ok()
+}
+
+/// The meanwhile panel for a certificate request the viewer filed or may file for; `None` for officers, for
+/// other kinds (an express card has its own page) and for finished requests.
+async fn meanwhile(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    r: &RequestRow,
+) -> Result<Option<Meanwhile>, AppError> {
+    let waiting = r.state.is_open() || withdrawable(r.state);
+    if !crate::requests::may_file(&user.roles) || r.kind == RequestKind::Card || !waiting {
+        return Ok(None);
+    }
+    use crate::requests::certificate::Delivery;
+    let delivery_key = match answers_of(r).delivery {
+        Some(Delivery::Download) => "usability-wait-download",
+        _ => "usability-wait-post",
+    };
+    let insurer = match r.insurer_id.as_deref() {
+        Some(id) => state.store.insurers().await?.into_iter().find(|i| i.id == id),
+        None => None,
+    };
+    let insurer_line = insurer.and_then(|i| Some((i.name().html(page.locale), Dial::of(&i.phone)?)));
+    let (call_name, call) = match insurer_line {
+        Some((name, dial)) => (Some(name), dial),
+        None => (None, Dial::of(HELP_LINE).expect("the help line is a phone number")),
+    };
+    Ok(Some(Meanwhile {
+        delivery_key,
+        call_name,
+        call,
+        withdraw_href: withdrawable(r.state).then(|| format!("/requests/{}/withdraw", r.id)),
+    }))
 }
 
 pub struct ContactView {
@@ -416,6 +471,7 @@ pub async fn detail_page(
         reference: reference_text(&c.reference),
         state_key: c.state.message_key(),
     });
+    let meanwhile = meanwhile(state, &page, user, &r).await?;
     let decision = if st == RequestState::Declined {
         decision_text(&page, r.decision_reason.as_deref().unwrap_or_default())
     } else {
@@ -443,6 +499,7 @@ pub async fn detail_page(
             other_requests,
             correction,
             linked_card,
+            meanwhile,
         },
     )
 }
@@ -454,6 +511,7 @@ struct Confirmation {
     id: String,
     reference: String,
     has_email: bool,
+    meanwhile: Option<Meanwhile>,
 }
 
 async fn confirmation(
@@ -463,12 +521,80 @@ async fn confirmation(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let r = visible(&state, &user, &id).await?;
+    let meanwhile = meanwhile(&state, &page, &user, &r).await?;
     render(&Confirmation {
         page,
         id: r.id,
         reference: reference_text(&r.reference),
         has_email: user.person.email.is_some(),
+        meanwhile,
     })
+}
+
+#[derive(Template)]
+#[template(path = "requests/withdraw.html")]
+struct Withdraw {
+    page: Page,
+    id: String,
+    reference: String,
+    kind_key: &'static str,
+    back_href: String,
+}
+
+/// A certificate request the signed-in person may withdraw: one they see (not an officer, not an express card
+/// request, which has its own page) or their own draft; anything else is `NotFound`.
+async fn withdrawable_request(state: &AppState, user: &CurrentUser, id: &str) -> Result<RequestRow, AppError> {
+    if !crate::requests::may_file(&user.roles) {
+        return Err(AppError::NotFound);
+    }
+    let r = match state.store.visible_request(id, user.id()).await? {
+        Some(r) => r,
+        None => state.store.request_draft(id, user.id()).await?.ok_or(AppError::NotFound)?,
+    };
+    if r.kind == RequestKind::Card { Err(AppError::NotFound) } else { Ok(r) }
+}
+
+/// Where the person goes back to: a draft's check page (a draft has no request page), or the request's page.
+fn back_to(r: &RequestRow) -> String {
+    if r.state == RequestState::Draft { format!("/certificates/{}/check", r.id) } else { format!("/requests/{}", r.id) }
+}
+
+/// The confirmation step before withdrawing: what withdrawing means, a button that does it and a way back.
+async fn withdraw_form(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = withdrawable_request(&state, &user, &id).await?;
+    if !withdrawable(r.state) {
+        return Ok(see_other(back_to(&r)));
+    }
+    render(&Withdraw {
+        page,
+        reference: if r.state == RequestState::Draft { String::new() } else { reference_text(&r.reference) },
+        kind_key: r.kind.message_key(),
+        back_href: back_to(&r),
+        id: r.id,
+    })
+}
+
+/// Withdraws the request through the service (timeline, audit line and e-mail in one transaction); a request
+/// that has moved on meanwhile is refused, and its page shows the state it is in. A withdrawn draft leaves the
+/// person on their list of requests.
+async fn withdraw(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let r = withdrawable_request(&state, &user, &id).await?;
+    let command = Command::Withdraw { request_id: r.id.clone(), by: user.id().to_string() };
+    let outcome = Service::of(&state).run(command, state.clock.now_ms()).await?;
+    drop(outcome);
+    if r.state == RequestState::Draft {
+        return Ok(see_other("/requests"));
+    }
+    Ok(see_other(format!("/requests/{}", r.id)))
 }
 
 #[derive(serde::Deserialize)]

@@ -74,7 +74,12 @@ pub fn authority_view(page: &Page, r: &RepresentationRow) -> AuthorityView {
             .as_deref()
             .map(|c| page.message_plain(decline_reason_key(c), &[]))
             .unwrap_or_default(),
-        ended: r.ended_at.map(|t| page.time(t)).unwrap_or_default(),
+        // Ended by someone: when; lapsed: its last day (no one ended it, so `ended_at` is empty).
+        ended: match (r.ended_at, r.ends_on.as_deref()) {
+            (Some(t), _) => page.time(t),
+            (None, Some(last_day)) if lapsed => page.date(last_day),
+            _ => String::new(),
+        },
         can_end: matches!(state, "pending" | "approved"),
     }
 }
