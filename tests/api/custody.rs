@@ -149,7 +149,7 @@ async fn the_custody_log_round_trips_is_append_only_and_flags_cards_out_too_long
     .await
     .unwrap();
     let form = html(&staff, &format!("{log}?corrects={taken_out}")).await;
-    assert_eq!(crate::helpers::attr_all(&form, "input[name=corrects]", "value"), [taken_out.clone()]);
+    assert_eq!(crate::helpers::attr_all(&form, "input[name=corrects]", "value"), [taken_out.as_str()]);
     let fields =
         [("event", "taken_out"), ("carried_by", "高橋 美咲"), ("reason", "通院"), ("corrects", taken_out.as_str())];
     assert_eq!(post(&staff, &log, &fields).await.status(), 303);
