@@ -10,6 +10,7 @@
 
 pub mod branch_number;
 pub mod card_validity;
+pub mod custody;
 pub mod email_address;
 pub mod era;
 pub mod express_schedule;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod certificates;
+pub mod custody;
 pub mod documents;
 pub mod express;
 pub mod facility;
@@ -27,4 +28,5 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     registration::routes(routes);
     representation::routes(routes);
     requests::routes(routes);
+    custody::routes(routes);
 }

@@ -153,6 +153,15 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/office/express/{id}/return", Foreign),
     ("get", "/requests/{id}/withdraw", Foreign),
     ("post", "/requests/{id}/withdraw", Foreign),
+    ("get", "/facility/{facility}/residents/{person}/custody", Foreign),
+    ("post", "/facility/{facility}/residents/{person}/custody", Foreign),
+    ("post", "/facility/{facility}/residents/{person}/proxy-receipts", Foreign),
+    ("post", "/facility/{facility}/proxy-receipts/{id}/received", Foreign),
+    ("get", "/custody/{person}", Foreign),
+    ("get", "/office/proxy-receipts", MunicipalOfficers),
+    ("post", "/office/proxy-receipts/{id}/decide", Foreign),
+    ("get", "/office/facility-report", MunicipalOfficers),
+    ("get", "/office/facility-report/csv", MunicipalOfficers),
 ];
 
 /// Every `.route("…", web::method()` in the source: each journey adds its routes to the group of a policy
@@ -416,7 +425,10 @@ fn concrete(pattern: &str, f: &Foreigners) -> String {
     pattern
         .replace("{id}", id)
         .replace("{step}", if pattern.starts_with("/express") { "card-type" } else { "reason" })
-        .replace("{person}", if pattern.starts_with("/facility") { "p-maria" } else { "p-taro" })
+        .replace(
+            "{person}",
+            if pattern.starts_with("/facility") || pattern.starts_with("/custody") { "p-maria" } else { "p-taro" },
+        )
         .replace("{token}", "not-a-real-invitation")
         .replace("{facility}", "fac-hidamari")
         .replace("{name}", "app.css")

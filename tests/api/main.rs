@@ -9,6 +9,7 @@ mod accounts;
 mod authorization;
 mod certificates;
 mod crash;
+mod custody;
 mod dates;
 mod decisions;
 mod documents;

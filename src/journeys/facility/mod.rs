@@ -34,6 +34,8 @@ pub struct FacilityView {
     pub id: String,
     pub name: String,
     pub residents: Vec<ResidentView>,
+    /// Residents' cards out of the safe now (the custody log), the ones out too long flagged.
+    pub cards_out: Vec<crate::journeys::custody::CardOutView>,
 }
 
 #[derive(Template)]
@@ -62,7 +64,8 @@ pub async fn show(page: Page, state: web::Data<AppState>, worker: FacilityWorker
             })
             .collect();
         let name = if page.lang() == "en" { f.name_en } else { f.name_ja };
-        facilities.push(FacilityView { id: f.id, name, residents });
+        let cards_out = crate::journeys::custody::cards_out(&page, &state, id).await?;
+        facilities.push(FacilityView { id: f.id, name, residents, cards_out });
     }
     render(&Residents { page, facilities })
 }
