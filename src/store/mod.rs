@@ -9,6 +9,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod bulk;
 pub mod card_production;
 pub mod card_requests;
 pub mod certificates;
