@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bulk;
 pub mod certificates;
 pub mod documents;
 pub mod express;
@@ -27,4 +28,5 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     registration::routes(routes);
     representation::routes(routes);
     requests::routes(routes);
+    bulk::routes(routes);
 }
