@@ -84,34 +84,8 @@ fn placeholders(first: usize, n: usize) -> String {
 impl Store {
     /// Keeps an uploaded batch and its rows, in one transaction.
     pub async fn create_bulk_batch(&self, batch: &NewBatch<'_>) -> Result<String, sqlx::Error> {
-        let id = new_id();
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO bulk_batches (id, facility_id, created_by, file_name, state, created_at) \
-             VALUES ($1, $2, $3, $4, 'open', $5)",
-        )
-        .bind(&id)
-        .bind(batch.facility_id)
-        .bind(batch.created_by)
-        .bind(batch.file_name)
-        .bind(self.clock().now_ms())
-        .execute(&mut *tx)
-        .await?;
-        for (i, (typed, checked)) in batch.rows.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO bulk_rows (batch_id, position, typed, answers, problems, person_id, chosen) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&id)
-            .bind(i as i64 + 1)
-            .bind(json(typed)?)
-            .bind(json(&checked.answers)?)
-            .bind(json(&checked.problems)?)
-            .bind(checked.answers.for_whom.as_deref())
-            .bind(i64::from(checked.is_valid()))
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = insert_bulk_batch(&mut tx, batch, self.clock().now_ms()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -200,6 +174,42 @@ impl Store {
         .await?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+/// Writes a batch and its rows inside the caller's transaction (the upload's own, or the demo data's).
+pub async fn insert_bulk_batch(
+    conn: &mut AnyConnection,
+    batch: &NewBatch<'_>,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO bulk_batches (id, facility_id, created_by, file_name, state, created_at) \
+         VALUES ($1, $2, $3, $4, 'open', $5)",
+    )
+    .bind(&id)
+    .bind(batch.facility_id)
+    .bind(batch.created_by)
+    .bind(batch.file_name)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (i, (typed, checked)) in batch.rows.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO bulk_rows (batch_id, position, typed, answers, problems, person_id, chosen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(i as i64 + 1)
+        .bind(json(typed)?)
+        .bind(json(&checked.answers)?)
+        .bind(json(&checked.problems)?)
+        .bind(checked.answers.for_whom.as_deref())
+        .bind(i64::from(checked.is_valid()))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
 }
 
 /// Marks an open batch submitted, inside the transaction that files its requests: true for the one caller that

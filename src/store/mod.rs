@@ -15,6 +15,7 @@ pub mod card_requests;
 pub mod certificates;
 pub mod decisions;
 pub mod demo;
+pub mod demo_bulk;
 pub mod demo_scale;
 pub mod enrolments;
 pub mod facility;

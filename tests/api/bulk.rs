@@ -190,6 +190,8 @@ async fn file_problems_come_before_columns_and_columns_name_what_they_likely_mea
 async fn the_template_has_its_headers_in_the_readers_language() {
     let app = spawn_app().await;
     let staff = sign_in_as(&app, "p-ken").await;
+    let index = staff.get("/facility/bulk").await.text().await.unwrap();
+    assert!(index.contains("hidamari-2026-12.csv"), "the demo batch is listed: {index}");
     let ja = staff.get("/facility/bulk/template.csv").await;
     assert_eq!(ja.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(ja.text().await.unwrap().trim_end(), format!("\u{feff}{HEADER}"));
