@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod app;
 pub mod background;
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod crypto;

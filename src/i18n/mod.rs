@@ -116,7 +116,8 @@ locale_files!(
     "speed.ftl",
     "issuing.ftl",
     "express.ftl",
-    "custody.ftl"
+    "custody.ftl",
+    "bulk.ftl"
 );
 
 pub struct Localizer {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bulk;
 pub mod certificates;
 pub mod custody;
 pub mod documents;
@@ -29,4 +30,5 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     representation::routes(routes);
     requests::routes(routes);
     custody::routes(routes);
+    bulk::routes(routes);
 }

@@ -632,6 +632,7 @@ impl Store {
         let interim = insert_request(&service, &mut tx, &INTERIM_CERTIFICATE, now).await?;
         insert_card_requests(&service, &mut tx, &interim, now).await?;
         super::demo_custody::insert(&mut tx, FACILITY.id, now).await?;
+        super::demo_bulk::insert_demo_batch(&mut tx, now).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())

@@ -9,12 +9,14 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod bulk;
 pub mod card_production;
 pub mod card_requests;
 pub mod certificates;
 pub mod custody;
 pub mod decisions;
 pub mod demo;
+pub mod demo_bulk;
 pub mod demo_custody;
 pub mod demo_scale;
 pub mod enrolments;

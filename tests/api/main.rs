@@ -7,6 +7,7 @@ mod smtp_sink;
 mod access_matrix;
 mod accounts;
 mod authorization;
+mod bulk;
 mod certificates;
 mod crash;
 mod custody;
