@@ -17,6 +17,7 @@ pub mod issuance;
 pub mod issuing;
 pub mod journeys;
 pub mod notify;
+pub mod outreach;
 pub mod private_files;
 pub mod requests;
 pub mod store;

@@ -115,7 +115,8 @@ locale_files!(
     "routes.ftl",
     "speed.ftl",
     "issuing.ftl",
-    "express.ftl"
+    "express.ftl",
+    "outreach.ftl"
 );
 
 pub struct Localizer {

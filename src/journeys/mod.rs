@@ -8,6 +8,7 @@ pub mod express;
 pub mod facility;
 pub mod issuing;
 pub mod office;
+pub mod outreach;
 pub mod public;
 pub mod registration;
 pub mod representation;
@@ -27,4 +28,5 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     registration::routes(routes);
     representation::routes(routes);
     requests::routes(routes);
+    outreach::routes(routes);
 }

@@ -630,6 +630,7 @@ impl Store {
         }
         let interim = insert_request(&service, &mut tx, &INTERIM_CERTIFICATE, now).await?;
         insert_card_requests(&mut tx, &interim, now).await?;
+        super::demo_outreach::insert(&mut tx, now, today).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())

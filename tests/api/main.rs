@@ -24,6 +24,7 @@ mod layout;
 mod locales;
 mod notify;
 mod office;
+mod outreach;
 mod representation;
 mod runs;
 mod security;
