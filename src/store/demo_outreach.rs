@@ -26,7 +26,7 @@ pub async fn insert(conn: &mut AnyConnection, now: i64, today: chrono::NaiveDate
     .execute(&mut *conn)
     .await?;
     for (id, starts, ends, taken) in
-        [("outreach-slot-demo-1", "10:00", "10:30", 2_i64), ("outreach-slot-demo-2", "10:30", "11:00", 0)]
+        [("outreach_slot_demo_1", "10:00", "10:30", 2_i64), ("outreach_slot_demo_2", "10:30", "11:00", 0)]
     {
         sqlx::query(
             "INSERT INTO outreach_slots (id, session_id, starts_at, ends_at, capacity, taken) \
@@ -39,10 +39,10 @@ pub async fn insert(conn: &mut AnyConnection, now: i64, today: chrono::NaiveDate
         .execute(&mut *conn)
         .await?;
     }
-    for (id, person) in [("outreach-booking-demo-1", "p-tome"), ("outreach-booking-demo-2", "p-shigeru")] {
+    for (id, person) in [("outreach_booking_demo_1", "p-tome"), ("outreach_booking_demo_2", "p-shigeru")] {
         sqlx::query(
             "INSERT INTO outreach_bookings (id, session_id, slot_id, person_id, booked_by, state, created_at, updated_at) \
-             VALUES ($1, 'outreach-session-demo', 'outreach-slot-demo-1', $2, 'p-ken', 'booked', $3, $3)",
+             VALUES ($1, 'outreach-session-demo', 'outreach_slot_demo_1', $2, 'p-ken', 'booked', $3, $3)",
         )
         .bind(id)
         .bind(person)
