@@ -73,7 +73,7 @@ pub fn time_of_day(locale: Locale, hour: u32, minute: u32) -> String {
             format!("{half}{}時{minutes}", hour % 12)
         }
         Locale::En => {
-            let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+            let hour12 = if hour.is_multiple_of(12) { 12 } else { hour % 12 };
             let half = if hour < 12 { "am" } else { "pm" };
             format!("{hour12}:{minute:02} {half}")
         }
