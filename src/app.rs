@@ -40,6 +40,7 @@ pub struct Application {
     reminders: crate::notify::reminders::ReminderHandle,
     run_worker: Option<RunWorkerHandle>,
     express_dispatcher: Option<crate::background::TaskHandle>,
+    outreach_sweep: crate::background::TaskHandle,
 }
 
 /// Opens the database and brings its schema up to date; loads demo data when the settings ask for it.
@@ -108,6 +109,15 @@ impl Application {
             },
             crate::notify::reminders::INTERVAL,
         );
+        let outreach_sweep = crate::outreach::sweep::spawn(
+            store.clone(),
+            crate::outreach::mails::OutreachMails {
+                localizer: localizer.clone(),
+                base_url: base_url.clone(),
+                default_locale: settings.default_locale,
+            },
+            crate::outreach::sweep::INTERVAL,
+        );
         let service_name = localizer.plain(settings.default_locale, "service-name", &[]);
         let webauthn =
             Arc::new(crate::accounts::passkeys::build(&base_url, &service_name).map_err(StartError::Passkeys)?);
@@ -123,7 +133,17 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartError::Bind { addr: port.to_string(), source })?
             .run();
-        Ok(Application { port, base_url, store, server, mail_worker, reminders, run_worker, express_dispatcher })
+        Ok(Application {
+            port,
+            base_url,
+            store,
+            server,
+            mail_worker,
+            reminders,
+            run_worker,
+            express_dispatcher,
+            outreach_sweep,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -142,6 +162,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
         self.reminders.stop().await;
+        self.outreach_sweep.stop().await;
         if let Some(dispatcher) = self.express_dispatcher {
             dispatcher.stop().await;
         }

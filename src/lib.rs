@@ -18,6 +18,7 @@ pub mod issuance;
 pub mod issuing;
 pub mod journeys;
 pub mod notify;
+pub mod outreach;
 pub mod private_files;
 pub mod requests;
 pub mod store;

@@ -63,6 +63,23 @@ fn local_moment(locale: Locale, t: NaiveDateTime) -> String {
     }
 }
 
+/// A time of day on its own (a slot's start): `10時30分`, `午前10時30分` (`午後2時` on the hour), `10:30 am`.
+pub fn time_of_day(locale: Locale, hour: u32, minute: u32) -> String {
+    match locale {
+        Locale::Ja => format!("{hour}時{minute:02}分"),
+        Locale::JaEasy => {
+            let half = if hour < 12 { "午前" } else { "午後" };
+            let minutes = if minute == 0 { String::new() } else { format!("{minute}分") };
+            format!("{half}{}時{minutes}", hour % 12)
+        }
+        Locale::En => {
+            let hour12 = if hour.is_multiple_of(12) { 12 } else { hour % 12 };
+            let half = if hour < 12 { "am" } else { "pm" };
+            format!("{hour12}:{minute:02} {half}")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +141,13 @@ mod tests {
         assert_eq!(date_iso(Locale::JaEasy, "2026-12-03"), "2026年（令和8年）12月3日");
         assert_eq!(date_iso(Locale::En, "2026-12-03"), "3 December 2026");
         assert_eq!(date_iso(Locale::En, "not a date"), "not a date");
+    }
+
+    #[test]
+    fn times_of_day_in_each_language() {
+        assert_eq!(time_of_day(Locale::Ja, 14, 0), "14時00分");
+        assert_eq!(time_of_day(Locale::JaEasy, 14, 0), "午後2時");
+        assert_eq!(time_of_day(Locale::JaEasy, 9, 30), "午前9時30分");
+        assert_eq!(time_of_day(Locale::En, 12, 15), "12:15 pm");
     }
 }

@@ -117,7 +117,8 @@ locale_files!(
     "issuing.ftl",
     "express.ftl",
     "custody.ftl",
-    "bulk.ftl"
+    "bulk.ftl",
+    "outreach.ftl"
 );
 
 pub struct Localizer {

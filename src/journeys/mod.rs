@@ -10,6 +10,7 @@ pub mod express;
 pub mod facility;
 pub mod issuing;
 pub mod office;
+pub mod outreach;
 pub mod public;
 pub mod registration;
 pub mod representation;
@@ -31,4 +32,5 @@ pub fn routes(routes: &mut crate::web::policy::Routes) {
     requests::routes(routes);
     custody::routes(routes);
     bulk::routes(routes);
+    outreach::routes(routes);
 }

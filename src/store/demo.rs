@@ -633,6 +633,7 @@ impl Store {
         insert_card_requests(&service, &mut tx, &interim, now).await?;
         super::demo_custody::insert(&mut tx, FACILITY.id, now).await?;
         super::demo_bulk::insert_demo_batch(&mut tx, now).await?;
+        super::demo_outreach::insert(&mut tx, now, today).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(LOADED)
             .bind(now.to_string())

@@ -170,6 +170,24 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/office/proxy-receipts/{id}/decide", Foreign),
     ("get", "/office/facility-report", MunicipalOfficers),
     ("get", "/office/facility-report/csv", MunicipalOfficers),
+    ("get", "/facility/outreach", FacilityStaff),
+    ("post", "/facility/outreach", FacilityStaff),
+    ("get", "/office/outreach", MunicipalOfficers),
+    ("get", "/office/outreach/offers.csv", MunicipalOfficers),
+    ("get", "/office/outreach/sessions/new", MunicipalOfficers),
+    ("post", "/office/outreach/sessions", MunicipalOfficers),
+    // Another municipality's session and booking: 404 to this municipality's officer too.
+    ("get", "/office/outreach/sessions/{id}", Foreign),
+    ("post", "/office/outreach/bookings/{id}/record", Foreign),
+    ("get", "/outreach", SignedIn),
+    // A session only the residents of another municipality's facility may book.
+    ("get", "/outreach/sessions/{id}", Foreign),
+    ("post", "/outreach/sessions/{id}/book", Foreign),
+    ("post", "/outreach/sessions/{id}/wait", Foreign),
+    ("get", "/outreach/bookings/{id}", Foreign),
+    ("post", "/outreach/bookings/{id}/cancel", Foreign),
+    ("post", "/outreach/bookings/{id}/move", Foreign),
+    ("post", "/outreach/waiting/{id}/take", Foreign),
 ];
 
 /// Every `.route("…", web::method()` in the source: each journey adds its routes to the group of a policy
@@ -280,6 +298,9 @@ struct Foreigners {
     /// Another municipality's resident's express card request, sent, and a card draft of theirs.
     card_request: String,
     card_draft: String,
+    /// Outreach: a residents-only session at another municipality's facility, p-maria's booking and her place
+    /// on its waiting list.
+    outreach: crate::outreach::Foreign,
 }
 
 async fn foreign_records(app: &TestApp) -> Foreigners {
@@ -385,7 +406,33 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         false,
     )
     .await;
+    let card_draft = |reason| madoguchi::store::card_requests::NewCardDraft {
+        filed_by: "p-maria",
+        subject_id: "p-maria",
+        filed_as: "self",
+        municipality_id: Some("mun-other"),
+        reason,
+    };
+    let card_request =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Lost)).await.unwrap();
+    store
+        .transition(madoguchi::store::requests::Transition {
+            id: &card_request,
+            from: madoguchi::requests::RequestState::Draft,
+            to: madoguchi::requests::RequestState::Submitted,
+            actor_id: "p-maria",
+            by: madoguchi::requests::Actor::Requester,
+            detail: "",
+            mail: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let open_card_draft =
+        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Infant)).await.unwrap();
+    let outreach = crate::outreach::foreign(app).await;
     Foreigners {
+        outreach,
         card,
         card_request,
         card_draft: open_card_draft,
@@ -402,7 +449,13 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
 }
 
 fn concrete(pattern: &str, f: &Foreigners) -> String {
-    let id = if pattern.starts_with("/office/express") {
+    let id = if pattern.contains("outreach/sessions/") {
+        &f.outreach.session
+    } else if pattern.contains("outreach/bookings/") {
+        &f.outreach.booking
+    } else if pattern.contains("outreach/waiting/") {
+        &f.outreach.waiting
+    } else if pattern.starts_with("/office/express") {
         &f.card
     } else if pattern == "/express/{id}" || pattern.ends_with("/withdraw") || pattern.ends_with("/photo/file") {
         &f.card_request

@@ -26,6 +26,7 @@ mod layout;
 mod locales;
 mod notify;
 mod office;
+mod outreach;
 mod representation;
 mod runs;
 mod security;
