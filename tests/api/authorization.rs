@@ -406,30 +406,6 @@ async fn foreign_records(app: &TestApp) -> Foreigners {
         false,
     )
     .await;
-    let card_draft = |reason| madoguchi::store::card_requests::NewCardDraft {
-        filed_by: "p-maria",
-        subject_id: "p-maria",
-        filed_as: "self",
-        municipality_id: Some("mun-other"),
-        reason,
-    };
-    let card_request =
-        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Lost)).await.unwrap();
-    store
-        .transition(madoguchi::store::requests::Transition {
-            id: &card_request,
-            from: madoguchi::requests::RequestState::Draft,
-            to: madoguchi::requests::RequestState::Submitted,
-            actor_id: "p-maria",
-            by: madoguchi::requests::Actor::Requester,
-            detail: "",
-            mail: None,
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    let open_card_draft =
-        store.create_card_draft(&card_draft(madoguchi::domain::card_validity::ExpressReason::Infant)).await.unwrap();
     let outreach = crate::outreach::foreign(app).await;
     Foreigners {
         outreach,
