@@ -135,3 +135,14 @@ async fn each_access_log_row_names_its_report_form_and_button() {
         assert!(names.insert(button_name.join(" ")), "each button's name is its own: {button_name:?}");
     }
 }
+
+#[tokio::test]
+async fn the_home_page_links_every_service_that_can_be_used() {
+    let app = spawn_app().await;
+    let html = Html::parse_document(&app.get("/").await.text().await.unwrap());
+    let services = attr_all(&html, ".service-list h3 a", "href");
+    for wanted in ["/certificates", "/express", "/outreach"] {
+        assert!(services.iter().any(|s| s == wanted), "{wanted} in {services:?}");
+    }
+    assert_eq!(app.get("/express").await.status(), 200, "the express start page is public");
+}
