@@ -90,6 +90,7 @@ outreach-book-slot = Choose a time
 outreach-places-left = { $count } places left
 outreach-book-for = Who is the booking for?
 outreach-book-send = Book
+outreach-booking-title = Booking: { $name }
 outreach-booking-heading = Your booking
 outreach-move-slot = Change to another time
 outreach-move-send = Change the time

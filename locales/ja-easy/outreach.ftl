@@ -90,6 +90,7 @@ outreach-book-slot = [時間|じかん]を [選|えら]んで ください
 outreach-places-left = あと { $count }[人|にん]
 outreach-book-for = だれの [予約|よやく]ですか
 outreach-book-send = [予約|よやく]する
+outreach-booking-title = [予約|よやく]の [内容|ないよう]： { $name }
 outreach-booking-heading = [予約|よやく]の [内容|ないよう]
 outreach-move-slot = ほかの [時間|じかん]に する
 outreach-move-send = [時間|じかん]を [変|か]える

@@ -90,6 +90,7 @@ outreach-book-slot = 時間を選んでください
 outreach-places-left = 残り { $count } 人
 outreach-book-for = 誰の予約ですか
 outreach-book-send = 予約する
+outreach-booking-title = 予約の内容：{ $name }
 outreach-booking-heading = 予約の内容
 outreach-move-slot = 別の時間に変える
 outreach-move-send = 時間を変える

@@ -95,6 +95,12 @@ impl Page {
         self.l10n.plain(self.locale, key, &[])
     }
 
+    /// A message with arguments as plain text, for a `<title>` that names its record (titles differ per record).
+    pub fn t_plain_args(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let owned: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        self.l10n.plain(self.locale, key, &owned)
+    }
+
     /// A field error in this page's language.
     pub fn message(&self, error: &dyn FieldMessage) -> Safe<String> {
         Safe(self.l10n.html(self.locale, error.key(), &error.args()))

@@ -163,7 +163,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/requests/{id}/withdraw", Foreign),
     ("get", "/facility/{facility}/residents/{person}/custody", Foreign),
     ("post", "/facility/{facility}/residents/{person}/custody", Foreign),
-    ("post", "/facility/{facility}/residents/{person}/proxy-receipts", Foreign),
+    ("post", "/facility/{facility}/residents/{person}/custody/proxy-receipts", Foreign),
     ("post", "/facility/{facility}/proxy-receipts/{id}/received", Foreign),
     ("get", "/custody/{person}", Foreign),
     ("get", "/office/proxy-receipts", MunicipalOfficers),

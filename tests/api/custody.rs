@@ -248,7 +248,7 @@ async fn proxy_receipts_are_approved_by_the_municipality_and_recorded_and_the_re
     let person = resident_at(&app, "fac-sakura", &staff_id).await;
     let ward_guardian = guardian(&app, &person, "card_application", None).await;
     let staff = sign_in_as(&app, &staff_id).await;
-    let ask = format!("/facility/fac-sakura/residents/{person}/proxy-receipts");
+    let ask = format!("/facility/fac-sakura/residents/{person}/custody/proxy-receipts");
 
     // Nobody chosen: the error, linked; someone who does not work there: 404.
     let none = post(&staff, &ask, &[("proxy", "")]).await;

@@ -33,7 +33,7 @@ pub fn routes(routes: &mut Routes) {
         .require::<FacilityWorkers>()
         .route("/facility/{facility}/residents/{person}/custody", web::get().to(staff_log))
         .route("/facility/{facility}/residents/{person}/custody", web::post().to(add_entry))
-        .route("/facility/{facility}/residents/{person}/proxy-receipts", web::post().to(request_receipt))
+        .route("/facility/{facility}/residents/{person}/custody/proxy-receipts", web::post().to(request_receipt))
         .route("/facility/{facility}/proxy-receipts/{id}/received", web::post().to(received));
     routes.require::<SignedIn>().route("/custody/{person}", web::get().to(own_log));
     office::routes(routes);
@@ -126,6 +126,8 @@ struct StaffLog {
     form: FormState,
     facility: String,
     person: String,
+    /// This page's own address: the links that correct a line must not hang off a form's address after an error.
+    correct_base: String,
     name: String,
     where_key: &'static str,
     entries: Vec<EntryView>,
@@ -185,6 +187,7 @@ async fn staff_page(
         form,
         facility: facility.to_string(),
         person: person.to_string(),
+        correct_base: format!("/facility/{facility}/residents/{person}/custody"),
         name: resident.name,
         entries,
         correcting,
