@@ -391,6 +391,8 @@ async fn the_request_pages_say_what_to_do_meanwhile_and_withdrawing_asks_first_t
     // The first step only asks: nothing is withdrawn by opening it.
     let (html, _) = page_in(&taro, "en", &format!("/requests/{id}/withdraw")).await;
     assert_eq!(select_all(&html, "#withdraw-confirm").len(), 1);
+    // Marked as a step that cannot be undone, so that nothing sends it on a person's behalf (the browser crawler).
+    assert_eq!(select_all(&html, "form[data-destructive] #withdraw-confirm").len(), 1);
     assert_eq!(attr_all(&html, "#withdraw-keep", "href"), vec![format!("/requests/{id}")]);
     assert_eq!(state_of(&app, &id).await, "submitted");
     // Somebody else cannot withdraw it.
