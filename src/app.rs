@@ -115,6 +115,7 @@ impl Application {
                 localizer: localizer.clone(),
                 base_url: base_url.clone(),
                 default_locale: settings.default_locale,
+                from: settings.smtp.from.clone(),
             },
             crate::outreach::sweep::INTERVAL,
         );

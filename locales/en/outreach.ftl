@@ -125,3 +125,21 @@ mail-outreach-reminder-body-3 = If you cannot come, please cancel: { $link }
 mail-outreach-place-held-subject = A place is free for your outreach session
 mail-outreach-place-held-body-1 = We are keeping a place for { $name }, who was on the waiting list: { $date } from { $from }, at { $venue }.
 mail-outreach-place-held-body-2 = Take it by { $until } on this page, or it passes to the next person: { $link }
+
+outreach-calendar-heading = Add it to your calendar
+outreach-calendar-hint = This file adds the booking to your phone's or computer's calendar, so you do not forget it. Open it and choose to add it.
+outreach-calendar-link = Download the calendar file (booking.ics)
+outreach-ics-summary = Card application session: { $name }
+outreach-ics-description = Booking for { $name }: { $when }.
+outreach-ics-link = See, change or cancel the booking: { $link }
+
+mail-outreach-booked-body-4 = The file booking.ics attached to this mail adds the booking to your phone's calendar. Open it to add it.
+mail-outreach-moved-subject = The time of your outreach session booking has changed
+mail-outreach-moved-body-1 = The booking for { $name } is now: { $when }, at { $venue }.
+mail-outreach-moved-body-2 = Bring an identity document. { $bring }
+mail-outreach-moved-body-3 = The file booking.ics attached to this mail changes the time in your phone's calendar. Open it to update it.
+mail-outreach-moved-body-4 = See, change or cancel the booking here: { $link }
+mail-outreach-cancelled-subject = Your outreach session booking is cancelled
+mail-outreach-cancelled-body-1 = The booking for { $name } ({ $when }, at { $venue }) is cancelled.
+mail-outreach-cancelled-body-2 = The file booking.ics attached to this mail removes the booking from your phone's calendar. Open it to remove it.
+mail-outreach-cancelled-body-3 = You can book another time here: { $link }

@@ -125,3 +125,21 @@ mail-outreach-reminder-body-3 = [行|い]けない ときは、 [予約|よや�
 mail-outreach-place-held-subject = [予約|よやく]が [空|あ]きました
 mail-outreach-place-held-body-1 = [待|ま]っている { $name } さんの ために、 { $date } { $from }からの [時間|じかん]を [空|あ]けています。 [場所|ばしょ]は { $venue }です。
 mail-outreach-place-held-body-2 = { $until }までに この ページで [予約|よやく]を [決|き]めて ください。 [過|す]ぎると、 [次|つぎ]の [人|ひと]の [番|ばん]に なります： { $link }
+
+outreach-calendar-heading = カレンダーに [入|い]れる
+outreach-calendar-hint = この ファイルを [開|ひら]くと、 [予約|よやく]を スマートフォンや パソコンの カレンダーに [入|い]れる ことが できます。 [忘|わす]れない ために [使|つか]って ください。
+outreach-calendar-link = カレンダーの ファイル（booking.ics）を ダウンロードする
+outreach-ics-summary = マイナンバーカードの [申請|しんせい]： { $name } さん
+outreach-ics-description = { $name } さんの [予約|よやく]です。 { $when }です。
+outreach-ics-link = [予約|よやく]を [見|み]る、 [時間|じかん]を [変|か]える、 やめる： { $link }
+
+mail-outreach-booked-body-4 = この メールの ファイル（booking.ics）を [開|ひら]くと、 [予約|よやく]を スマートフォンの カレンダーに [入|い]れる ことが できます。
+mail-outreach-moved-subject = [予約|よやく]の [時間|じかん]が [変|か]わりました
+mail-outreach-moved-body-1 = { $name } さんの [予約|よやく]の [時間|じかん]が [変|か]わりました。 { $when }、 { $venue }です。
+mail-outreach-moved-body-2 = [本人|ほんにん]を [確|たし]かめる カードを [持|も]って きて ください。 { $bring }
+mail-outreach-moved-body-3 = この メールの ファイル（booking.ics）を [開|ひら]くと、 スマートフォンの カレンダーの [時間|じかん]も [変|か]わります。
+mail-outreach-moved-body-4 = この ページで [見|み]ることが できます。 [時間|じかん]を [変|か]えることも、 やめることも できます： { $link }
+mail-outreach-cancelled-subject = [予約|よやく]を やめました
+mail-outreach-cancelled-body-1 = { $name } さんの [予約|よやく]（{ $when }、 { $venue }）を やめました。
+mail-outreach-cancelled-body-2 = この メールの ファイル（booking.ics）を [開|ひら]くと、 スマートフォンの カレンダーから [予約|よやく]が [消|き]えます。
+mail-outreach-cancelled-body-3 = ほかの [時間|じかん]の [予約|よやく]は この ページで できます： { $link }

@@ -125,3 +125,21 @@ mail-outreach-reminder-body-3 = 行けなくなったときは取り消してく
 mail-outreach-place-held-subject = 出張申請の予約に空きが出ました
 mail-outreach-place-held-body-1 = キャンセル待ちの { $name } さんのために、{ $date } { $from } からの枠（会場：{ $venue }）を空けています。
 mail-outreach-place-held-body-2 = { $until } までに次のページで予約を確定してください。過ぎると次の方に回ります： { $link }
+
+outreach-calendar-heading = カレンダーに追加する
+outreach-calendar-hint = このファイルを開くと、予約をスマートフォンやパソコンのカレンダーに追加できます。予定を忘れないために使ってください。
+outreach-calendar-link = カレンダー用のファイル（booking.ics）をダウンロード
+outreach-ics-summary = マイナンバーカードの出張申請：{ $name } さん
+outreach-ics-description = { $name } さんの予約：{ $when }
+outreach-ics-link = 予約の確認、時間の変更、取り消し： { $link }
+
+mail-outreach-booked-body-4 = 添付のファイル（booking.ics）を開くと、予約をスマートフォンのカレンダーに追加できます。
+mail-outreach-moved-subject = 出張申請の予約の時間を変更しました
+mail-outreach-moved-body-1 = { $name } さんの予約の時間を変更しました。日時：{ $when }、会場：{ $venue }
+mail-outreach-moved-body-2 = 本人確認書類を持ってきてください。{ $bring }
+mail-outreach-moved-body-3 = 添付のファイル（booking.ics）を開くと、スマートフォンのカレンダーの予定も新しい時間に変わります。
+mail-outreach-moved-body-4 = 予約の確認、時間の変更、取り消しは次のページからできます： { $link }
+mail-outreach-cancelled-subject = 出張申請の予約を取り消しました
+mail-outreach-cancelled-body-1 = { $name } さんの予約（{ $when }、会場：{ $venue }）を取り消しました。
+mail-outreach-cancelled-body-2 = 添付のファイル（booking.ics）を開くと、スマートフォンのカレンダーから予定が消えます。
+mail-outreach-cancelled-body-3 = 別の時間の予約は次のページからできます： { $link }

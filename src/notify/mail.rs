@@ -278,6 +278,7 @@ pub fn compose(
         subject,
         body_text,
         body_html,
+        attachment: None,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -116,19 +116,30 @@ impl Mailer {
     }
 
     /// The message as it goes out: `Message-ID` `<outbox-id@madoguchi>` (the same on every attempt, so a
-    /// receiver can recognise a repeat), UTF-8 subject, text and HTML as multipart/alternative.
+    /// receiver can recognise a repeat), UTF-8 subject, text and HTML as multipart/alternative; a mail with a
+    /// file is multipart/mixed: that alternative part, then the file as an attachment.
     pub fn build_message(&self, mail: &OutboxMail) -> Result<Message, SendError> {
         let to: Mailbox = mail.recipient.parse().map_err(SendError::Recipient)?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(message_id(&mail.id)))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()))
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.body_html.clone())),
-            )?;
+            .message_id(Some(message_id(&mail.id)));
+        let text = MultiPart::alternative()
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()))
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.body_html.clone()));
+        let message = match mail.attachment() {
+            None => builder.multipart(text)?,
+            Some(file) => {
+                // A stored type that does not parse is a programming error; the file still goes, as plain text.
+                let content_type = ContentType::parse(&file.content_type).unwrap_or(ContentType::TEXT_PLAIN);
+                builder.multipart(
+                    MultiPart::mixed()
+                        .multipart(text)
+                        .singlepart(Attachment::new(file.file_name).body(file.body, content_type)),
+                )?
+            }
+        };
         Ok(message)
     }
 

@@ -6,12 +6,15 @@ use std::sync::Arc;
 use crate::i18n::format::{date_iso, time_of_day};
 use crate::i18n::{Locale, Localizer};
 use crate::notify::{Notice, compose};
+use crate::outreach::calendar::{Method, Parties, attachment, booking_calendar};
 use crate::store::outbox::NewMail;
 use crate::store::outreach::{BookingRow, HeldPlace};
 
 pub const BOOKED: &str = "mail-outreach-booked";
 pub const PLACE_HELD: &str = "mail-outreach-place-held";
 pub const REMINDER: &str = "mail-outreach-reminder";
+pub const MOVED: &str = "mail-outreach-moved";
+pub const CANCELLED: &str = "mail-outreach-cancelled";
 
 /// What writing the mails needs.
 #[derive(Clone)]
@@ -20,6 +23,9 @@ pub struct OutreachMails {
     /// The address people use, ending in `/`.
     pub base_url: url::Url,
     pub default_locale: Locale,
+    /// The mailbox the portal sends from (`MADOGUCHI_MAIL_FROM`): the organiser of the calendar entries it
+    /// mails.
+    pub from: String,
 }
 
 /// A slot's start or end as stored (`HH:MM`), in the reader's words.
@@ -47,11 +53,13 @@ impl OutreachMails {
         compose(&self.localizer, &self.base_url, locale, &address, &notice).map_err(|e| e.to_string())
     }
 
+    /// `calendar`: the calendar file to attach (in each recipient's language), with its method.
     fn about_booking(
         &self,
         kind: &'static str,
         b: &BookingRow,
         recipients: &[(String, String)],
+        calendar: Option<Method>,
     ) -> Result<Vec<NewMail>, String> {
         let link = format!("{}outreach/bookings/{}", self.base_url, b.id);
         recipients
@@ -69,19 +77,41 @@ impl OutreachMails {
                         ("link", link.clone()),
                     ],
                 };
-                self.write(email, locale, notice)
+                let mut mail = self.write(email, locale, notice)?;
+                if let Some(method) = calendar {
+                    let name = self.localizer.plain(locale, "service-name", &[]);
+                    let organizer = self
+                        .from
+                        .parse::<lettre::message::Mailbox>()
+                        .map(|m| m.email.to_string())
+                        .unwrap_or_else(|_| self.from.clone());
+                    let parties = Parties { organizer_name: &name, organizer: &organizer, attendee: email };
+                    let body = booking_calendar(&self.localizer, &self.base_url, locale, b, method, Some(parties));
+                    mail.attachment = Some(attachment(body, method));
+                }
+                Ok(mail)
             })
             .collect()
     }
 
-    /// The confirmation of a booking, to the person and whoever booked it.
+    /// The confirmation of a booking, to the person and whoever booked it, with its calendar file.
     pub fn booked(&self, b: &BookingRow, recipients: &[(String, String)]) -> Result<Vec<NewMail>, String> {
-        self.about_booking(BOOKED, b, recipients)
+        self.about_booking(BOOKED, b, recipients, Some(Method::Request))
+    }
+
+    /// The new time of a moved booking, with the calendar file that updates the entry.
+    pub fn moved(&self, b: &BookingRow, recipients: &[(String, String)]) -> Result<Vec<NewMail>, String> {
+        self.about_booking(MOVED, b, recipients, Some(Method::Request))
+    }
+
+    /// A booking was cancelled, with the calendar file that removes the entry.
+    pub fn cancelled(&self, b: &BookingRow, recipients: &[(String, String)]) -> Result<Vec<NewMail>, String> {
+        self.about_booking(CANCELLED, b, recipients, Some(Method::Cancel))
     }
 
     /// The reminder the day before.
     pub fn reminder(&self, b: &BookingRow, recipients: &[(String, String)]) -> Result<Vec<NewMail>, String> {
-        self.about_booking(REMINDER, b, recipients)
+        self.about_booking(REMINDER, b, recipients, None)
     }
 
     /// A place held for someone on the waiting list, with the time they have to take it. Nobody to write to

@@ -5,6 +5,7 @@
 //! for [`HOLD_PLACE_FOR`], then passes to the next. The SQL is in `store::outreach`, the pages in
 //! `journeys::outreach`.
 
+pub mod calendar;
 pub mod mails;
 pub mod sweep;
 

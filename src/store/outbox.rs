@@ -22,6 +22,18 @@ pub struct NewMail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
+    /// A file sent with the mail (a booking's calendar file), or none.
+    pub attachment: Option<MailAttachment>,
+}
+
+/// A file sent with a mail: its name, its content type with parameters, its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailAttachment {
+    /// `booking.ics`.
+    pub file_name: String,
+    /// `text/calendar; method=REQUEST; charset=UTF-8`.
+    pub content_type: String,
+    pub body: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -42,10 +54,25 @@ pub struct OutboxMail {
     pub lease_until: Option<i64>,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
+}
+
+impl OutboxMail {
+    /// The file sent with the mail, if it has one.
+    pub fn attachment(&self) -> Option<MailAttachment> {
+        match (&self.attachment_name, &self.attachment_type, &self.attachment_body) {
+            (Some(name), Some(content_type), Some(body)) => {
+                Some(MailAttachment { file_name: name.clone(), content_type: content_type.clone(), body: body.clone() })
+            }
+            _ => None,
+        }
+    }
 }
 
 const COLUMNS: &str = "id, created_at, kind, recipient, locale, subject, body_text, body_html, state, attempts, \
-     next_attempt_at, lease_owner, lease_until, sent_at, last_error";
+     next_attempt_at, lease_owner, lease_until, sent_at, last_error, attachment_name, attachment_type, attachment_body";
 
 /// Queues an e-mail on the caller's connection. Pass the transaction of the change the mail reports
 /// (`&mut *tx`): rolled back, the mail is never sent; committed, it is delivered.
@@ -58,7 +85,8 @@ async fn insert(conn: &mut AnyConnection, mail: &NewMail, now: i64) -> Result<St
     let id = new_id();
     sqlx::query(
         "INSERT INTO outbox (id, created_at, kind, recipient, locale, subject, body_text, body_html, state, attempts, \
-         next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9)",
+         next_attempt_at, attachment_name, attachment_type, attachment_body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(now)
@@ -69,6 +97,9 @@ async fn insert(conn: &mut AnyConnection, mail: &NewMail, now: i64) -> Result<St
     .bind(&mail.body_text)
     .bind(&mail.body_html)
     .bind(now)
+    .bind(mail.attachment.as_ref().map(|a| a.file_name.clone()))
+    .bind(mail.attachment.as_ref().map(|a| a.content_type.clone()))
+    .bind(mail.attachment.as_ref().map(|a| a.body.clone()))
     .execute(conn)
     .await?;
     Ok(id)

@@ -108,6 +108,10 @@ pub struct BookingRow {
     pub ends_at: String,
     pub venue: String,
     pub what_to_bring: String,
+    /// The calendar entry's SEQUENCE: raised by every move and by the cancellation.
+    pub sequence: i64,
+    /// When the booking last changed (ms): its calendar file's DTSTAMP.
+    pub updated_at: i64,
 }
 
 /// One booking to make: a slot of a session, for a person, by someone.
@@ -158,7 +162,8 @@ pub enum OutreachError {
 }
 
 const BOOKING_COLUMNS: &str = "b.id, b.session_id, b.slot_id, b.person_id, p.name AS person_name, b.booked_by, \
-     b.state, b.identity_checked, b.card_request_id, s.held_on, sl.starts_at, sl.ends_at, s.venue, s.what_to_bring";
+     b.state, b.identity_checked, b.card_request_id, s.held_on, sl.starts_at, sl.ends_at, s.venue, s.what_to_bring, \
+     b.sequence, b.updated_at";
 const BOOKING_FROM: &str = "outreach_bookings b JOIN outreach_sessions s ON s.id = b.session_id \
      JOIN outreach_slots sl ON sl.id = b.slot_id JOIN people p ON p.id = b.person_id";
 
@@ -478,19 +483,21 @@ impl Store {
             .await
     }
 
-    /// Cancels a live booking and passes its place on (the first person waiting, or back to the slot). False
-    /// when it was not live.
+    /// Cancels a live booking, tells the person and the booker (`cancelled`: the mail that takes it out of
+    /// their calendar) and passes its place on (the first person waiting, or back to the slot). False when it
+    /// was not live.
     pub async fn cancel_outreach_booking(
         &self,
         id: &str,
         now: i64,
         hold_until: i64,
         mails: HoldMails<'_>,
+        cancelled: BookingMails<'_>,
     ) -> Result<bool, OutreachError> {
         let mut tx = self.pool().begin().await?;
         let freed: Option<(String, String)> = sqlx::query_as(
-            "UPDATE outreach_bookings SET state = 'cancelled', updated_at = $2 WHERE id = $1 AND state = 'booked' \
-             RETURNING session_id, slot_id",
+            "UPDATE outreach_bookings SET state = 'cancelled', updated_at = $2, sequence = sequence + 1 \
+             WHERE id = $1 AND state = 'booked' RETURNING session_id, slot_id",
         )
         .bind(id)
         .bind(now)
@@ -500,13 +507,15 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         };
+        confirm_in(&mut tx, id, cancelled).await?;
         pass_place_on(&mut tx, &session, &slot, hold_until, mails).await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    /// Moves a live booking to another slot of its session with room; its old place is passed on. False when
-    /// the booking is not live or the slot is full.
+    /// Moves a live booking to another slot of its session with room, tells the person and the booker
+    /// (`moved`: the mail with the updated calendar entry); its old place is passed on. False when the booking
+    /// is not live or the slot is full.
     pub async fn move_outreach_booking(
         &self,
         id: &str,
@@ -514,6 +523,7 @@ impl Store {
         now: i64,
         hold_until: i64,
         mails: HoldMails<'_>,
+        moved: BookingMails<'_>,
     ) -> Result<bool, OutreachError> {
         let current: Option<(String, String)> =
             sqlx::query_as("SELECT session_id, slot_id FROM outreach_bookings WHERE id = $1 AND state = 'booked'")
@@ -532,10 +542,10 @@ impl Store {
         .bind(&session)
         .execute(&mut *tx)
         .await?;
-        let moved = if won.rows_affected() == 1 {
+        let done = if won.rows_affected() == 1 {
             sqlx::query(
-                "UPDATE outreach_bookings SET slot_id = $2, updated_at = $4 WHERE id = $1 AND slot_id = $3 \
-                 AND state = 'booked'",
+                "UPDATE outreach_bookings SET slot_id = $2, updated_at = $4, sequence = sequence + 1 \
+                 WHERE id = $1 AND slot_id = $3 AND state = 'booked'",
             )
             .bind(id)
             .bind(to_slot)
@@ -548,10 +558,11 @@ impl Store {
         } else {
             false
         };
-        if !moved {
+        if !done {
             tx.rollback().await?;
             return Ok(false);
         }
+        confirm_in(&mut tx, id, moved).await?;
         pass_place_on(&mut tx, &session, &from_slot, hold_until, mails).await?;
         tx.commit().await?;
         Ok(true)
@@ -752,7 +763,8 @@ async fn insert_booking(tx: &mut Transaction<'_, Any>, id: &str, b: &NewBooking,
     .map(|_| ())
 }
 
-/// Queues the confirmation of booking `id` in the transaction that made it.
+/// Queues the mails about booking `id` (its confirmation, its move, its cancellation) in the transaction that
+/// changed it.
 async fn confirm_in(tx: &mut Transaction<'_, Any>, id: &str, mails: BookingMails<'_>) -> Result<(), OutreachError> {
     let booking: BookingRow =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {BOOKING_COLUMNS} FROM {BOOKING_FROM} WHERE b.id = $1")))

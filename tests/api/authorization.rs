@@ -185,6 +185,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/outreach/sessions/{id}/book", Foreign),
     ("post", "/outreach/sessions/{id}/wait", Foreign),
     ("get", "/outreach/bookings/{id}", Foreign),
+    ("get", "/outreach/bookings/{id}/calendar.ics", Foreign),
     ("post", "/outreach/bookings/{id}/cancel", Foreign),
     ("post", "/outreach/bookings/{id}/move", Foreign),
     ("post", "/outreach/waiting/{id}/take", Foreign),

@@ -99,6 +99,7 @@ fn outreach_mails() -> OutreachMails {
         localizer: std::sync::Arc::new(madoguchi::i18n::Localizer::load().unwrap()),
         base_url: "http://localhost:8080/".parse().unwrap(),
         default_locale: madoguchi::i18n::Locale::Ja,
+        from: "窓口 <no-reply@madoguchi.example.jp>".to_string(),
     }
 }
 
@@ -569,4 +570,197 @@ pub async fn foreign(app: &TestApp) -> Foreign {
         .await
         .unwrap();
     Foreign { session, booking: ids[0].clone(), waiting }
+}
+
+// ---- The calendar file (.ics) ----
+
+/// The calendar read back with `icalendar`'s parser: its METHOD and its one event.
+fn parse_calendar(ics: &str) -> (String, icalendar::Event) {
+    use std::str::FromStr;
+    let calendar = icalendar::Calendar::from_str(ics).unwrap_or_else(|e| panic!("the file parses: {e}\n{ics}"));
+    let method = calendar.property_value("METHOD").unwrap_or_default().to_string();
+    let events: Vec<icalendar::Event> = calendar.events().cloned().collect();
+    assert_eq!(events.len(), 1, "one event: {ics}");
+    (method, events.into_iter().next().unwrap())
+}
+
+/// A DTSTART or DTEND as an instant: the file gives UTC times.
+fn instant(value: Option<icalendar::DatePerhapsTime>) -> chrono::DateTime<chrono::Utc> {
+    match value {
+        Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) => t,
+        other => panic!("a UTC date-time, not {other:?}"),
+    }
+}
+
+/// `HH:MM` on the session's day in Japan time.
+fn japan_time(app: &TestApp, hhmm: &str) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let day = app.clock().today() + chrono::Days::new(7);
+    let time = chrono::NaiveTime::parse_from_str(hhmm, "%H:%M").unwrap();
+    chrono::FixedOffset::east_opt(9 * 3600)
+        .unwrap()
+        .from_local_datetime(&day.and_time(time))
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+/// The calendar file attached to the newest mail of `kind` to `to`: (content type, file name, text).
+async fn attached(app: &TestApp, kind: &str, to: &str) -> (String, String, String) {
+    let mails = app.store.outbox().list_recent(200).await.unwrap();
+    let mail = mails.iter().find(|m| m.kind == kind && m.recipient == to).unwrap_or_else(|| panic!("a {kind} mail"));
+    let file = mail.attachment().unwrap_or_else(|| panic!("the {kind} mail carries a file"));
+    (file.content_type, file.file_name, file.body)
+}
+
+/// Issue #13: "a confirmation e-mail with a calendar file (.ics)": the file from the booking page and the files
+/// mailed on booking, moving and cancelling parse, in Japan time, with one UID whose SEQUENCE rises.
+#[tokio::test]
+async fn the_booking_calendar_file_parses_in_japan_time_and_keeps_its_uid_through_a_move_and_a_cancellation() {
+    let app = spawn_app().await;
+    let session = session(&app, "10:00-10:30 5\n14:30-15:00 5", None).await;
+    let slots = slot_ids(&app, &session).await;
+    let people = residents(&app, 1).await;
+    let (person, browser) = (&people[0].0, &people[0].1);
+    let email: (String,) = sqlx::query_as("SELECT email FROM people WHERE id = $1")
+        .bind(person)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let email = email.0;
+    let res = book_as(browser, &session, &slots[0], &[person]).await;
+    assert_eq!(res.status(), 303);
+    let booking = res.headers()["location"].to_str().unwrap().to_string();
+    let id = booking.rsplit('/').next().unwrap().to_string();
+    let uid = format!("outreach-booking-{id}@localhost");
+
+    // The booking page links the file and says what it is for.
+    let page = Html::parse_document(&browser.get(&booking).await.text().await.unwrap());
+    assert_eq!(
+        crate::helpers::attr_all(&page, "#outreach-calendar a", "href"),
+        vec![format!("{booking}/calendar.ics")]
+    );
+    assert!(select_all(&page, "#outreach-calendar p")[0].contains("カレンダー"));
+
+    // Downloaded: PUBLISH, in the page's language, the slot in Japan time.
+    let res = browser.get(&format!("{booking}/calendar.ics")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"booking.ics\"");
+    let ics = res.text().await.unwrap();
+    let (method, event) = parse_calendar(&ics);
+    assert_eq!(method, "PUBLISH");
+    use icalendar::{Component, EventLike};
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(0));
+    assert_eq!(instant(event.get_start()), japan_time(&app, "10:00"));
+    assert_eq!(instant(event.get_end()), japan_time(&app, "10:30"));
+    // The same instant on the wire, whatever parser reads it: 10:00 in Japan is 01:00 UTC.
+    let day = (app.clock().today() + chrono::Days::new(7)).format("%Y%m%d");
+    assert!(ics.contains(&format!("DTSTART:{day}T010000Z\r\n")), "{ics}");
+    assert_eq!(event.get_location(), Some("あおば中央郵便局"));
+    assert_eq!(event.get_summary(), Some("マイナンバーカードの出張申請：青葉 太郎0 さん"));
+    let description = event.get_description().unwrap();
+    assert!(description.contains("通知カード") && description.contains("本人確認書類"), "what to bring: {description}");
+    assert!(description.contains(&app.url(&booking)), "the booking page: {description}");
+    assert_eq!(event.get_status(), Some(icalendar::EventStatus::Confirmed));
+
+    // Someone else's booking: 404, the file as the page.
+    let stranger = sign_in_as(&app, "p-taro").await;
+    assert_eq!(stranger.get(&format!("{booking}/calendar.ics")).await.status(), 404);
+    assert_eq!(browser.get("/outreach/bookings/no-such-booking/calendar.ics").await.status(), 404);
+
+    // Mailed with the confirmation: REQUEST, the same UID, from the portal to the recipient.
+    let (content_type, name, ics) = attached(&app, "mail-outreach-booked", &email).await;
+    assert_eq!(content_type, "text/calendar; method=REQUEST; charset=UTF-8");
+    assert_eq!(name, "booking.ics");
+    let (method, event) = parse_calendar(&ics);
+    assert_eq!(method, "REQUEST");
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(0));
+    assert_eq!(event.property_value("ORGANIZER"), Some("mailto:no-reply@localhost"));
+    let attendees = event.get_attendees();
+    assert_eq!(attendees.len(), 1);
+    assert_eq!(attendees[0].cal_address, format!("mailto:{email}"));
+    assert_eq!(attendees[0].part_stat, Some(icalendar::PartStat::Accepted));
+
+    // Moved: the same entry, a higher SEQUENCE, the new time.
+    let csrf = browser.csrf_token(&booking).await;
+    let res = browser.post_form(&format!("{booking}/move"), &[("csrf_token", &csrf), ("slot", &slots[1])]).await;
+    assert_eq!(res.status(), 303);
+    let (content_type, _, ics) = attached(&app, "mail-outreach-moved", &email).await;
+    assert_eq!(content_type, "text/calendar; method=REQUEST; charset=UTF-8");
+    let (_, moved) = parse_calendar(&ics);
+    assert_eq!(moved.get_uid(), Some(uid.as_str()));
+    assert_eq!(moved.get_sequence(), Some(1));
+    assert_eq!(instant(moved.get_start()), japan_time(&app, "14:30"));
+    assert_eq!(instant(moved.get_end()), japan_time(&app, "15:00"));
+    let (_, downloaded) = parse_calendar(&browser.get(&format!("{booking}/calendar.ics")).await.text().await.unwrap());
+    assert_eq!((downloaded.get_sequence(), instant(downloaded.get_start())), (Some(1), japan_time(&app, "14:30")));
+
+    // Cancelled: CANCEL, STATUS:CANCELLED, the same UID, a higher SEQUENCE still.
+    let res = browser.post_form(&format!("{booking}/cancel"), &[("csrf_token", &csrf)]).await;
+    assert_eq!(res.status(), 303);
+    let (content_type, _, ics) = attached(&app, "mail-outreach-cancelled", &email).await;
+    assert_eq!(content_type, "text/calendar; method=CANCEL; charset=UTF-8");
+    let (method, cancelled) = parse_calendar(&ics);
+    assert_eq!(method, "CANCEL");
+    assert_eq!(cancelled.get_uid(), Some(uid.as_str()));
+    assert_eq!(cancelled.get_sequence(), Some(2));
+    assert_eq!(cancelled.get_status(), Some(icalendar::EventStatus::Cancelled));
+    // The page no longer offers the file of a cancelled booking.
+    let page = Html::parse_document(&browser.get(&booking).await.text().await.unwrap());
+    assert!(select_all(&page, "#outreach-calendar").is_empty());
+}
+
+/// The file is in the booker's language: an English reader's mail and file are in English.
+#[tokio::test]
+async fn the_calendar_file_is_in_the_bookers_language() {
+    let app = spawn_app().await;
+    let session = session(&app, "09:00-09:30 5", None).await;
+    let slot = slot_ids(&app, &session).await.remove(0);
+    let people = residents(&app, 1).await;
+    let (person, browser) = (&people[0].0, &people[0].1);
+    let (email,): (String,) = sqlx::query_as("UPDATE people SET preferred_locale = 'en' WHERE id = $1 RETURNING email")
+        .bind(person)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(book_as(browser, &session, &slot, &[person]).await.status(), 303);
+    let (_, _, ics) = attached(&app, "mail-outreach-booked", &email).await;
+    let (_, event) = parse_calendar(&ics);
+    use icalendar::Component;
+    assert_eq!(event.get_summary(), Some("Card application session: 青葉 太郎0"));
+    assert!(event.get_description().unwrap().contains("Bring an identity document"));
+    assert_eq!(instant(event.get_start()), japan_time(&app, "09:00"));
+}
+
+/// Real delivery: the confirmation arrives as text and HTML with the calendar file attached.
+#[tokio::test]
+async fn the_confirmation_mail_arrives_with_a_text_calendar_part() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let app = crate::helpers::spawn_app_with(&[
+        ("MADOGUCHI_SMTP_URL", &sink.url()),
+        ("MADOGUCHI_MAIL_FROM", "窓口 <no-reply@madoguchi.example.jp>"),
+    ])
+    .await;
+    let session = session(&app, "10:00-10:30 5", None).await;
+    let slot = slot_ids(&app, &session).await.remove(0);
+    let people = residents(&app, 1).await;
+    let res = book_as(&people[0].1, &session, &slot, &[&people[0].0]).await;
+    let id = res.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let received = sink.wait_for_messages(1).await;
+    let mail = &received[0];
+    assert!(mail.header("Content-Type").unwrap().starts_with("multipart/mixed"), "{}", mail.raw);
+    assert!(mail.part("text/plain").unwrap().contains("booking.ics"), "the text says what the file is for");
+    assert!(mail.part("text/html").is_some());
+    let content_type = mail.part_header("text/calendar", "Content-Type").unwrap();
+    assert!(content_type.contains("method=REQUEST") && content_type.to_ascii_lowercase().contains("charset=utf-8"));
+    let disposition = mail.part_header("text/calendar", "Content-Disposition").unwrap();
+    assert!(disposition.starts_with("attachment") && disposition.contains("booking.ics"), "{disposition}");
+    let (method, event) = parse_calendar(&mail.part("text/calendar").unwrap());
+    use icalendar::Component;
+    assert_eq!(method, "REQUEST");
+    assert_eq!(event.get_uid(), Some(format!("outreach-booking-{id}@localhost").as_str()));
+    assert_eq!(event.property_value("ORGANIZER"), Some("mailto:no-reply@madoguchi.example.jp"));
+    assert_eq!(instant(event.get_start()), japan_time(&app, "10:00"));
 }

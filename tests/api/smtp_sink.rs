@@ -2,7 +2,7 @@
 //! MAIL FROM, RCPT TO, DATA with dot-unstuffing, RSET, NOOP, QUIT; no STARTTLS). It records each complete
 //! message, and can be told to hang on the Nth DATA (never answering, never recording) to play a server that
 //! stops responding mid-send, or to refuse every login. Also a small reader for what arrived: headers, RFC 2047 subjects, and the
-//! text and HTML parts of a multipart message in base64, quoted-printable or 7/8 bit.
+//! parts of a multipart message (nested too) in base64, quoted-printable or 7/8 bit.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -272,19 +272,32 @@ impl ReceivedMail {
         self.header("Message-ID").unwrap_or_default()
     }
 
-    /// The decoded body of the part with this content type (`text/plain`, `text/html`).
+    /// The decoded body of the part with this content type (`text/plain`, `text/html`, `text/calendar`),
+    /// looked for inside nested multiparts too (a mail with a file is mixed around an alternative part).
     pub fn part(&self, content_type: &str) -> Option<String> {
-        let top = parse_entity(&self.raw);
-        let ct = top.header("Content-Type")?.to_string();
-        let boundary = ct.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"').to_string();
-        top.body
-            .split(&format!("--{boundary}"))
-            .skip(1)
-            .filter(|p| !p.starts_with("--"))
-            .map(|p| parse_entity(p.trim_start_matches("\r\n")))
-            .find(|e| e.header("Content-Type").is_some_and(|c| c.to_ascii_lowercase().starts_with(content_type)))
-            .map(|e| e.decoded_body())
+        find_part(parse_entity(&self.raw), content_type).map(|e| e.decoded_body())
     }
+
+    /// A header of the part with this content type (its full `Content-Type`, its `Content-Disposition`).
+    pub fn part_header(&self, content_type: &str, header: &str) -> Option<String> {
+        find_part(parse_entity(&self.raw), content_type).and_then(|e| e.header(header).map(str::to_string))
+    }
+}
+
+/// The first entity under `entity` (depth first) whose type starts with `content_type`.
+fn find_part(entity: Entity, content_type: &str) -> Option<Entity> {
+    let ct = entity.header("Content-Type")?.to_string();
+    if !ct.to_ascii_lowercase().starts_with("multipart/") {
+        return ct.to_ascii_lowercase().starts_with(content_type).then_some(entity);
+    }
+    let boundary = ct.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"').to_string();
+    entity
+        .body
+        .split(&format!("--{boundary}"))
+        .skip(1)
+        .filter(|p| !p.starts_with("--"))
+        .map(|p| parse_entity(p.trim_start_matches("\r\n")))
+        .find_map(|e| find_part(e, content_type))
 }
 
 fn decode_quoted_printable(text: &str) -> Vec<u8> {

@@ -38,6 +38,7 @@ pub fn routes(routes: &mut Routes) {
         .route("/outreach/sessions/{id}/book", web::post().to(book))
         .route("/outreach/sessions/{id}/wait", web::post().to(wait))
         .route("/outreach/bookings/{id}", web::get().to(booking))
+        .route("/outreach/bookings/{id}/calendar.ics", web::get().to(calendar_file))
         .route("/outreach/bookings/{id}/cancel", web::post().to(cancel))
         .route("/outreach/bookings/{id}/move", web::post().to(move_booking))
         .route("/outreach/waiting/{id}/take", web::post().to(take));
@@ -48,6 +49,7 @@ fn mails(state: &AppState) -> OutreachMails {
         localizer: state.localizer.clone(),
         base_url: state.settings.base_url.clone(),
         default_locale: state.settings.default_locale,
+        from: state.settings.smtp.from.clone(),
     }
 }
 
@@ -425,6 +427,22 @@ async fn booking(
     })
 }
 
+/// The booking's calendar file, for whoever may see the booking (anyone else: 404), in the page's language.
+async fn calendar_file(
+    page: Page,
+    state: web::Data<AppState>,
+    user: Require<SignedIn>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    use crate::outreach::calendar::{FILE_NAME, Method, booking_calendar};
+    let b = visible_booking(&state, &path, user.id()).await?;
+    let body = booking_calendar(&state.localizer, &state.settings.base_url, page.locale, &b, Method::Publish, None);
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{FILE_NAME}\"")))
+        .body(body))
+}
+
 async fn cancel(
     state: web::Data<AppState>,
     user: Require<SignedIn>,
@@ -434,7 +452,9 @@ async fn cancel(
     let mails = mails(&state);
     state
         .store
-        .cancel_outreach_booking(&b.id, state.clock.now_ms(), hold_until(&state), &|p| mails.place_held(p))
+        .cancel_outreach_booking(&b.id, state.clock.now_ms(), hold_until(&state), &|p| mails.place_held(p), &|b, to| {
+            mails.cancelled(b, to)
+        })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other(format!("/outreach/bookings/{}", b.id)))
@@ -456,7 +476,14 @@ async fn move_booking(
     let mails = mails(&state);
     state
         .store
-        .move_outreach_booking(&b.id, &input.slot, state.clock.now_ms(), hold_until(&state), &|p| mails.place_held(p))
+        .move_outreach_booking(
+            &b.id,
+            &input.slot,
+            state.clock.now_ms(),
+            hold_until(&state),
+            &|p| mails.place_held(p),
+            &|b, to| mails.moved(b, to),
+        )
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other(format!("/outreach/bookings/{}", b.id)))
