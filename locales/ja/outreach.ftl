@@ -125,3 +125,18 @@ mail-outreach-reminder-body-3 = 行けなくなったときは取り消してく
 mail-outreach-place-held-subject = 出張申請の予約に空きが出ました
 mail-outreach-place-held-body-1 = キャンセル待ちの { $name } さんのために、{ $date } { $from } からの枠（会場：{ $venue }）を空けています。
 mail-outreach-place-held-body-2 = { $until } までに次のページで予約を確定してください。過ぎると次の方に回ります： { $link }
+
+# 当日の申請受付：受付表、予約のページ、作られるカードの申請
+outreach-record-taken = { $name } さんの申請を受け付けた
+outreach-run-sheet-request-link = { $name } さんのカードの申請
+outreach-error-take-before-identity = 先に本人確認をしてください。申請は本人確認の後でなければ受け付けられません。
+outreach-booking-request-link = 当日受け付けたカードの申請を見る
+express-reason-outreach = 出張申請の会場で受付
+outreach-card-next-submitted = 会場で申請を受け付けました。市区町村が確認し、発行機関に送ります。カードは住民票の住所に郵送されます。
+outreach-card-next-in-review = 市区町村が申請を発行機関に送りました。カードを作っています。できたら住民票の住所に郵送されます。
+outreach-card-mail-next = カードは{ $date }ごろ、住民票の住所に簡易書留で届きます。
+outreach-card-mailed-about = カードは{ $date }ごろ郵送されます（申請から約{ $weeks }週間。特急発行ではなく通常の発行です）。
+outreach-card-taken-on = 申請を受け付けた日
+outreach-card-photo-at-session = 顔写真は会場で撮影
+express-queue-ordinary = 通常の発行（特急ではありません）
+request-event-taken-at-session = 出張申請の会場で申請を受け付けました

@@ -7,6 +7,7 @@
 
 pub mod mails;
 pub mod sweep;
+pub mod taken;
 
 use std::time::Duration;
 
