@@ -143,3 +143,18 @@ mail-outreach-cancelled-subject = Your outreach session booking is cancelled
 mail-outreach-cancelled-body-1 = The booking for { $name } ({ $when }, at { $venue }) is cancelled.
 mail-outreach-cancelled-body-2 = The file booking.ics attached to this mail removes the booking from your phone's calendar. Open it to remove it.
 mail-outreach-cancelled-body-3 = You can book another time here: { $link }
+
+# Application taken at the session: the run sheet, the booking page and the card request it makes
+outreach-record-taken = Application of { $name } taken
+outreach-run-sheet-request-link = Card request of { $name }
+outreach-error-take-before-identity = Check the person's identity first: an application can be taken only after that.
+outreach-booking-request-link = See the card request made at the session
+express-reason-outreach = Application taken at an outreach session
+outreach-card-next-submitted = The application was taken at the session. Your municipality checks it and sends it to the issuing body. The card is mailed to the address on the residence record.
+outreach-card-next-in-review = Your municipality sent the application to the issuing body. The card is being made and will be mailed to the address on the residence record.
+outreach-card-mail-next = The card comes by registered mail to the address on the residence record, around { $date }.
+outreach-card-mailed-about = The card should be mailed around { $date }, about { $weeks } weeks after the application (ordinary issuance, not express).
+outreach-card-taken-on = Application taken on
+outreach-card-photo-at-session = Photo taken at the session
+express-queue-ordinary = Ordinary issuance (not express)
+request-event-taken-at-session = Application taken at the outreach session

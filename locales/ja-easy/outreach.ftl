@@ -143,3 +143,18 @@ mail-outreach-cancelled-subject = [予約|よやく]を やめました
 mail-outreach-cancelled-body-1 = { $name } さんの [予約|よやく]（{ $when }、 { $venue }）を やめました。
 mail-outreach-cancelled-body-2 = この メールの ファイル（booking.ics）を [開|ひら]くと、 スマートフォンの カレンダーから [予約|よやく]が [消|き]えます。
 mail-outreach-cancelled-body-3 = ほかの [時間|じかん]の [予約|よやく]は この ページで できます： { $link }
+
+# [当日|とうじつ]の もうしこみ
+outreach-record-taken = { $name } さんの もうしこみを うけつけた
+outreach-run-sheet-request-link = { $name } さんの カードの もうしこみ
+outreach-error-take-before-identity = さきに [本人|ほんにん]を [確|たし]かめて ください。 そのあとで もうしこみを うけつけます。
+outreach-booking-request-link = [会場|かいじょう]で した カードの もうしこみを [見|み]る
+express-reason-outreach = [会場|かいじょう]で した もうしこみ
+outreach-card-next-submitted = [会場|かいじょう]で もうしこみを うけつけました。 [市|し]や [町|まち]の [役所|やくしょ]が たしかめて、 カードを [作|つく]る ところに [送|おく]ります。 カードは [住民票|じゅうみんひょう]の [住所|じゅうしょ]に とどきます。
+outreach-card-next-in-review = [役所|やくしょ]が もうしこみを カードを [作|つく]る ところに [送|おく]りました。 いま カードを [作|つく]って います。 できたら [住民票|じゅうみんひょう]の [住所|じゅうしょ]に とどきます。
+outreach-card-mail-next = カードは { $date }ごろ、 [住民票|じゅうみんひょう]の [住所|じゅうしょ]に [書留|かきとめ]で とどきます。
+outreach-card-mailed-about = カードは { $date }ごろ [送|おく]ります。 もうしこみから { $weeks }[週間|しゅうかん]ぐらい かかります。 [急|いそ]ぎの カードでは ありません。
+outreach-card-taken-on = もうしこみを うけつけた [日|ひ]
+outreach-card-photo-at-session = [写真|しゃしん]は [会場|かいじょう]で とりました
+express-queue-ordinary = ふつうの カード（[急|いそ]ぎでは ない）
+request-event-taken-at-session = [会場|かいじょう]で もうしこみを うけつけました

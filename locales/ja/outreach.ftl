@@ -143,3 +143,18 @@ mail-outreach-cancelled-subject = 出張申請の予約を取り消しました
 mail-outreach-cancelled-body-1 = { $name } さんの予約（{ $when }、会場：{ $venue }）を取り消しました。
 mail-outreach-cancelled-body-2 = 添付のファイル（booking.ics）を開くと、スマートフォンのカレンダーから予定が消えます。
 mail-outreach-cancelled-body-3 = 別の時間の予約は次のページからできます： { $link }
+
+# 当日の申請受付：受付表、予約のページ、作られるカードの申請
+outreach-record-taken = { $name } さんの申請を受け付けた
+outreach-run-sheet-request-link = { $name } さんのカードの申請
+outreach-error-take-before-identity = 先に本人確認をしてください。申請は本人確認の後でなければ受け付けられません。
+outreach-booking-request-link = 当日受け付けたカードの申請を見る
+express-reason-outreach = 出張申請の会場で受付
+outreach-card-next-submitted = 会場で申請を受け付けました。市区町村が確認し、発行機関に送ります。カードは住民票の住所に郵送されます。
+outreach-card-next-in-review = 市区町村が申請を発行機関に送りました。カードを作っています。できたら住民票の住所に郵送されます。
+outreach-card-mail-next = カードは{ $date }ごろ、住民票の住所に簡易書留で届きます。
+outreach-card-mailed-about = カードは{ $date }ごろ郵送されます（申請から約{ $weeks }週間。特急発行ではなく通常の発行です）。
+outreach-card-taken-on = 申請を受け付けた日
+outreach-card-photo-at-session = 顔写真は会場で撮影
+express-queue-ordinary = 通常の発行（特急ではありません）
+request-event-taken-at-session = 出張申請の会場で申請を受け付けました

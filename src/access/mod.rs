@@ -81,12 +81,15 @@ impl RecordKind {
         }
     }
 
-    /// The kind of an express card request by its reason (`requests.reason`, repeating `card_requests.reason`):
-    /// an infant's first card is a `newborn` record, the others `express_issuance`.
+    /// The kind of a card request by its reason (`requests.reason`, repeating `card_requests.reason`): an
+    /// infant's first card is a `newborn` record, an application taken at an outreach session an ordinary
+    /// `card_application`, the others `express_issuance`.
     pub fn of_card_request(reason: crate::domain::card_validity::ExpressReason) -> RecordKind {
+        use crate::domain::card_validity::ExpressReason;
         match reason {
-            crate::domain::card_validity::ExpressReason::Infant => RecordKind::Newborn,
-            _ => RecordKind::ExpressIssuance,
+            ExpressReason::Infant => RecordKind::Newborn,
+            ExpressReason::Outreach => RecordKind::CardApplication,
+            ExpressReason::Lost | ExpressReason::NewlyRegistered => RecordKind::ExpressIssuance,
         }
     }
 }

@@ -81,7 +81,19 @@ pub const EXPRESS_TARGET_DAYS: i64 = 7;
 /// Days after the trigger date (which itself is not counted) in which express issuance may be asked for.
 pub const EXPRESS_WINDOW_DAYS: i64 = 30;
 
-/// Why a card is asked for by express issuance: the cases of §6.4 this portal offers. Stored as its code.
+/// An ordinary card application (通常の交付申請) is mailed about this many weeks after it was taken: the
+/// national plan says about one month for ordinary issuance. The one place this number lives: the pages and
+/// mails of an application taken at an outreach session say it (and the date it gives).
+pub const ORDINARY_ISSUANCE_WEEKS: i64 = 4;
+
+/// The day an ordinary application taken on `applied` should be mailed by, about ([`ORDINARY_ISSUANCE_WEEKS`]).
+pub fn ordinary_mailing_date(applied: NaiveDate) -> NaiveDate {
+    applied.checked_add_signed(chrono::Duration::weeks(ORDINARY_ISSUANCE_WEEKS)).unwrap_or(applied)
+}
+
+/// Why a card is asked for (`card_requests.reason`): the express cases of §6.4 this portal offers, and the
+/// ordinary application an officer takes at an outreach session (出張申請), which is not express. Stored as its
+/// code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpressReason {
@@ -91,9 +103,14 @@ pub enum ExpressReason {
     Lost,
     /// Newly registered: moving in from abroad, or another first registration (trigger: the registration).
     NewlyRegistered,
+    /// Not express: an ordinary application taken by the municipality's officer at an outreach session (trigger:
+    /// the session's day), identity checked and photo taken there; the standard issuing time applies
+    /// ([`ORDINARY_ISSUANCE_WEEKS`]). Never chosen by a resident: only the run sheet makes one.
+    Outreach,
 }
 
 impl ExpressReason {
+    /// The express reasons a resident may choose.
     pub const ALL: [ExpressReason; 3] = [ExpressReason::Infant, ExpressReason::Lost, ExpressReason::NewlyRegistered];
 
     pub fn code(self) -> &'static str {
@@ -101,11 +118,18 @@ impl ExpressReason {
             ExpressReason::Infant => "infant",
             ExpressReason::Lost => "lost",
             ExpressReason::NewlyRegistered => "newly_registered",
+            ExpressReason::Outreach => "outreach",
         }
     }
 
+    /// Any stored reason, the outreach one too.
     pub fn from_code(code: &str) -> Option<ExpressReason> {
-        ExpressReason::ALL.into_iter().find(|r| r.code() == code)
+        ExpressReason::ALL.into_iter().chain([ExpressReason::Outreach]).find(|r| r.code() == code)
+    }
+
+    /// Express issuance (特急発行): every reason but the outreach session's ordinary application.
+    pub fn is_express(self) -> bool {
+        self != ExpressReason::Outreach
     }
 }
 
@@ -162,7 +186,7 @@ pub fn express_eligibility(
     }
     let last_day = match reason {
         ExpressReason::Infant => last_day_under_one(trigger),
-        ExpressReason::Lost | ExpressReason::NewlyRegistered => {
+        ExpressReason::Lost | ExpressReason::NewlyRegistered | ExpressReason::Outreach => {
             trigger.checked_add_signed(chrono::Duration::days(EXPRESS_WINDOW_DAYS)).unwrap_or(NaiveDate::MAX)
         }
     };

@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod mails;
 pub mod sweep;
+pub mod taken;
 
 use std::time::Duration;
 

@@ -78,6 +78,8 @@ impl Step {
                 &[Step::LossReport, Step::Suspended, Step::DeliveryAddress, Step::Interim, Step::Photo, Step::CardType]
             }
             ExpressReason::NewlyRegistered => &[Step::Registration, Step::DeliveryAddress, Step::Photo, Step::CardType],
+            // Taken by the officer at the session: nothing for the applicant to answer.
+            ExpressReason::Outreach => &[],
         }
     }
 }
@@ -139,6 +141,12 @@ pub struct CardAnswers {
     /// Why the standard photo rules cannot be met (flexible rules), in the applicant's words; the officer sees it.
     #[serde(default)]
     pub photo_exception: Option<String>,
+    /// Outreach session: the day the officer took the application (YYYY-MM-DD, the trigger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_on: Option<String>,
+    /// Outreach session: the photo was taken there by the municipality (nothing uploaded through the portal).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub photo_at_session: bool,
 }
 
 impl CardAnswers {
@@ -172,12 +180,21 @@ impl CardAnswers {
             ExpressReason::Infant => self.child_birth_date.as_deref(),
             ExpressReason::Lost => self.loss_date.as_deref(),
             ExpressReason::NewlyRegistered => self.registration_on.as_deref(),
+            ExpressReason::Outreach => self.taken_on.as_deref(),
         }
     }
 }
 
-/// What happens next on a card request, by its state (the card's own words where they differ).
-pub fn next_step_key(state: RequestState) -> &'static str {
+/// What happens next on a card request, by its reason and state (the card's own words where they differ; an
+/// application taken at an outreach session follows the ordinary issuing time, not the express week).
+pub fn next_step_key(reason: Option<ExpressReason>, state: RequestState) -> &'static str {
+    if reason == Some(ExpressReason::Outreach) {
+        match state {
+            RequestState::Submitted => return "outreach-card-next-submitted",
+            RequestState::InReview => return "outreach-card-next-in-review",
+            _ => {}
+        }
+    }
     match state {
         RequestState::Submitted => "express-next-submitted",
         RequestState::InReview => "express-next-in-review",

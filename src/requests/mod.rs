@@ -190,9 +190,12 @@ pub fn check_transition(from: RequestState, to: RequestState, by: Actor) -> Resu
                     | (Returned, Withdrawn)
             )
         }
+        // An officer sends only the application they took at an outreach session themself (its draft is never
+        // seen by anyone else: it is made and sent in one transaction).
         Actor::Officer => matches!(
             (from, to),
-            (Submitted, InReview)
+            (Draft, Submitted)
+                | (Submitted, InReview)
                 | (Submitted, Issued)
                 | (InReview, Issued)
                 | (Submitted, Declined)
@@ -242,6 +245,7 @@ mod tests {
         assert!(check_transition(InReview, Withdrawn, Actor::Requester).is_err(), "not while the insurer decides");
         assert!(check_transition(Submitted, Issued, Actor::Requester).is_err(), "nobody approves their own request");
         assert!(check_transition(Draft, Issued, Actor::Officer).is_err(), "officers never see drafts");
+        assert!(check_transition(Draft, Submitted, Actor::Officer).is_ok(), "an application taken at a session");
         assert!(check_transition(InReview, Issued, Actor::Officer).is_ok());
         assert!(check_transition(InReview, Declined, Actor::Officer).is_ok());
         assert!(check_transition(Issued, Declined, Actor::Officer).is_err(), "a decision is final");

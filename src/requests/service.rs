@@ -181,6 +181,16 @@ pub enum Command {
     /// An officer's decision; the caller has checked the officer works the request. `officer_id` is `None`
     /// only for history written without an officer's account (demo data of an insurer with no officer).
     Decide { request_id: String, officer_id: Option<String>, decision: Decision },
+    /// An officer takes a card application at an outreach session (the booking's run sheet): the request is made
+    /// for the booked person, filed as the booker (who follows it), with its answers, and sent at once by the
+    /// officer (timeline, audit line and the filer's mail), in the caller's transaction.
+    TakeAtSession {
+        officer_id: String,
+        filed_by: String,
+        filing: Filing,
+        municipality_id: Option<String>,
+        answers: Answers,
+    },
     /// A signed report of the issuing body about an express card's production (verified by the caller):
     /// applied once, in order. `signed_at_ms` is the time it was signed.
     Production { callback: Callback, signed_at_ms: i64 },
@@ -324,6 +334,25 @@ impl<'a> Service<'a> {
                 };
                 let step = Step::new(decision.target(), officer_id.as_deref(), Actor::Officer, detail);
                 self.step(conn, &request_id, step, effect, now).await
+            }
+            Command::TakeAtSession { officer_id, filed_by, filing, municipality_id, answers } => {
+                let draft = NewDraft {
+                    kind: answers.kind(),
+                    subject_id: &filing.subject_id,
+                    filed_by: &filed_by,
+                    filed_as: filing.filed_as,
+                    facility_id: filing.facility_id.as_deref(),
+                    municipality_id: municipality_id.as_deref(),
+                };
+                let request_id = insert_draft(conn, &draft, now).await?;
+                if let Err(refused) = self.save_draft(conn, request_id.clone(), filed_by, filing, answers, now).await? {
+                    return Ok(Err(refused));
+                }
+                let step = Step {
+                    event: Some("taken_at_session"),
+                    ..Step::new(RequestState::Submitted, Some(&officer_id), Actor::Officer, "")
+                };
+                self.step(conn, &request_id, step, None, now).await
             }
             Command::Production { callback, signed_at_ms } => self.production(conn, &callback, signed_at_ms, now).await,
         }
@@ -582,7 +611,9 @@ impl<'a> Service<'a> {
         };
         let text = match r.kind {
             RequestKind::Certificate => UpdateText::of_state(&update),
-            RequestKind::Card => card_mail_text(&r.id, to, detail, production, now),
+            RequestKind::Card => {
+                card_mail_text(&r.id, ExpressReason::from_code(&r.reason), to, detail, production, now)
+            }
         };
         Ok(Some(mails.update(&update, &text)?))
     }
@@ -660,6 +691,7 @@ impl<'a> Step<'a> {
 /// was returned, and the issuing body's stages with the tracking number or why the card could not be made.
 fn card_mail_text<'a>(
     request_id: &str,
+    reason: Option<ExpressReason>,
     to: RequestState,
     detail: &'a str,
     production: Option<&'a Callback>,
@@ -685,10 +717,14 @@ fn card_mail_text<'a>(
             path,
         };
     }
-    let (next_key, next_date) = if to == RequestState::InReview && detail == "accepted" {
+    let ordinary = reason.is_some_and(|r| !r.is_express());
+    let (next_key, next_date) = if ordinary && matches!(to, RequestState::Submitted | RequestState::InReview) {
+        // Not express: the card comes in the ordinary issuing time, counted from today.
+        ("outreach-card-mail-next", Some(crate::domain::card_validity::ordinary_mailing_date(jst_day(now))))
+    } else if to == RequestState::InReview && detail == "accepted" {
         ("express-next-accepted", Some(Deadlines::from_acceptance(jst_day(now)).limit))
     } else {
-        (super::card::next_step_key(to), None)
+        (super::card::next_step_key(reason, to), None)
     };
     let before_next = (to == RequestState::Returned && !detail.is_empty()).then(|| (detail, Vec::new()));
     UpdateText { headline_key: to.message_key(), next_key, next_date, before_next, after_next: None, path }

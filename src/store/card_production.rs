@@ -259,7 +259,8 @@ impl Store {
         q.fetch_all(self.pool()).await
     }
 
-    /// (submitted, mailed) times of the cards mailed since `since_ms` for these municipalities: one query.
+    /// (submitted, mailed) times of the express cards mailed since `since_ms` for these municipalities: one query.
+    /// Ordinary applications taken at an outreach session are not express and do not count.
     pub async fn mailing_times(&self, municipalities: &[&str], since_ms: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
         if municipalities.is_empty() {
             return Ok(Vec::new());
@@ -267,7 +268,8 @@ impl Store {
         let list = placeholders(2, municipalities.len());
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT r.submitted_at, cp.mailed_at FROM card_productions cp JOIN requests r ON r.id = cp.request_id \
-             WHERE cp.mailed_at >= $1 AND r.submitted_at IS NOT NULL AND cp.municipality_id IN ({list})"
+             WHERE cp.mailed_at >= $1 AND r.submitted_at IS NOT NULL AND r.reason <> 'outreach' \
+             AND cp.municipality_id IN ({list})"
         )))
         .bind(since_ms);
         for m in municipalities {

@@ -845,3 +845,118 @@ async fn pass_place_on(
         return Ok(());
     }
 }
+
+/// A booking whose application was just taken: what its card request is made from.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TakenBooking {
+    pub person_id: String,
+    pub booked_by: String,
+    /// The session's day (the request's trigger date).
+    pub held_on: String,
+    pub municipality_id: String,
+    /// The booked person's registered address, where the card is mailed.
+    pub postal_code: String,
+    pub address: String,
+}
+
+/// Marks a booking of `municipality`'s session `taken`, guarded on its state: only after identity was checked
+/// (`attended`), and only once (a second post finds it `taken` and changes nothing). Inside the caller's
+/// transaction, which makes the card request in the same one. `None` when nothing changed.
+pub(crate) async fn mark_outreach_taken(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    municipality: &str,
+    now: i64,
+) -> Result<Option<TakenBooking>, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outreach_bookings SET state = 'taken', updated_at = $3 \
+         WHERE id = $1 AND state = 'attended' AND identity_checked = 1 AND session_id IN \
+         (SELECT id FROM outreach_sessions WHERE municipality_id = $2)",
+    )
+    .bind(id)
+    .bind(municipality)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT b.person_id, b.booked_by, s.held_on, s.municipality_id, COALESCE(p.postal_code, '') AS postal_code, \
+         COALESCE(p.address, '') AS address FROM outreach_bookings b JOIN outreach_sessions s ON s.id = b.session_id \
+         JOIN people p ON p.id = b.person_id WHERE b.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Keeps the card request made for a taken booking on it (the run sheet and the booking page link to it).
+pub(crate) async fn link_outreach_card_request(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    request_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outreach_bookings SET card_request_id = $1 WHERE id = $2 AND state = 'taken'")
+        .bind(request_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// How the booker stands to the booked person, as the request is filed: themself, a representative (an
+/// authority between them, as the booking needed), or the staff of the facility the person lives at.
+pub(crate) async fn outreach_filing(
+    conn: &mut sqlx::AnyConnection,
+    person: &str,
+    booker: &str,
+) -> Result<(crate::requests::FiledAs, Option<String>), sqlx::Error> {
+    use crate::requests::FiledAs;
+    if person == booker {
+        return Ok((FiledAs::SelfFiled, None));
+    }
+    let represents: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM representations WHERE representative_id = $1 AND ward_id = $2 AND state = 'approved' \
+         ORDER BY created_at DESC, id LIMIT 1",
+    )
+    .bind(booker)
+    .bind(person)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if represents.is_some() {
+        return Ok((FiledAs::Representative, None));
+    }
+    let facility: Option<(String,)> = sqlx::query_as(
+        "SELECT fr.facility_id FROM facility_residents fr JOIN roles ro ON ro.organisation_id = fr.facility_id \
+         WHERE fr.person_id = $1 AND ro.person_id = $2 AND ro.role IN ('facility_admin', 'facility_staff') \
+         ORDER BY fr.facility_id LIMIT 1",
+    )
+    .bind(person)
+    .bind(booker)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match facility {
+        Some((f,)) => (FiledAs::Facility, Some(f)),
+        None => (FiledAs::Representative, None),
+    })
+}
+
+impl Store {
+    /// The state and card request of a booking of `municipality`'s session (why "application taken" changed
+    /// nothing: not yet identity-checked, or taken already).
+    pub async fn outreach_booking_outcome(
+        &self,
+        id: &str,
+        municipality: &str,
+    ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT b.state, b.card_request_id FROM outreach_bookings b JOIN outreach_sessions s ON s.id = b.session_id \
+             WHERE b.id = $1 AND s.municipality_id = $2",
+        )
+        .bind(id)
+        .bind(municipality)
+        .fetch_optional(self.pool())
+        .await
+    }
+}

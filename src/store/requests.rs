@@ -61,15 +61,20 @@ fn each_kind(rule: impl Fn(Record) -> String) -> String {
     let parts: Vec<String> = RequestKind::ALL
         .iter()
         .map(|k| match k {
-            // A card request's kind of record goes by its reason (an infant's: `newborn`).
+            // A card request's kind of record goes by its reason (an infant's: `newborn`; an application
+            // taken at an outreach session: `card_application`; the others `express_issuance`).
             RequestKind::Card => {
-                let infant = ExpressReason::Infant;
+                let (infant, outreach) = (ExpressReason::Infant, ExpressReason::Outreach);
                 format!(
-                    "(r.kind = '{}' AND ((r.reason = '{}' AND {}) OR (r.reason <> '{}' AND {})))",
+                    "(r.kind = '{}' AND ((r.reason = '{}' AND {}) OR (r.reason = '{}' AND {}) \
+                     OR (r.reason NOT IN ('{}', '{}') AND {})))",
                     k.code(),
                     infant.code(),
                     record(RecordKind::of_card_request(infant)),
+                    outreach.code(),
+                    record(RecordKind::of_card_request(outreach)),
                     infant.code(),
+                    outreach.code(),
                     record(RecordKind::of_request(*k)),
                 )
             }

@@ -763,4 +763,140 @@ async fn the_confirmation_mail_arrives_with_a_text_calendar_part() {
     assert_eq!(event.get_uid(), Some(format!("outreach-booking-{id}@localhost").as_str()));
     assert_eq!(event.property_value("ORGANIZER"), Some("mailto:no-reply@madoguchi.example.jp"));
     assert_eq!(instant(event.get_start()), japan_time(&app, "10:00"));
+
+/// "Application taken" after identity was checked makes one card request (an ordinary application, not
+/// express) for the booked person, filed as the booker: the run sheet and the booking page link to it, the
+/// person sees it in their requests, a mail is queued; before the identity check it is refused; another
+/// municipality's officer cannot record it (404).
+#[tokio::test]
+async fn application_taken_makes_one_card_request_the_booker_follows() {
+    let app = spawn_app().await;
+    let session = session(&app, "10:00-10:30 5", None).await;
+    let slot = slot_ids(&app, &session).await.remove(0);
+    let people = residents(&app, 1).await;
+    let (person, browser) = &people[0];
+    let res = book_as(browser, &session, &slot, &[person]).await;
+    let booking = res.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // The guardian books for the ward, with an authority covering bookings and card applications.
+    sqlx::query(
+        "UPDATE representations SET scope = 'outreach_booking,card_application' WHERE representative_id = 'p-hanako'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let guardian = sign_in_as(&app, "p-hanako").await;
+    let res = book_as(&guardian, &session, &slot, &["p-ichiro"]).await;
+    assert_eq!(res.status(), 303);
+    let ward_booking = res.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+
+    let officer = sign_in_as(&app, "p-suzuki").await;
+    let sheet = format!("/office/outreach/sessions/{session}");
+    let csrf = officer.csrf_token(&sheet).await;
+    let record = |id: &str, action: &'static str| {
+        let path = format!("/office/outreach/bookings/{id}/record");
+        let csrf = csrf.clone();
+        let officer = &officer;
+        async move { officer.post_form(&path, &[("csrf_token", &csrf), ("action", action)]).await.status().as_u16() }
+    };
+    let requests_of = |subject: String| {
+        let pool = app.store.pool().clone();
+        async move {
+            let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+                "SELECT r.id, r.state, r.reason, r.filed_by FROM requests r WHERE r.subject_id = $1 AND r.kind = 'card'",
+            )
+            .bind(subject)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows
+        }
+    };
+
+    // Before the identity check: refused, with the reason on the run sheet; nothing made.
+    assert_eq!(record(&booking, "taken").await, 409);
+    assert!(requests_of(person.clone()).await.is_empty());
+    let html = Html::parse_document(&officer.get(&sheet).await.text().await.unwrap());
+    assert!(select_all(&html, "button").iter().all(|b| !b.contains("taken") && !b.contains("受け付けた")));
+
+    // Identity checked, then taken — twice: still one request.
+    assert_eq!(record(&booking, "identity_checked").await, 303);
+    assert_eq!(record(&booking, "taken").await, 303);
+    assert_eq!(record(&booking, "taken").await, 303, "a second click shows the run sheet");
+    let made = requests_of(person.clone()).await;
+    assert_eq!(made.len(), 1, "one request: {made:?}");
+    let (id, state, reason, filed_by) = made[0].clone();
+    assert_eq!((state.as_str(), reason.as_str(), filed_by.as_str()), ("submitted", "outreach", person.as_str()));
+    let card = app.store.card_request(&id).await.unwrap().unwrap();
+    let held_on = (app.clock().today() + chrono::Days::new(7)).to_string();
+    assert_eq!(
+        (card.reason.as_str(), card.trigger_date.as_str(), card.photo_file),
+        ("outreach", held_on.as_str(), None)
+    );
+    let (booking_state, linked): (String, Option<String>) =
+        sqlx::query_as("SELECT state, card_request_id FROM outreach_bookings WHERE id = $1")
+            .bind(&booking)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!((booking_state.as_str(), linked.as_deref()), ("taken", Some(id.as_str())));
+    let events: Vec<(String, String)> =
+        sqlx::query_as("SELECT event, actor_role FROM request_events WHERE request_id = $1 ORDER BY at, event")
+            .bind(&id)
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    assert!(events.contains(&("taken_at_session".to_string(), "officer".to_string())), "{events:?}");
+
+    // The run sheet links the officer to the request's page, which opens for them.
+    let html = Html::parse_document(&officer.get(&sheet).await.text().await.unwrap());
+    let links = crate::helpers::attr_all(&html, &format!("#request-{booking}"), "href");
+    assert_eq!(links, vec![format!("/office/express/{id}")]);
+    assert_eq!(officer.get(&links[0]).await.status(), 200);
+
+    // The mail to the person who filed it, as for any request.
+    let mails = app.store.outbox().list_recent(50).await.unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.kind == "mail-request-update" && m.body_text.contains(&format!("/express/{id}")))
+        .expect("a mail about the request");
+    assert!(mail.recipient.starts_with("outreach0-"), "{}", mail.recipient);
+
+    // The person sees it in their requests, on its page (not express: about when, in weeks) and from the booking.
+    assert!(browser.get("/requests").await.text().await.unwrap().contains(&format!("href=\"/express/{id}\"")));
+    let res = browser.get(&format!("/express/{id}")).await;
+    assert_eq!(res.status(), 200);
+    let page = Html::parse_document(&res.text().await.unwrap());
+    assert_eq!(select_all(&page, "#express-mailed-by").len(), 0, "no express promise");
+    let about = select_all(&page, "#express-mailed-about");
+    assert!(about.len() == 1 && about[0].contains('4'), "{about:?}");
+    let page = Html::parse_document(&browser.get(&format!("/outreach/bookings/{booking}")).await.text().await.unwrap());
+    assert_eq!(crate::helpers::attr_all(&page, "#outreach-booking-request a", "href"), vec![format!("/express/{id}")]);
+
+    // The guardian's ward: taken, visible to the guardian; someone else's account gets 404.
+    assert_eq!(record(&ward_booking, "identity_checked").await, 303);
+    assert_eq!(record(&ward_booking, "taken").await, 303);
+    let ward = requests_of("p-ichiro".to_string()).await;
+    assert_eq!(ward.len(), 1);
+    let ward_id = ward[0].0.clone();
+    assert_eq!(ward[0].3, "p-hanako", "filed as the guardian who booked");
+    assert_eq!(guardian.get(&format!("/express/{ward_id}")).await.status(), 200);
+    assert!(guardian.get("/requests").await.text().await.unwrap().contains(&format!("href=\"/express/{ward_id}\"")));
+    assert_eq!(browser.get(&format!("/express/{ward_id}")).await.status(), 404);
+    let stranger = sign_in_as(&app, "p-taro").await;
+    assert_eq!(stranger.get(&format!("/express/{ward_id}")).await.status(), 404);
+    assert_eq!(stranger.get(&format!("/express/{id}")).await.status(), 404);
+
+    // Another municipality's officer cannot record it, nor open the request.
+    let other = add_other_municipality(&app).await;
+    let other = sign_in_as(&app, &other).await;
+    let csrf = other.csrf_token("/contact").await;
+    let res = other
+        .post_form(
+            &format!("/office/outreach/bookings/{ward_booking}/record"),
+            &[("csrf_token", &csrf), ("action", "taken")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(other.get(&format!("/office/express/{id}")).await.status(), 404);
+    assert_eq!(requests_of("p-ichiro".to_string()).await.len(), 1);
 }

@@ -46,6 +46,7 @@ fn reason_key(reason: ExpressReason) -> &'static str {
         ExpressReason::Infant => "express-reason-infant",
         ExpressReason::Lost => "express-reason-lost",
         ExpressReason::NewlyRegistered => "express-reason-newly-registered",
+        ExpressReason::Outreach => "express-reason-outreach",
     }
 }
 
@@ -84,7 +85,13 @@ async fn new_draft(
     if !crate::requests::may_file(&user.roles) {
         return Err(AppError::Forbidden);
     }
-    let reason = form.reason.as_deref().and_then(ExpressReason::from_code).unwrap_or(ExpressReason::Infant);
+    // Only the express reasons: an outreach session's application is taken by the officer, never started here.
+    let reason = form
+        .reason
+        .as_deref()
+        .and_then(ExpressReason::from_code)
+        .filter(|r| r.is_express())
+        .unwrap_or(ExpressReason::Infant);
     if let Some(d) = state.store.latest_draft(RequestKind::Card, user.id()).await?
         && let Some(card) = state.store.card_request(&d.id).await?.filter(|c| c.reason() == Some(reason))
     {
@@ -673,6 +680,10 @@ fn summary(reason: ExpressReason, a: &CardAnswers, page: &Page, change_in: Optio
         };
         rows.push(keyed("express-suspended-heading", suspended, Step::Suspended));
     }
+    if reason == ExpressReason::Outreach {
+        rows.push(row("outreach-card-taken-on", date(&a.taken_on), Step::CardType));
+        rows.push(keyed("express-photo-summary", "outreach-card-photo-at-session", Step::CardType));
+    }
     if reason == ExpressReason::NewlyRegistered {
         rows.push(row("express-registration-abroad-date", date(&a.registration_on), Step::Registration));
         rows.push(row("express-previous-country", v(&a.previous_country), Step::Registration));
@@ -874,6 +885,8 @@ struct Detail {
     linked: Option<LinkedView>,
     /// The last day the card should be mailed by (a week after sending), while it is not yet.
     mailed_by: String,
+    /// Not express (an application taken at an outreach session): about when the card is mailed, in words.
+    mailed_about: String,
     /// The photo, served through the authorised route, if there is one.
     photo_href: Option<String>,
     /// Returned to its filer: they correct it and send it again.
@@ -962,10 +975,22 @@ async fn detail(
     };
     events.sort_by_key(|(at, _)| *at);
     let events = events.into_iter().map(|(_, e)| e).collect();
-    let mailed_by = if st.is_open() {
-        page.date(&(applied + chrono::Duration::days(card_validity::EXPRESS_TARGET_DAYS)).to_string())
+    let reason = reason_of(&card);
+    let (mailed_by, mailed_about) = if !st.is_open() {
+        (String::new(), String::new())
+    } else if reason.is_express() {
+        (page.date(&(applied + chrono::Duration::days(card_validity::EXPRESS_TARGET_DAYS)).to_string()), String::new())
     } else {
-        String::new()
+        // Not express: the ordinary issuing time, from the day the application was taken.
+        let taken: NaiveDate = answers.taken_on.as_deref().and_then(|d| d.parse().ok()).unwrap_or(applied);
+        let about = page.message_plain(
+            "outreach-card-mailed-about",
+            &[
+                ("date", page.date(&card_validity::ordinary_mailing_date(taken).to_string())),
+                ("weeks", card_validity::ORDINARY_ISSUANCE_WEEKS.to_string()),
+            ],
+        );
+        (String::new(), about)
     };
     let reference = r.reference.parse::<crate::domain::ReferenceNumber>().map(|x| x.to_string()).unwrap_or_default();
     render(&Detail {
@@ -974,8 +999,8 @@ async fn detail(
         subject,
         state_key: st.message_key(),
         state_code: st.code(),
-        next_key: next_step_key(st),
-        rows: summary(reason_of(&card), &answers, &page, None),
+        next_key: next_step_key(Some(reason), st),
+        rows: summary(reason, &answers, &page, None),
         card: card_view(&page, answers.child_birth_date.as_deref(), applied),
         events,
         sent: query.sent.is_some(),
@@ -983,6 +1008,7 @@ async fn detail(
         may_correct: st == RequestState::Returned && r.filed_by == user.id(),
         linked,
         mailed_by,
+        mailed_about,
         photo_href: card.photo_file.as_ref().map(|_| format!("/express/{}/photo/file", r.id)),
         page,
     })

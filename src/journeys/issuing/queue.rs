@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Months, NaiveDate};
 
+use crate::domain::card_validity::ExpressReason;
 use crate::domain::express_schedule::{
     Deadlines, LIMIT_DAYS, MailingTimes, TARGET_DAYS, Waiting, expected_mailing_dates,
 };
@@ -53,6 +54,7 @@ fn reason_key(reason: &str) -> &'static str {
     match reason {
         "infant" => "express-reason-infant",
         "lost" => "express-reason-lost",
+        "outreach" => "express-reason-outreach",
         _ => "express-reason-newly_registered",
     }
 }
@@ -90,6 +92,8 @@ pub struct QueueItem {
     pub reason_key: &'static str,
     pub state_key: &'static str,
     pub stage_key: Option<&'static str>,
+    /// Not express (taken at an outreach session): no express target or limit.
+    pub ordinary: bool,
     /// Target and limit, in the reader's date format; empty before acceptance.
     pub target: String,
     pub limit: String,
@@ -162,7 +166,7 @@ async fn queue(
     let items = rows
         .into_iter()
         .map(|r| {
-            let deadlines = r.accepted_on.as_deref().and_then(parse_date).map(Deadlines::from_acceptance);
+            let deadlines = express_deadlines(&r);
             // Only a card not yet mailed can be at risk or late.
             let unmailed = matches!(r.stage.as_deref(), Some("waiting" | "sent" | "production_started" | "failed"));
             let urgency = deadlines.filter(|_| unmailed).map(|d| d.urgency(today));
@@ -171,6 +175,7 @@ async fn queue(
                 reference: reference_text(&r.reference),
                 subject: r.subject_name.clone(),
                 reason_key: reason_key(&r.reason),
+                ordinary: !is_express(&r),
                 state_key: RequestState::from_code(&r.state)
                     .map(|s| s.message_key())
                     .unwrap_or("request-state-submitted"),
@@ -194,9 +199,23 @@ async fn queue(
     })
 }
 
+/// Whether the request is an express one (an application taken at an outreach session is ordinary).
+fn is_express(r: &ExpressRow) -> bool {
+    ExpressReason::from_code(&r.reason).is_none_or(|x| x.is_express())
+}
+
+/// The express target and limit from acceptance; none for an ordinary application (no express promise).
+fn express_deadlines(r: &ExpressRow) -> Option<Deadlines> {
+    r.accepted_on.as_deref().and_then(parse_date).filter(|_| is_express(r)).map(Deadlines::from_acceptance)
+}
+
 /// What the officer must look at before accepting: the data disagree with the card asked for.
 fn mismatches(r: &ExpressRow, today: NaiveDate) -> Vec<&'static str> {
     let mut found = Vec::new();
+    // Photo taken by the municipality at the outreach session: nothing was uploaded, nothing is missing.
+    if r.reason == ExpressReason::Outreach.code() {
+        return found;
+    }
     let birth = r.birth_date.as_deref().and_then(parse_date);
     let under_one = birth.and_then(|b| b.checked_add_months(Months::new(12))).is_some_and(|first| today < first);
     if r.photo_file.is_none() {
@@ -228,6 +247,8 @@ struct Review {
     card_type_key: &'static str,
     has_photo: bool,
     photo_not_needed: bool,
+    /// Taken at an outreach session: the photo was taken there.
+    photo_at_session: bool,
     photo_exception: String,
     state_key: &'static str,
     stage_key: Option<&'static str>,
@@ -257,7 +278,7 @@ async fn review_page(
     let r = own(state, officer, id).await?;
     state.store.log_express_view(officer.0.id(), &r, "card_request").await?;
     let today = state.clock.today();
-    let deadlines = r.accepted_on.as_deref().and_then(parse_date).map(Deadlines::from_acceptance);
+    let deadlines = express_deadlines(&r);
     let st = RequestState::from_code(&r.state);
     let may_return = st == Some(RequestState::Submitted)
         || (st == Some(RequestState::InReview) && r.stage.as_deref() == Some("failed"));
@@ -274,6 +295,7 @@ async fn review_page(
             card_type_key: card_type_key(&r.card_type),
             has_photo: r.photo_file.is_some(),
             photo_not_needed: r.photo_file.is_none() && r.reason == "infant",
+            photo_at_session: r.photo_file.is_none() && r.reason == ExpressReason::Outreach.code(),
             photo_exception: r.photo_exception.clone(),
             state_key: st.map(|s| s.message_key()).unwrap_or("request-state-submitted"),
             stage_key: r.stage.as_deref().map(stage_key),

@@ -403,6 +403,9 @@ struct BookingPage {
     booking: BookingView,
     what_to_bring: String,
     other_slots: Vec<SlotView>,
+    /// The card request made when the application was taken, when the viewer may see it (the access policy
+    /// of a card application, which may differ from the booking's).
+    request_href: Option<String>,
 }
 
 async fn visible_booking(state: &AppState, id: &str, viewer: &str) -> Result<BookingRow, AppError> {
@@ -419,7 +422,14 @@ async fn booking(
     let s = state.store.outreach_session(&b.session_id).await?.ok_or(AppError::NotFound)?;
     let slots: Vec<SlotRow> =
         state.store.outreach_slots(&s.id).await?.into_iter().filter(|sl| sl.id != b.slot_id && sl.has_room()).collect();
+    let request_href = match b.card_request_id.as_deref() {
+        Some(r) if b.state == crate::outreach::BookingState::Taken.code() => {
+            state.store.visible_request(r, user.id()).await?.map(|r| format!("/express/{}", r.id))
+        }
+        _ => None,
+    };
     render(&BookingPage {
+        request_href,
         other_slots: slot_views(&page, &state, &s, &slots),
         what_to_bring: b.what_to_bring.clone(),
         booking: booking_view(&page, &state, &b),

@@ -5,6 +5,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::outreach::taken::{TakeOutcome, take_application};
 use crate::outreach::{BookingState, OfferState, SlotPlan, VenueKind};
 use crate::store::outreach::{NewSession, OfferFilter, OfferRow};
 use crate::web::errors::AppError;
@@ -332,12 +333,18 @@ pub struct RunLine {
     pub state_key: &'static str,
     pub live: bool,
     pub identity_checked: bool,
+    /// Identity checked, application not yet taken: "application taken" may be recorded.
+    pub may_take: bool,
+    /// The officer's page of the card request made when the application was taken.
+    pub request_href: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "outreach/run_sheet.html")]
 struct RunSheetPage {
     page: Page,
+    /// An action refused, named by the row it was for (`booking-<id>`).
+    form: FormState,
     date: String,
     venue: String,
     lines: Vec<RunLine>,
@@ -349,7 +356,18 @@ pub async fn run_sheet(
     officer: Officer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let s = state.store.outreach_session(&path).await?.ok_or(AppError::NotFound)?;
+    run_sheet_page(page, &state, &officer, &path, FormState::default(), actix_web::http::StatusCode::OK).await
+}
+
+async fn run_sheet_page(
+    page: Page,
+    state: &AppState,
+    officer: &Officer,
+    session: &str,
+    form: FormState,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let s = state.store.outreach_session(session).await?.ok_or(AppError::NotFound)?;
     if !officer.municipalities().contains(&s.municipality_id.as_str()) {
         return Err(AppError::NotFound);
     }
@@ -369,12 +387,18 @@ pub async fn run_sheet(
                 state_key: st.message_key(),
                 live: matches!(st, BookingState::Booked | BookingState::Attended),
                 identity_checked: b.identity_checked == 1,
+                may_take: st == BookingState::Attended && b.identity_checked == 1,
+                request_href: b
+                    .card_request_id
+                    .as_ref()
+                    .filter(|_| st == BookingState::Taken)
+                    .map(|r| format!("/office/express/{r}")),
                 id: b.id,
                 name: b.person_name,
             }
         })
         .collect();
-    render(&RunSheetPage { date: page.date(&s.held_on), venue: s.venue, lines, page })
+    render_with_status(status, &RunSheetPage { date: page.date(&s.held_on), venue: s.venue, lines, form, page })
 }
 
 #[derive(serde::Deserialize)]
@@ -383,8 +407,10 @@ pub struct RecordForm {
     action: String,
 }
 
-/// Records identity checked or did not come, then back to the run sheet.
+/// Records identity checked, application taken (which makes the card request) or did not come, then back to the
+/// run sheet.
 pub async fn record(
+    page: Page,
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<String>,
@@ -393,10 +419,32 @@ pub async fn record(
     let municipality = municipality(&officer)?;
     let outcome = match input.action.as_str() {
         "identity_checked" => BookingState::Attended,
+        "taken" => BookingState::Taken,
         "no_show" => BookingState::NoShow,
         _ => BookingState::Cancelled,
     };
     let session = state.store.outreach_booking_session(&path, &municipality).await?.ok_or(AppError::NotFound)?;
+    let back = format!("/office/outreach/sessions/{session}#booking-{}", path.as_str());
+    if outcome == BookingState::Taken {
+        let service = crate::requests::service::Service::of(&state);
+        let taken = take_application(&service, &path, &municipality, officer.id(), state.clock.now_ms()).await?;
+        return match taken {
+            TakeOutcome::Taken { .. } => Ok(see_other(back)),
+            TakeOutcome::NotAttended => {
+                // Taken already (a second click): the run sheet shows it with its request. Anything else — the
+                // identity not checked yet, did not come — cannot be taken.
+                match state.store.outreach_booking_outcome(&path, &municipality).await? {
+                    Some((st, Some(_))) if st == BookingState::Taken.code() => Ok(see_other(back)),
+                    _ => {
+                        let mut form = FormState::default();
+                        form.error_key(&format!("booking-{}", path.as_str()), "outreach-error-take-before-identity");
+                        let status = actix_web::http::StatusCode::CONFLICT;
+                        run_sheet_page(page, &state, &officer, &session, form, status).await
+                    }
+                }
+            }
+        };
+    }
     let recorded = match outcome {
         BookingState::Cancelled => return Err(AppError::BadRequest),
         other => state.store.record_outreach_attendance(&path, &municipality, other, state.clock.now_ms()).await?,
@@ -404,5 +452,5 @@ pub async fn record(
     if !recorded {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(format!("/office/outreach/sessions/{session}#booking-{}", path.as_str())))
+    Ok(see_other(back))
 }

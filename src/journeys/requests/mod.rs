@@ -269,6 +269,7 @@ fn event_key(event: &str) -> &'static str {
     match event {
         "created" => "request-event-created",
         "submitted" => "request-event-submitted",
+        "taken_at_session" => "request-event-taken-at-session",
         "in_review" => "request-event-in-review",
         "issued" => "request-event-issued",
         "declined" => "request-event-declined",
