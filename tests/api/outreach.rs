@@ -763,6 +763,7 @@ async fn the_confirmation_mail_arrives_with_a_text_calendar_part() {
     assert_eq!(event.get_uid(), Some(format!("outreach-booking-{id}@localhost").as_str()));
     assert_eq!(event.property_value("ORGANIZER"), Some("mailto:no-reply@madoguchi.example.jp"));
     assert_eq!(instant(event.get_start()), japan_time(&app, "10:00"));
+}
 
 /// "Application taken" after identity was checked makes one card request (an ordinary application, not
 /// express) for the booked person, filed as the booker: the run sheet and the booking page link to it, the
