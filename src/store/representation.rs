@@ -99,7 +99,8 @@ pub struct DraftRow {
 /// The municipality's decision on a new authority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision<'a> {
-    Approve,
+    /// With the first day it counts (a renewal: the day after the authority it renews ends), or `None`: from now.
+    Approve(Option<&'a str>),
     Decline(&'a str),
 }
 
@@ -210,8 +211,8 @@ impl Store {
         Ok(Some(DocumentRow { file_name, content_type, bytes }))
     }
 
-    /// Approves or declines a pending authority of a ward in `municipality_id`; `starts_on` (approvals of a
-    /// renewal) is the first day it counts. The audit line is written first
+    /// Approves or declines a pending authority of a ward in `municipality_id` (an approval may say the first
+    /// day it counts). The audit line is written first
     /// and the change after it, in one transaction: when the change finds nothing to decide (decided already,
     /// another municipality), everything is rolled back and no audit line remains. The mails (to the
     /// representative, and to a ward with an account) are queued in the same transaction. Returns whether it
@@ -223,12 +224,11 @@ impl Store {
         municipality_id: &str,
         decision: Decision<'_>,
         ward_id: &str,
-        starts_on: Option<&str>,
         mails: &[NewMail],
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let (action, detail) = match decision {
-            Decision::Approve => ("representation.approved", String::new()),
+            Decision::Approve(_) => ("representation.approved", String::new()),
             Decision::Decline(reason) => ("representation.declined", reason.to_string()),
         };
         append_audit(
@@ -237,7 +237,7 @@ impl Store {
         )
         .await?;
         let (state, proof, reason) = match decision {
-            Decision::Approve => ("approved", "approved", None),
+            Decision::Approve(_) => ("approved", "approved", None),
             Decision::Decline(r) => ("declined", "declined", Some(r)),
         };
         let done = sqlx::query(
@@ -255,7 +255,10 @@ impl Store {
         .bind(id)
         .bind(ward_id)
         .bind(municipality_id)
-        .bind(starts_on)
+        .bind(match decision {
+            Decision::Approve(starts_on) => starts_on,
+            Decision::Decline(_) => None,
+        })
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

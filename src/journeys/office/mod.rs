@@ -287,7 +287,7 @@ pub async fn approve(
     let starts_on = renewal_starts_on(&state, &r).await?;
     let done = state
         .store
-        .decide(&r.id, officer.0.id(), &municipality, Decision::Approve, &r.ward_id, starts_on.as_deref(), &mails)
+        .decide(&r.id, officer.0.id(), &municipality, Decision::Approve(starts_on.as_deref()), &r.ward_id, &mails)
         .await?;
     if !done {
         return Err(AppError::NotFound);
@@ -317,7 +317,7 @@ pub async fn decline(
     let municipality = r.ward_municipality_id.clone().unwrap_or_default();
     let mails: Vec<_> = decided_mail(&state, &r, Some(&input.reason))?.into_iter().collect();
     let decision = Decision::Decline(&input.reason);
-    let done = state.store.decide(&r.id, officer.0.id(), &municipality, decision, &r.ward_id, None, &mails).await?;
+    let done = state.store.decide(&r.id, officer.0.id(), &municipality, decision, &r.ward_id, &mails).await?;
     if !done {
         return Err(AppError::NotFound);
     }
