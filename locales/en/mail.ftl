@@ -33,3 +33,10 @@ mail-representation-declined-subject = Your request to act for { $name } was not
 mail-representation-declined-body-1 = Aoba City did not approve your request to act for { $name } on Madoguchi.
 mail-representation-declined-body-2 = Reason: { $reason }
 mail-representation-declined-body-3 = You can send a new request, with the right documents, on this page: { $link }
+
+mail-authority-ending-subject = Your authority to act for { $name } ends soon
+mail-authority-ending-body-1 = Your authority to act for { $name } on Madoguchi ends on { $until }.
+mail-authority-ending-body-2 = { $stops }
+mail-authority-ending-body-3 = To go on acting for them, ask to renew it here: { $link }
+mail-authority-ending-stops = After that day you can no longer do these for { $name }: { $kinds }.
+mail-authority-ending-separator = {", "}

@@ -62,3 +62,7 @@ office-verify-heading = Check a qualification certificate
 office-verify-shows = What is printed on this certificate:
 office-verify-not-valid-help = Check that the code was typed exactly as printed. If it still is not found, the certificate cannot be accepted.
 office-cert-qr-label = QR code: the address to check this certificate
+
+office-renewal-of = Renewal of the authority ending on { $until }
+office-renewal-of-link = See the authority it renews
+office-renewal-tag = Renewal

@@ -32,3 +32,10 @@ mail-representation-declined-subject = { $name } さんの [代|か]わりに �
 mail-representation-declined-body-1 = あおば[市|し]が [決|き]めました。 あなたは { $name } さんの [代|か]わりに することが できません。
 mail-representation-declined-body-2 = [理由|りゆう]： { $reason }
 mail-representation-declined-body-3 = [必要|ひつよう]な [書類|しょるい]を [用意|ようい]して、 この ページから もう [一度|いちど] [申|もう]し[込|こ]んで ください： { $link }
+
+mail-authority-ending-subject = { $name } さんの [代|か]わりに する ことが もうすぐ [終|お]わります
+mail-authority-ending-body-1 = あなたが { $name } さんの [代|か]わりに する ことは { $until }に [終|お]わります。
+mail-authority-ending-body-2 = { $stops }
+mail-authority-ending-body-3 = [続|つづ]ける ときは、 ここから もうしこんで ください：{ $link }
+mail-authority-ending-stops = [次|つぎ]の [日|ひ]から、 { $name } さんの [代|か]わりに できなく なります：{ $kinds }。
+mail-authority-ending-separator = 、

@@ -62,3 +62,7 @@ office-verify-heading = 「[資格確認書|しかくかくにんしょ]」を �
 office-verify-shows = この 「[資格確認書|しかくかくにんしょ]」に [書|か]いて ある こと：
 office-verify-not-valid-help = コードが [紙|かみ]の とおりか たしかめて ください。 それでも [見|み]つからない ときは、 この 「[資格確認書|しかくかくにんしょ]」は [使|つか]えません。
 office-cert-qr-label = QRコード： この 「[資格確認書|しかくかくにんしょ]」を たしかめる ページの アドレス
+
+office-renewal-of = { $until }に [終|お]わる [代|か]わりを [続|つづ]ける もうしこみ です
+office-renewal-of-link = [前|まえ]の [代|か]わりを [見|み]る
+office-renewal-tag = [続|つづ]ける

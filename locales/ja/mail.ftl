@@ -33,3 +33,10 @@ mail-representation-declined-subject = { $name } さんの代理は認められ�
 mail-representation-declined-body-1 = あおば市は、あなたが窓口で { $name } さんの代理をすることを認めませんでした。
 mail-representation-declined-body-2 = 理由：{ $reason }
 mail-representation-declined-body-3 = 必要な書類をそろえて、次のページからもう一度申請できます： { $link }
+
+mail-authority-ending-subject = { $name } さんの代理の期限が近づいています
+mail-authority-ending-body-1 = 窓口でのあなたの{ $name } さんの代理は、{ $until }で終わります。
+mail-authority-ending-body-2 = { $stops }
+mail-authority-ending-body-3 = 続けて代理をするには、こちらから更新を申し込んでください：{ $link }
+mail-authority-ending-stops = その翌日から、{ $name } さんの次の手続きを代理でできなくなります：{ $kinds }。
+mail-authority-ending-separator = 、

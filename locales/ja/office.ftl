@@ -62,3 +62,7 @@ office-verify-heading = 資格確認書の確認
 office-verify-shows = この資格確認書に印字されている内容：
 office-verify-not-valid-help = コードが印字のとおりか確かめてください。それでも見つからない場合、この資格確認書は受け付けられません。
 office-cert-qr-label = QRコード：この資格確認書を確認するページのアドレス
+
+office-renewal-of = { $until }に終わる代理の更新です
+office-renewal-of-link = 更新前の代理を見る
+office-renewal-tag = 更新

@@ -33,7 +33,11 @@ pub const REQUEST_UPDATE: &str = "mail-request-update";
 pub const CERTIFICATE_EXPIRY: &str = "mail-certificate-expiry";
 /// The same, to a representative of a holder without e-mail: `$name` (the holder) as well.
 pub const CERTIFICATE_EXPIRY_WARD: &str = "mail-certificate-expiry-ward";
-pub const KINDS: [&str; 9] = [
+/// To a representative: an authority ends soon. `$name` (the ward), `$until` (the end date, in the recipient's
+/// language), `$stops` (what they can no longer do for the ward after it, in their language), `$link` (where to
+/// ask for a renewal).
+pub const AUTHORITY_ENDING: &str = "mail-authority-ending";
+pub const KINDS: [&str; 10] = [
     SIGN_IN_CODE,
     INVITATION,
     REPRESENTATION_STARTED,
@@ -43,6 +47,7 @@ pub const KINDS: [&str; 9] = [
     REQUEST_UPDATE,
     CERTIFICATE_EXPIRY,
     CERTIFICATE_EXPIRY_WARD,
+    AUTHORITY_ENDING,
 ];
 /// The paragraph that ends every e-mail: argument `contact` (the contact page URL).
 pub const FOOTER: &str = "mail-footer";
@@ -106,6 +111,20 @@ impl Notice {
 }
 
 impl Notice {
+    /// To a representative, before their authority over `ward` ends: `until` and `stops` are already in the
+    /// recipient's language; `link` is where to ask for a renewal.
+    pub fn authority_ending(ward: &str, until: &str, stops: &str, link: &str) -> Notice {
+        Notice {
+            kind: AUTHORITY_ENDING,
+            args: vec![
+                ("name", ward.to_string()),
+                ("until", until.to_string()),
+                ("stops", stops.to_string()),
+                ("link", link.to_string()),
+            ],
+        }
+    }
+
     /// `until` and `next` are already in the recipient's language; `link` is where to see or renew it.
     pub fn certificate_expiry(insurer: &str, until: &str, next: &str, link: &str) -> Notice {
         Notice {

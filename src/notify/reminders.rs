@@ -12,13 +12,18 @@ use chrono::NaiveDate;
 use super::mail::{Notice, compose};
 use crate::background::{self, TaskHandle};
 use crate::domain::EmailAddress;
+use crate::domain::Scope;
 use crate::i18n::{Locale, Localizer};
 use crate::store::Store;
 use crate::store::outbox::NewMail;
 use crate::store::reminders::{Addressees, DueCertificate, Recipient, RemindError};
+use crate::store::representation::RepresentationRow;
 
 /// How many days before its last day a certificate's holder is reminded. The one place this number lives.
 pub const DAYS_BEFORE_EXPIRY: i64 = 30;
+
+/// How many days before an authority's end date its representative is reminded (issue 16).
+pub const DAYS_BEFORE_AUTHORITY_ENDS: i64 = 30;
 
 /// How often each node looks for certificates to remind about. Reminders are by the day: hourly is plenty.
 pub const INTERVAL: Duration = Duration::from_secs(3600);
@@ -74,6 +79,58 @@ impl Reminders {
         Ok(queued)
     }
 
+    /// Reminds representatives about every approved authority whose end date is [`DAYS_BEFORE_AUTHORITY_ENDS`]
+    /// days away or closer on `today` (in Japan), once each. Returns how many mails were queued.
+    pub async fn run_authorities_once(&self, today: NaiveDate) -> Result<usize, RemindError> {
+        let first = today.to_string();
+        let last = (today + chrono::Duration::days(DAYS_BEFORE_AUTHORITY_ENDS)).to_string();
+        let mut queued = 0;
+        loop {
+            let due = self.store.authorities_to_remind(&first, &last, BATCH).await?;
+            let mut reminded = 0;
+            for id in &due {
+                let now = self.store.clock().now_ms();
+                match self.store.remind_authority(id, &first, &last, now, |r| self.authority_mail(r)).await {
+                    Ok(n) => {
+                        reminded += usize::from(n > 0);
+                        queued += n;
+                    }
+                    Err(RemindError::Compose(e)) => {
+                        tracing::error!(authority = %id, cause = %e, "authority end reminder not written");
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            if (due.len() as i64) < BATCH || reminded == 0 {
+                break;
+            }
+        }
+        if queued > 0 {
+            tracing::info!(mails = queued, "authority end reminders queued");
+        }
+        Ok(queued)
+    }
+
+    /// The reminder to the representative, in their language: whose authority ends, on which day, what they
+    /// can no longer do then, and where to renew it.
+    fn authority_mail(&self, r: &RepresentationRow) -> Result<Option<NewMail>, String> {
+        let (Some(to), Some(until)) = (&r.representative_email, &r.ends_on) else { return Ok(None) };
+        let locale = Locale::from_code(&r.representative_locale).unwrap_or(self.default_locale);
+        let l10n = &self.localizer;
+        let kinds: Vec<String> =
+            Scope::parse_list(&r.scope).into_iter().map(|s| l10n.plain(locale, s.message_key(), &[])).collect();
+        let separator = l10n.plain(locale, "mail-authority-ending-separator", &[]);
+        let stops = l10n.plain(
+            locale,
+            "mail-authority-ending-stops",
+            &[("name", r.ward_name.clone()), ("kinds", kinds.join(&separator))],
+        );
+        let link = format!("{}account/representation/{}/renew", self.base_url.as_str(), r.id);
+        let notice = Notice::authority_ending(&r.ward_name, &date_in(locale, until), &stops, &link);
+        let address: EmailAddress = to.parse().map_err(|e| format!("recipient: {e}"))?;
+        compose(l10n, &self.base_url, locale, &address, &notice).map(Some).map_err(|e| e.to_string())
+    }
+
     /// The reminder for each addressee, in their language.
     fn mails(&self, c: &DueCertificate, to: &Addressees) -> Result<Vec<NewMail>, String> {
         let base = self.base_url.as_str();
@@ -125,6 +182,9 @@ pub fn spawn(reminders: Reminders, interval: Duration) -> ReminderHandle {
         loop {
             if let Err(e) = reminders.run_once(reminders.store.clock().today()).await {
                 tracing::warn!(cause = %e, "expiry reminders: the database did not answer; trying again later");
+            }
+            if let Err(e) = reminders.run_authorities_once(reminders.store.clock().today()).await {
+                tracing::warn!(cause = %e, "authority end reminders: the database did not answer; trying again later");
             }
             stop.pause(interval).await;
             if stop.requested() {

@@ -28,6 +28,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod outreach;
 pub mod reminders;
+pub mod renewals;
 pub mod representation;
 pub mod requests;
 pub mod runs;

@@ -42,15 +42,19 @@ pub struct RepresentationRow {
     pub document_name: Option<String>,
     pub document_type: Option<String>,
     pub document_size: Option<i64>,
+    /// The first day it counts (`YYYY-MM-DD`); `None`: from its approval.
+    pub starts_on: Option<String>,
+    /// The authority this request renews; `None` for a first request.
+    pub renews_id: Option<String>,
 }
 
-const SELECT: &str = "SELECT r.id, r.representative_id, rp.name AS representative_name, rp.email AS representative_email, \
+pub(super) const SELECT: &str = "SELECT r.id, r.representative_id, rp.name AS representative_name, rp.email AS representative_email, \
      rp.preferred_locale AS representative_locale, r.ward_id, w.name AS ward_name, w.name_kana AS ward_name_kana, w.birth_date AS ward_birth_date, \
      w.postal_code AS ward_postal_code, w.address AS ward_address, w.email AS ward_email, \
      w.preferred_locale AS ward_locale, w.municipality_id AS ward_municipality_id, r.relationship, r.reason, r.scope, \
      r.ends_on, r.going_out_difficult, r.state, r.proof_state, r.no_document_explanation, r.decided_at, \
      r.decline_reason, r.ended_at, r.end_reason, r.created_at, d.id AS document_id, d.file_name AS document_name, \
-     d.content_type AS document_type, d.size AS document_size \
+     d.content_type AS document_type, d.size AS document_size, r.starts_on, r.renews_id \
      FROM representations r JOIN people w ON w.id = r.ward_id JOIN people rp ON rp.id = r.representative_id \
      LEFT JOIN proof_documents d ON d.representation_id = r.id";
 
@@ -95,7 +99,8 @@ pub struct DraftRow {
 /// The municipality's decision on a new authority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision<'a> {
-    Approve,
+    /// With the first day it counts (a renewal: the day after the authority it renews ends), or `None`: from now.
+    Approve(Option<&'a str>),
     Decline(&'a str),
 }
 
@@ -206,7 +211,8 @@ impl Store {
         Ok(Some(DocumentRow { file_name, content_type, bytes }))
     }
 
-    /// Approves or declines a pending authority of a ward in `municipality_id`. The audit line is written first
+    /// Approves or declines a pending authority of a ward in `municipality_id` (an approval may say the first
+    /// day it counts). The audit line is written first
     /// and the change after it, in one transaction: when the change finds nothing to decide (decided already,
     /// another municipality), everything is rolled back and no audit line remains. The mails (to the
     /// representative, and to a ward with an account) are queued in the same transaction. Returns whether it
@@ -222,7 +228,7 @@ impl Store {
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let (action, detail) = match decision {
-            Decision::Approve => ("representation.approved", String::new()),
+            Decision::Approve(_) => ("representation.approved", String::new()),
             Decision::Decline(reason) => ("representation.declined", reason.to_string()),
         };
         append_audit(
@@ -231,13 +237,13 @@ impl Store {
         )
         .await?;
         let (state, proof, reason) = match decision {
-            Decision::Approve => ("approved", "approved", None),
+            Decision::Approve(_) => ("approved", "approved", None),
             Decision::Decline(r) => ("declined", "declined", Some(r)),
         };
         let done = sqlx::query(
             "UPDATE representations SET state = $1, \
              proof_state = CASE WHEN proof_state = 'pending' THEN $2 ELSE proof_state END, \
-             decline_reason = $3, decided_by = $4, decided_at = $5 \
+             decline_reason = $3, decided_by = $4, decided_at = $5, starts_on = COALESCE($9, starts_on) \
              WHERE id = $6 AND ward_id = $7 AND state = 'pending' \
              AND ward_id IN (SELECT id FROM people WHERE municipality_id = $8)",
         )
@@ -249,6 +255,10 @@ impl Store {
         .bind(id)
         .bind(ward_id)
         .bind(municipality_id)
+        .bind(match decision {
+            Decision::Approve(starts_on) => starts_on,
+            Decision::Decline(_) => None,
+        })
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

@@ -27,6 +27,7 @@ mod locales;
 mod notify;
 mod office;
 mod outreach;
+mod renewal;
 mod representation;
 mod runs;
 mod security;

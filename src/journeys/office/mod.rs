@@ -71,6 +71,8 @@ pub struct QueueItem {
     pub view: AuthorityView,
     pub submitted: String,
     pub document: bool,
+    /// It renews an authority the representative holds.
+    pub renewal: bool,
 }
 
 #[derive(Template)]
@@ -99,6 +101,7 @@ pub async fn queue(
             view: authority_view(&page, r),
             submitted: page.time(r.created_at),
             document: r.document_id.is_some(),
+            renewal: r.renews_id.is_some(),
         })
         .collect();
     render(&Queue { page, items, decided: q.decided.is_some() })
@@ -128,6 +131,9 @@ struct Review {
     accepted_documents: Vec<&'static str>,
     submitted: String,
     decline_reasons: Vec<Choice>,
+    /// "Renewal of the authority ending on …", when it renews one; empty otherwise.
+    renewal_of: String,
+    renewal_of_id: String,
 }
 
 async fn review_page(
@@ -141,6 +147,18 @@ async fn review_page(
     let municipality = find(state, officer, id).await?.ward_municipality_id.unwrap_or_default();
     let viewer = Viewer { officer_id: officer.0.id(), municipality_id: &municipality, what: "representation" };
     let Some(r) = state.store.open_for_review(id, &viewer).await? else { return Err(AppError::NotFound) };
+    let renewed = match &r.renews_id {
+        Some(old) => state.store.representation(old).await?,
+        None => None,
+    };
+    let renewal_of = renewed
+        .as_ref()
+        .map(|o| {
+            let until = o.ends_on.as_deref().map(|d| page.date(d)).unwrap_or_default();
+            page.message_plain("office-renewal-of", &[("until", until)])
+        })
+        .unwrap_or_default();
+    let renewal_of_id = renewed.map(|o| o.id).unwrap_or_default();
     let reason = r.reason.parse::<crate::domain::ProxyReason>().ok();
     let accepted_documents = match reason.map(|x| x.proof()) {
         Some(crate::domain::ProofRule::Document(docs)) => docs.iter().map(|d| d.message_key()).collect(),
@@ -182,6 +200,8 @@ async fn review_page(
             accepted_documents,
             submitted: page.time(r.created_at),
             decline_reasons: DECLINE_REASONS.iter().map(|c| Choice::keyed(c, decline_reason_key(c))).collect(),
+            renewal_of,
+            renewal_of_id,
             page,
             form,
         },
@@ -245,6 +265,17 @@ fn decided_mail(
     compose_for(state, to, locale, notice).map(Some).map_err(AppError::internal)
 }
 
+/// The first day an approved renewal counts: the day after the authority it renews ends, or today when that is
+/// later (the old one keeps counting until its own end date). `None` for a first request (it counts from its
+/// approval).
+async fn renewal_starts_on(state: &AppState, r: &RepresentationRow) -> Result<Option<String>, AppError> {
+    let Some(old_id) = &r.renews_id else { return Ok(None) };
+    let today = state.clock.today();
+    let old_end = state.store.representation(old_id).await?.and_then(|o| o.ends_on?.parse::<chrono::NaiveDate>().ok());
+    let day_after = old_end.and_then(|e| e.succ_opt()).unwrap_or(today);
+    Ok(Some(day_after.max(today).to_string()))
+}
+
 pub async fn approve(
     state: web::Data<AppState>,
     officer: MunicipalOfficer,
@@ -253,7 +284,11 @@ pub async fn approve(
     let r = find(&state, &officer, &id).await?;
     let municipality = r.ward_municipality_id.clone().unwrap_or_default();
     let mails: Vec<_> = [started_mail(&state, &r)?, decided_mail(&state, &r, None)?].into_iter().flatten().collect();
-    let done = state.store.decide(&r.id, officer.0.id(), &municipality, Decision::Approve, &r.ward_id, &mails).await?;
+    let starts_on = renewal_starts_on(&state, &r).await?;
+    let done = state
+        .store
+        .decide(&r.id, officer.0.id(), &municipality, Decision::Approve(starts_on.as_deref()), &r.ward_id, &mails)
+        .await?;
     if !done {
         return Err(AppError::NotFound);
     }

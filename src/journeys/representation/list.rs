@@ -35,7 +35,18 @@ pub async fn show(
     let mine = state.store.representations_by(user.id()).await?;
     let over_me = state.store.representations_for(user.id()).await?;
     let has_draft = state.store.draft(user.id()).await?.is_some();
-    let acting_for = mine.iter().map(|r| authority_view(&page, r)).collect();
+    // An approved authority with an end date may be renewed once: not while a renewal of it waits or was granted.
+    let renewed = |id: &str, state: &str| mine.iter().any(|n| n.renews_id.as_deref() == Some(id) && n.state == state);
+    let acting_for = mine
+        .iter()
+        .map(|r| {
+            let mut view = authority_view(&page, r);
+            view.renewal_pending = renewed(&r.id, "pending");
+            view.can_renew =
+                r.state == "approved" && r.ends_on.is_some() && !view.renewal_pending && !renewed(&r.id, "approved");
+            view
+        })
+        .collect();
     let acted_for_by = over_me.iter().map(|r| authority_view(&page, r)).collect();
     render(&ListPage { page, acting_for, acted_for_by, ended: q.ended.is_some(), has_draft })
 }

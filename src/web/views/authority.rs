@@ -42,6 +42,12 @@ pub struct AuthorityView {
     pub decline_reason: String,
     pub ended: String,
     pub can_end: bool,
+    /// The representative may ask to renew it (set by the list of people they act for).
+    pub can_renew: bool,
+    /// It renews another authority.
+    pub is_renewal: bool,
+    /// A renewal of it was asked for and waits for the municipality (set by the list).
+    pub renewal_pending: bool,
 }
 
 pub fn authority_view(page: &Page, r: &RepresentationRow) -> AuthorityView {
@@ -81,5 +87,8 @@ pub fn authority_view(page: &Page, r: &RepresentationRow) -> AuthorityView {
             _ => String::new(),
         },
         can_end: matches!(state, "pending" | "approved"),
+        can_renew: false,
+        is_renewal: r.renews_id.is_some(),
+        renewal_pending: false,
     }
 }
