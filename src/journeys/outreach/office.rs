@@ -86,24 +86,7 @@ pub async fn offers(
 ) -> Result<HttpResponse, AppError> {
     let municipality = municipality(&officer)?;
     let rows = state.store.outreach_offers(&municipality, filter.parsed()).await?;
-    let offers = rows
-        .into_iter()
-        .map(|o| {
-            let s = OfferState::from_code(&o.state).unwrap_or(OfferState::Offered);
-            OfferView {
-                received: page.time(o.created_at),
-                state_key: s.message_key(),
-                open: s == OfferState::Offered,
-                id: o.id,
-                facility: o.facility_name,
-                address: o.address,
-                contact: o.contact,
-                expected: o.expected_applicants,
-                accessibility: o.accessibility_notes,
-                dates: o.preferred_dates,
-            }
-        })
-        .collect();
+    let offers = rows.into_iter().map(|o| offer_view(&page, o)).collect();
     let sessions = state
         .store
         .outreach_sessions_of(&municipality)
